@@ -1,0 +1,16 @@
+//! Validated domain types and the rules that need no I/O: parse at the boundary, trust inside.
+
+pub mod account;
+pub mod area;
+pub mod error;
+pub mod permission;
+pub mod phone;
+pub mod time_vn;
+pub mod unit;
+
+pub use account::{AccountKind, BusinessKind, DisplayName, Password, Role};
+pub use area::{AreaKind, AreaLevel, Edition};
+pub use error::Invalid;
+pub use permission::{authorize, may_grant, Action, Actor, Forbidden, Reach};
+pub use phone::PhoneNumber;
+pub use unit::UnitKind;

@@ -1,0 +1,121 @@
+//! Opening a store: the URL picks the engine. SQLite runs in WAL mode with `synchronous=FULL`, so a commit
+//! that returned has reached the disk; writes go through one connection (SQLite has one writer anyway, and
+//! a single writer connection never meets SQLITE_BUSY between our own transactions).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+use crate::Result;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle to the database: cheap to clone, safe to share.
+#[derive(Clone)]
+pub struct Store {
+    /// Reads (and, on PostgreSQL, everything).
+    pub(crate) read: AnyPool,
+    /// Writes. On SQLite a pool of one connection; on PostgreSQL the same pool as `read`.
+    pub(crate) write: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish()
+    }
+}
+
+impl Store {
+    /// `sqlite:PATH` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            return Ok(Self { read: pool.clone(), write: pool, backend: Backend::Postgres });
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let options = AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc"))?.disable_statement_logging();
+        let write = AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(sqlite_pragmas)
+            .connect_with(options.clone())
+            .await?;
+        let read = AnyPoolOptions::new().max_connections(8).after_connect(sqlite_pragmas).connect_with(options).await?;
+        Ok(Self { read, write, backend: Backend::Sqlite })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the engine's forward-only migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Readiness: the store answers a query.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+/// Run on every new SQLite connection: WAL, full fsync on commit, enforced foreign keys, waiting on locks.
+fn sqlite_pragmas(
+    conn: &mut sqlx::AnyConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> futures_core::future::BoxFuture<'_, std::result::Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        conn.execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+             PRAGMA busy_timeout = 10000;",
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+/// A write transaction. Dropped without `commit`, it rolls back: a failed request leaves nothing behind.
+pub struct Tx(pub(crate) sqlx::Transaction<'static, sqlx::Any>);
+
+impl Store {
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(Tx(self.write.begin().await?))
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        self.0.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.0
+    }
+}

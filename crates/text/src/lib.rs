@@ -1,0 +1,8 @@
+//! Vietnamese text as pure functions: NFC normalisation, uniform tone-mark placement, folding for matching,
+//! and tokenising. Nothing here does I/O; everything is deterministic and idempotent.
+
+mod fold;
+mod tone;
+
+pub use fold::{fold, normalize, tokens};
+pub use tone::{place_tones, ToneStyle};
