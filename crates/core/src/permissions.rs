@@ -1,1 +1,27 @@
-//! TODO
+//! Authorisation in core: how a unit relates to an officer's unit, then the pure rule in
+//! `binhyen_domain::permission` decides. Every use case that acts on a unit calls `authorize` first.
+
+use binhyen_domain::{permission, Action, Actor, Reach};
+
+use crate::{Core, CoreError, Result};
+
+impl Core {
+    /// Where `unit_id` sits relative to the officer's own unit.
+    pub async fn reach(&self, actor: &Actor, unit_id: i64) -> Result<Reach> {
+        if unit_id == actor.unit_id {
+            return Ok(Reach::OwnUnit);
+        }
+        let ancestors = self.store.unit_ancestors(unit_id).await.map_err(|e| match e {
+            binhyen_store::StoreError::NotFound => CoreError::not_found("unit"),
+            other => other.into(),
+        })?;
+        Ok(if ancestors.contains(&actor.unit_id) { Reach::Subtree } else { Reach::Outside })
+    }
+
+    /// Ok when the officer may take `action` on `unit_id`; `CoreError::Forbidden` otherwise.
+    pub async fn authorize(&self, actor: &Actor, action: Action, unit_id: i64) -> Result<()> {
+        let reach = self.reach(actor, unit_id).await?;
+        permission::authorize(actor.role, action, reach)?;
+        Ok(())
+    }
+}

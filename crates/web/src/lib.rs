@@ -1,1 +1,58 @@
-//! placeholder
+//! The only crate with axum. `api/` serves JSON under `/api/v1` with its OpenAPI document, `ui/` serves the
+//! Vietnamese-first HTML pages, `session` holds the auth extractors. Handlers are thin: extract → core → render.
+
+pub mod api;
+mod error;
+mod health;
+pub mod i18n;
+mod metrics;
+mod session;
+mod static_files;
+pub mod ui;
+
+use std::sync::Arc;
+
+use axum::Router;
+use binhyen_core::Core;
+
+pub use error::{ApiError, ErrorBody};
+
+/// Settings of the HTTP layer, from configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (behind HTTPS in production; off for plain-HTTP local runs and tests).
+    pub secure_cookies: bool,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { secure_cookies: false, body_limit: 64 * 1024 }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    pub config: Arc<WebConfig>,
+    metrics: Arc<metrics::Metrics>,
+}
+
+/// The whole application as one router: API, UI, health, metrics, static files.
+pub fn router(core: Core, config: WebConfig) -> Router {
+    let state = AppState { core, config: Arc::new(config.clone()), metrics: Arc::new(metrics::Metrics::new()) };
+    Router::new()
+        .merge(health::routes())
+        .merge(static_files::routes())
+        .nest("/api/v1", api::routes(state.clone()))
+        .merge(ui::routes())
+        .fallback(ui::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::extract::DefaultBodyLimit::max(config.body_limit))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            // The path only: queries and bodies may carry personal data and never reach the logs.
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }))
+        .with_state(state)
+}

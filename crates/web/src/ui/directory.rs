@@ -1,0 +1,160 @@
+//! Public pages: home, the unit directory (tree and search), a unit, an area.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use binhyen_core::units::UnitNode;
+use serde::Deserialize;
+
+use super::{or_page, page, validity, Layout};
+use crate::error::ApiError;
+use crate::i18n::unit_kind;
+use crate::session::Visitor;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+}
+
+pub(crate) async fn home(v: Visitor) -> Response {
+    let tpl = HomePage { l: Layout::new(&v, v.lang.text().home) };
+    page(v, StatusCode::OK, &tpl)
+}
+
+pub(crate) struct Row {
+    depth: usize,
+    code: String,
+    name: String,
+    kind: &'static str,
+    valid: Option<String>,
+    ended: bool,
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    l: Layout,
+    query: String,
+    searching: bool,
+    rows: Vec<Row>,
+    results: Vec<Row>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UnitsQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub(crate) async fn units(State(state): State<AppState>, v: Visitor, Query(q): Query<UnitsQuery>) -> Response {
+    let t = v.lang.text();
+    let today = state.core.today();
+    let row = |depth: usize, u: binhyen_store::units::Unit| Row {
+        depth,
+        ended: u.valid_to.is_some_and(|to| to <= today),
+        valid: validity(t, u.valid_from, u.valid_to),
+        kind: unit_kind(v.lang, u.kind),
+        code: u.code,
+        name: u.name,
+    };
+    let searching = !q.q.trim().is_empty();
+    let (mut rows, mut results) = (Vec::new(), Vec::new());
+    if searching {
+        let found = or_page!(v, state.core.search_units(&q.q).await);
+        results = found.into_iter().map(|u| row(0, u)).collect();
+    } else {
+        let forest = or_page!(v, state.core.unit_directory(None).await);
+        fn walk(nodes: Vec<UnitNode>, depth: usize, out: &mut Vec<(usize, binhyen_store::units::Unit)>) {
+            for n in nodes {
+                out.push((depth, n.unit));
+                walk(n.children, depth + 1, out);
+            }
+        }
+        let mut flat = Vec::new();
+        walk(forest, 0, &mut flat);
+        rows = flat.into_iter().map(|(d, u)| row(d, u)).collect();
+    }
+    let tpl = UnitsPage { l: Layout::new(&v, t.directory), query: q.q, searching, rows, results };
+    page(v, StatusCode::OK, &tpl)
+}
+
+type Link = (String, String);
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    l: Layout,
+    name: String,
+    kind: &'static str,
+    valid: Option<String>,
+    parent: Option<Link>,
+    successor: Option<Link>,
+    address: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    hours: Option<String>,
+    jurisdiction: Vec<Link>,
+    children: Vec<Link>,
+}
+
+pub(crate) async fn unit(State(state): State<AppState>, v: Visitor, Path(code): Path<String>) -> Response {
+    let unit = or_page!(v, state.core.unit_by_code(&code).await);
+    let d = or_page!(v, state.core.unit_detail(unit.id).await);
+    let link = |u: binhyen_store::units::Unit| (u.code, u.name);
+    let c = d.unit.contact;
+    let tpl = UnitPage {
+        l: Layout::new(&v, d.unit.name.clone()),
+        kind: unit_kind(v.lang, d.unit.kind),
+        valid: validity(v.lang.text(), d.unit.valid_from, d.unit.valid_to),
+        name: d.unit.name,
+        parent: d.parent.map(link),
+        successor: d.successor.map(link),
+        address: c.address,
+        phone: c.phone,
+        email: c.email,
+        hours: c.hours,
+        jurisdiction: d.jurisdiction.into_iter().map(|a| (a.id.to_string(), a.name)).collect(),
+        children: d.children.into_iter().map(link).collect(),
+    };
+    page(v, StatusCode::OK, &tpl)
+}
+
+#[derive(Template)]
+#[template(path = "area.html")]
+struct AreaPage {
+    l: Layout,
+    name: String,
+    code: Option<String>,
+    valid: String,
+    ancestors: Vec<Link>,
+    successors: Vec<Link>,
+    predecessors: Vec<Link>,
+    units: Vec<Link>,
+    children: Vec<Link>,
+}
+
+pub(crate) async fn area(State(state): State<AppState>, v: Visitor, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "area_not_found"));
+    };
+    let d = or_page!(v, state.core.area_detail(id).await);
+    let link = |a: binhyen_store::areas::Area| (a.id.to_string(), a.name);
+    let links = |list: Vec<(binhyen_store::areas::Area, bool)>| list.into_iter().map(|(a, _)| link(a)).collect();
+    let mut ancestors: Vec<Link> = d.ancestors.into_iter().map(link).collect();
+    ancestors.reverse();
+    let tpl = AreaPage {
+        l: Layout::new(&v, d.area.name.clone()),
+        valid: validity(v.lang.text(), d.area.valid_from, d.area.valid_to).unwrap_or_default(),
+        name: d.area.name,
+        code: d.area.code,
+        ancestors,
+        successors: links(d.successors),
+        predecessors: links(d.predecessors),
+        units: d.units.into_iter().map(|u| (u.code, u.name)).collect(),
+        children: d.children.into_iter().map(link).collect(),
+    };
+    page(v, StatusCode::OK, &tpl)
+}

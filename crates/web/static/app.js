@@ -1,0 +1,28 @@
+// binhyen: small progressive enhancements; every page works without this file.
+"use strict";
+(function () {
+  // Suggest areas while typing a home area (sign-up), from the public area search.
+  var input = document.querySelector("[data-area-search]");
+  if (!input || !window.fetch) return;
+  var list = document.getElementById(input.getAttribute("list"));
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = input.value.trim();
+    if (q.length < 2) return;
+    timer = setTimeout(function () {
+      fetch("/api/v1/areas/search?q=" + encodeURIComponent(q))
+        .then(function (r) { return r.ok ? r.json() : { areas: [] }; })
+        .then(function (body) {
+          list.innerHTML = "";
+          body.areas.filter(function (a) { return !a.valid_to && (a.level === "commune" || a.level === "village"); })
+            .slice(0, 10).forEach(function (a) {
+              var o = document.createElement("option");
+              o.value = a.name;
+              list.appendChild(o);
+            });
+        })
+        .catch(function () {});
+    }, 250);
+  });
+})();
