@@ -1,1 +1,5 @@
-fn main() {}
+//! `binhyen`: see `binhyen --help`.
+
+fn main() -> std::process::ExitCode {
+    binhyen_server::cli::main()
+}

@@ -66,7 +66,11 @@ pub async fn upsert(tx: &mut Tx, area: &NewArea, now_ms: i64) -> Result<i64> {
                ON CONFLICT (edition, level, code) DO UPDATE SET kind = excluded.kind, name = excluded.name, \
                name_folded = excluded.name_folded, parent_id = excluded.parent_id, lat = excluded.lat, \
                lon = excluded.lon, valid_from = excluded.valid_from, valid_to = excluded.valid_to RETURNING id";
+    // Not a cached prepared statement: sqlx 0.8's `Any` driver binds a NULL `f64` as a PostgreSQL `float4`
+    // (sqlx issue #4284), and a statement first prepared with a NULL `lat` then refuses every real
+    // coordinate ("incorrect binary data format in bind parameter 8"). Prepared afresh, the types always fit.
     let id = sqlx::query_scalar(sql)
+        .persistent(false)
         .bind(area.edition.as_str())
         .bind(area.level.as_str())
         .bind(area.code.as_deref())
@@ -182,6 +186,18 @@ impl Store {
         ))
         .bind(like_pattern(folded_query))
         .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        all(rows)
+    }
+
+    /// Every area of one edition at one level (e.g. the 34 provinces of 2025), by name.
+    pub async fn areas_at_level(&self, edition: Edition, level: AreaLevel) -> Result<Vec<Area>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM areas WHERE edition = $1 AND level = $2 ORDER BY name_folded, id"
+        ))
+        .bind(edition.as_str())
+        .bind(level.as_str())
         .fetch_all(&self.read)
         .await?;
         all(rows)

@@ -1,0 +1,279 @@
+//! The command line. Each subcommand is a thin call into startup, core or the bench harness.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::config::{Config, Overrides};
+use crate::startup;
+
+#[derive(Parser, Debug)]
+#[command(name = "binhyen", version, about = "Bình yên: connecting the police with the people they serve")]
+pub struct Cli {
+    /// Configuration file (TOML). Default: ./binhyen.toml when it exists.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Default, Clone)]
+struct Place {
+    /// HOST:PORT to listen on (port 0 picks a free one).
+    #[arg(long)]
+    listen: Option<String>,
+    /// Directory for the SQLite database and local files.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// `postgres://…` or `sqlite:PATH` (default: SQLite under the data directory).
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web UI and the API.
+    Serve(Place),
+    /// Apply database migrations and exit.
+    Migrate(Place),
+    /// Build a fresh demo database (Đắk Lắk, 2020) under the data directory and serve it.
+    Demo {
+        #[command(flatten)]
+        place: Place,
+        /// Build the demo and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Load administrative areas from the 2025 wards CSV and the legacy→2025 mapping CSV.
+    ImportAreas {
+        #[command(flatten)]
+        place: Place,
+        /// Wards CSV (default: the copy built into the binary).
+        #[arg(long)]
+        wards: Option<PathBuf>,
+        /// Legacy→2025 mapping CSV (default: the copy built into the binary).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+    },
+    /// Manage administrator and officer accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Configuration commands.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Run a benchmark scenario against the app on a temporary database.
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum UserAction {
+    /// Create an officer (any role, administrator included) in a unit.
+    Create {
+        #[command(flatten)]
+        place: Place,
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        name: String,
+        /// The unit's code, e.g. ca-tinh-dak-lak.
+        #[arg(long)]
+        unit: String,
+        /// officer, commander or administrator.
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input (otherwise one is generated and printed).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password for an account (and end its sessions).
+    ResetPassword {
+        #[command(flatten)]
+        place: Place,
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigAction {
+    /// Load the configuration from every layer, report errors, and print it with secrets hidden.
+    Check(Place),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(cli_config: Option<&PathBuf>, place: &Place) -> anyhow::Result<Config> {
+    let overrides = Overrides {
+        listen: place.listen.clone(),
+        data_dir: place.data_dir.clone(),
+        database_url: place.database_url.clone(),
+    };
+    Config::load(cli_config.map(PathBuf::as_path), &overrides).map_err(|e| anyhow::anyhow!("configuration: {e}"))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = cli.config.as_ref();
+    match cli.command {
+        Command::Serve(place) => {
+            let config = load(file, &place)?;
+            crate::telemetry::init(&config.log);
+            let store = startup::open_store(config.database_url().expose()).await?;
+            serve(config, store).await
+        }
+        Command::Migrate(place) => {
+            let config = load(file, &place)?;
+            startup::open_store(config.database_url().expose()).await?;
+            println!("Migrations applied to {}", config.database_url().redacted());
+            Ok(())
+        }
+        Command::Demo { place, no_serve } => {
+            let mut config = load(file, &place)?;
+            crate::telemetry::init(&config.log);
+            let path = config.data_dir.join("demo.sqlite");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            config.database_url = Some(crate::config::DatabaseUrl::new(format!("sqlite:{}", path.display())));
+            let store = startup::open_store(config.database_url().expose()).await?;
+            let core = startup::core_with(store.clone(), config.policy());
+            let started = std::time::Instant::now();
+            let report = binhyen_core::demo::build(&core).await.context("building the demo")?;
+            println!("Demo built in {:.1} s: {}", started.elapsed().as_secs_f64(), path.display());
+            print_sign_ins(&report);
+            if no_serve {
+                return Ok(());
+            }
+            serve(config, store).await
+        }
+        Command::ImportAreas { place, wards, mapping } => {
+            let config = load(file, &place)?;
+            let store = startup::open_store(config.database_url().expose()).await?;
+            let core = startup::core_with(store, config.policy());
+            import_areas(&core, wards, mapping).await
+        }
+        Command::User { action } => user(file, action).await,
+        Command::Config { action: ConfigAction::Check(place) } => {
+            let config = load(file, &place)?;
+            println!("Configuration is valid. Effective values (secrets hidden):");
+            println!("{}", serde_json::to_string_pretty(&config)?);
+            println!("database: {}", config.database_url().redacted());
+            Ok(())
+        }
+        Command::Bench(args) => crate::bench::run(args).await,
+    }
+}
+
+async fn serve(config: Config, store: binhyen_core::Store) -> anyhow::Result<()> {
+    let core = startup::core_with(store, config.policy());
+    let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let running = startup::start(core, config.web(), listener)?;
+    println!("binhyen listening on {}", running.url());
+    running.until_signal().await
+}
+
+fn print_sign_ins(report: &binhyen_core::demo::DemoReport) {
+    println!("\nSign in at /sign-in as:");
+    for s in &report.sign_ins {
+        println!("  {:<55} {:<14} {}", s.who, s.phone_national, s.password);
+    }
+    println!();
+}
+
+async fn import_areas(core: &binhyen_core::Core, wards: Option<PathBuf>, mapping: Option<PathBuf>) -> anyhow::Result<()> {
+    use binhyen_core::import;
+    let read = |p: Option<PathBuf>, embedded: &'static [u8]| -> anyhow::Result<Vec<u8>> {
+        match p {
+            Some(p) => std::fs::read(&p).with_context(|| format!("reading {}", p.display())),
+            None => Ok(embedded.to_vec()),
+        }
+    };
+    let wards = read(wards, import::embedded_wards_2025())?;
+    let mapping = read(mapping, import::embedded_legacy_mapping())?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let report = import::import_areas(core, wards.as_slice(), mapping.as_slice(), &progress).await?;
+    bar.finish();
+    println!("{report:?}");
+    Ok(())
+}
+
+fn password_from(stdin: bool) -> anyhow::Result<(String, bool)> {
+    if stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        return Ok((line.trim_end_matches(['\r', '\n']).to_owned(), false));
+    }
+    if std::io::stdin().is_terminal() {
+        eprintln!("(no --password-stdin: generating a password)");
+    }
+    let mut bytes = [0u8; 12];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let generated = bytes.iter().map(|b| char::from(b"abcdefghjkmnpqrstuvwxyz23456789"[(*b % 31) as usize])).collect();
+    Ok((generated, true))
+}
+
+async fn user(file: Option<&PathBuf>, action: UserAction) -> anyhow::Result<()> {
+    match action {
+        UserAction::Create { place, phone, name, unit, role, password_stdin } => {
+            let config = load(file, &place)?;
+            let store = startup::open_store(config.database_url().expose()).await?;
+            let core = startup::core_with(store, config.policy());
+            let role: binhyen_domain::Role = role.parse().map_err(|_| anyhow::anyhow!("--role: officer, commander or administrator"))?;
+            let unit = core.unit_by_code(&unit).await.map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
+            let (password, generated) = password_from(password_stdin)?;
+            let input = binhyen_core::accounts::NewOfficer { phone, password: password.clone(), display_name: name, unit_id: unit.id, role };
+            let id = core.create_officer(None, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Created {} (account {id}) in {}", role.as_str(), unit.name);
+            if generated {
+                println!("Password: {password}");
+            }
+            Ok(())
+        }
+        UserAction::ResetPassword { place, phone, password_stdin } => {
+            let config = load(file, &place)?;
+            let store = startup::open_store(config.database_url().expose()).await?;
+            let core = startup::core_with(store, config.policy());
+            let account = core.account_by_phone(&phone).await.map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
+            let (password, generated) = password_from(password_stdin)?;
+            core.reset_password(None, account.id, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Password changed; every session of the account was ended.");
+            if generated {
+                println!("Password: {password}");
+            }
+            Ok(())
+        }
+    }
+}

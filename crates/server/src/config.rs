@@ -1,0 +1,203 @@
+//! Typed, layered configuration: defaults → file (`--config`, else `./binhyen.toml` if present) →
+//! `BINHYEN_…` environment variables (`__` for nesting) → command-line flags. Unknown keys are an error;
+//! secrets never print.
+
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// HOST:PORT to listen on.
+    pub listen: String,
+    /// Where the SQLite database and other local files live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite:PATH`; defaults to `sqlite:<data_dir>/binhyen.sqlite`.
+    pub database_url: Option<DatabaseUrl>,
+    /// Mark cookies Secure (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Largest request body, in bytes.
+    pub body_limit_bytes: usize,
+    /// Log filter, e.g. "info" or "binhyen=debug,info".
+    pub log: String,
+    pub security: Security,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Security {
+    pub citizen_session_hours: i64,
+    pub officer_session_hours: i64,
+    pub api_token_days: i64,
+    pub max_failed_sign_ins: i64,
+    pub failure_window_minutes: i64,
+    pub lockout_minutes: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            secure_cookies: false,
+            body_limit_bytes: 64 * 1024,
+            log: "info".to_owned(),
+            security: Security::default(),
+        }
+    }
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        let p = binhyen_core::Policy::default();
+        Self {
+            citizen_session_hours: p.citizen_session_hours,
+            officer_session_hours: p.officer_session_hours,
+            api_token_days: p.api_token_days,
+            max_failed_sign_ins: p.max_failures,
+            failure_window_minutes: p.failure_window_minutes,
+            lockout_minutes: p.lockout_minutes,
+        }
+    }
+}
+
+/// A database URL, whose password never prints (`Debug` and `Display` hide it; serialising redacts it).
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// `postgres://user:***@host/db`: the URL with any password replaced.
+    pub fn redacted(&self) -> String {
+        let Some((scheme, rest)) = self.0.split_once("://") else {
+            return self.0.clone();
+        };
+        match rest.split_once('@') {
+            Some((userinfo, host)) => {
+                let user = userinfo.split(':').next().unwrap_or_default();
+                let hidden = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+                format!("{scheme}://{hidden}@{host}")
+            }
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.redacted())
+    }
+}
+
+impl Serialize for DatabaseUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.redacted())
+    }
+}
+
+/// Flags that override every other layer.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Config, Box<figment::Error>> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None if Path::new("binhyen.toml").exists() => figment = figment.merge(Toml::file_exact("binhyen.toml")),
+            None => {}
+        }
+        figment = figment.merge(Env::prefixed("BINHYEN_").split("__"));
+        let mut config: Config = figment.extract().map_err(Box::new)?;
+        if let Some(l) = &overrides.listen {
+            config.listen = l.clone();
+        }
+        if let Some(d) = &overrides.data_dir {
+            config.data_dir = d.clone();
+        }
+        if let Some(u) = &overrides.database_url {
+            config.database_url = Some(DatabaseUrl::new(u.clone()));
+        }
+        Ok(config)
+    }
+
+    pub fn database_url(&self) -> DatabaseUrl {
+        self.database_url.clone().unwrap_or_else(|| {
+            DatabaseUrl::new(format!("sqlite:{}", self.data_dir.join("binhyen.sqlite").display()))
+        })
+    }
+
+    pub fn policy(&self) -> binhyen_core::Policy {
+        let s = &self.security;
+        binhyen_core::Policy {
+            citizen_session_hours: s.citizen_session_hours,
+            officer_session_hours: s.officer_session_hours,
+            api_token_days: s.api_token_days,
+            max_failures: s.max_failed_sign_ins,
+            failure_window_minutes: s.failure_window_minutes,
+            lockout_minutes: s.lockout_minutes,
+        }
+    }
+
+    pub fn web(&self) -> binhyen_web::WebConfig {
+        binhyen_web::WebConfig { secure_cookies: self.secure_cookies, body_limit: self.body_limit_bytes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_print() {
+        let url = DatabaseUrl::new("postgres://binhyen:s3cret@db.local:5432/binhyen");
+        assert_eq!(url.redacted(), "postgres://binhyen:***@db.local:5432/binhyen");
+        assert!(!format!("{url:?}").contains("s3cret"));
+        let mut config = Config::default();
+        config.database_url = Some(url);
+        assert!(!toml_text(&config).contains("s3cret"));
+    }
+
+    fn toml_text(c: &Config) -> String {
+        serde_json::to_string(c).unwrap_or_default()
+    }
+
+    #[test]
+    fn layers_and_unknown_keys() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("b.toml", "listen = \"0.0.0.0:9000\"\n[security]\nlockout_minutes = 30\n")?;
+            jail.set_env("BINHYEN_LOG", "debug");
+            jail.set_env("BINHYEN_SECURITY__MAX_FAILED_SIGN_INS", "3");
+            let c = Config::load(Some(Path::new("b.toml")), &Overrides::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.listen, "0.0.0.0:9000");
+            assert_eq!(c.security.lockout_minutes, 30);
+            assert_eq!(c.security.max_failed_sign_ins, 3);
+            assert_eq!(c.log, "debug");
+            let flags = Overrides { listen: Some("127.0.0.1:1".into()), ..Default::default() };
+            assert_eq!(Config::load(Some(Path::new("b.toml")), &flags).map_err(|e| e.to_string())?.listen, "127.0.0.1:1");
+
+            jail.create_file("bad.toml", "lisen = \"typo\"\n")?;
+            let err = Config::load(Some(Path::new("bad.toml")), &Overrides::default()).unwrap_err();
+            assert!(err.to_string().contains("lisen"), "{err}");
+            jail.set_env("BINHYEN_NOT_A_KEY", "1");
+            assert!(Config::load(None, &Overrides::default()).is_err());
+            Ok(())
+        });
+    }
+}

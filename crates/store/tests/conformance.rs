@@ -1,0 +1,87 @@
+//! Store conformance suite: one set of cases, run against SQLite and against PostgreSQL.
+//!
+//! `binhyen-store` promises that the same SQL behaves the same on both engines. This suite is where that
+//! promise is checked: every case is written once, against the public `Store` API only, and the
+//! `conformance!` macro below turns the list of cases into a `sqlite` module (always) and a `postgres` module
+//! (with `--features postgres-tests`). Each test gets a database of its own, so tests run in parallel and a
+//! case never sees another case's rows.
+//!
+//! Run both backends with `cargo test -p binhyen-store --all-features --test conformance` (PostgreSQL from
+//! `TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`).
+//!
+//! To add a case: write `pub async fn name(store: Store)` in one of the modules under `conformance/` (or
+//! `pub async fn name(url: String)` when it must open the store itself) and add `module::name` to the list
+//! at the bottom of this file.
+
+#[path = "conformance/accounts.rs"]
+mod accounts;
+#[path = "conformance/areas.rs"]
+mod areas;
+#[path = "conformance/basics.rs"]
+mod basics;
+#[path = "conformance/harness.rs"]
+mod harness;
+#[path = "conformance/responsible.rs"]
+mod responsible;
+#[path = "conformance/sessions.rs"]
+mod sessions;
+#[path = "conformance/support.rs"]
+mod support;
+#[path = "conformance/units.rs"]
+mod units;
+
+/// Expands one list of cases into a test per case per backend. Cases taking a `Store` get a fresh, migrated
+/// store; cases taking a `String` get the URL of a fresh, migrated database (to close and reopen it).
+macro_rules! conformance {
+    (store: [$($sm:ident::$sc:ident),* $(,)?], url: [$($um:ident::$uc:ident),* $(,)?] $(,)?) => {
+        conformance!(@backend sqlite, [$($sm::$sc),*], [$($um::$uc),*]);
+        conformance!(@backend #[cfg(feature = "postgres-tests")] postgres, [$($sm::$sc),*], [$($um::$uc),*]);
+    };
+    (@backend $(#[$attr:meta])* $backend:ident, [$($sm:ident::$sc:ident),*], [$($um:ident::$uc:ident),*]) => {
+        $(#[$attr])*
+        mod $backend {
+            $(
+                // Multi-threaded so that the concurrency case really overlaps its writers.
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $sc() {
+                    crate::harness::Scratch::$backend().await.run_with_store(crate::$sm::$sc).await;
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $uc() {
+                    crate::harness::Scratch::$backend().await.run_with_url(crate::$um::$uc).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance! {
+    store: [
+        basics::migrate_is_idempotent_and_ping_answers,
+        basics::dropped_tx_leaves_nothing,
+        basics::settings_round_trip,
+        basics::sign_in_failures_round_trip,
+        basics::concurrent_writers_all_succeed,
+        areas::area_upsert_updates_in_place,
+        areas::area_lookups_and_hierarchy,
+        areas::area_successor_links,
+        areas::area_search_is_folded_and_literal,
+        units::unit_insert_lookup_and_tree,
+        units::unit_jurisdiction_contact_and_search,
+        responsible::responsible_unit_prefers_most_specific_territorial,
+        responsible::responsible_unit_validity_is_half_open,
+        responsible::responsible_unit_ignores_units_not_yet_in_force,
+        accounts::account_kinds_round_trip,
+        accounts::duplicate_phone_is_a_conflict_and_writes_nothing,
+        accounts::check_constraints_refuse_incomplete_accounts,
+        accounts::officers_of_unit_lists_only_its_officers,
+        accounts::password_change_ends_sessions_and_totp_round_trips,
+        sessions::session_lifecycle,
+        sessions::only_expired_sessions_are_deleted,
+    ],
+    url: [
+        basics::committed_writes_survive_reopen,
+    ],
+}
