@@ -72,7 +72,12 @@ fn parse_credentials(phone: &str, password: &str, name: &str) -> Result<Credenti
 }
 
 impl Core {
-    async fn insert_account(&self, c: Credentials, kind: AccountKind, fill: impl FnOnce(&mut NewAccount)) -> Result<i64> {
+    async fn insert_account(
+        &self,
+        c: Credentials,
+        kind: AccountKind,
+        fill: impl FnOnce(&mut NewAccount),
+    ) -> Result<i64> {
         let mut account = NewAccount {
             kind,
             phone: c.phone.e164().to_owned(),

@@ -1,7 +1,7 @@
 //! Administrative areas as users see them, and villages that administrators add.
 
-use binhyen_domain::{AreaKind, AreaLevel, Edition, Invalid};
 use binhyen_domain::{Action, Actor};
+use binhyen_domain::{AreaKind, AreaLevel, Edition, Invalid};
 use binhyen_store::areas::{self, Area, NewArea};
 use binhyen_store::units::Unit;
 use binhyen_store::StoreError;

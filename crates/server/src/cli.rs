@@ -205,7 +205,11 @@ fn print_sign_ins(report: &binhyen_core::demo::DemoReport) {
     println!();
 }
 
-async fn import_areas(core: &binhyen_core::Core, wards: Option<PathBuf>, mapping: Option<PathBuf>) -> anyhow::Result<()> {
+async fn import_areas(
+    core: &binhyen_core::Core,
+    wards: Option<PathBuf>,
+    mapping: Option<PathBuf>,
+) -> anyhow::Result<()> {
     use binhyen_core::import;
     let read = |p: Option<PathBuf>, embedded: &'static [u8]| -> anyhow::Result<Vec<u8>> {
         match p {
@@ -251,10 +255,17 @@ async fn user(file: Option<&PathBuf>, action: UserAction) -> anyhow::Result<()> 
             let config = load(file, &place)?;
             let store = startup::open_store(config.database_url().expose()).await?;
             let core = startup::core_with(store, config.policy());
-            let role: binhyen_domain::Role = role.parse().map_err(|_| anyhow::anyhow!("--role: officer, commander or administrator"))?;
+            let role: binhyen_domain::Role =
+                role.parse().map_err(|_| anyhow::anyhow!("--role: officer, commander or administrator"))?;
             let unit = core.unit_by_code(&unit).await.map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
             let (password, generated) = password_from(password_stdin)?;
-            let input = binhyen_core::accounts::NewOfficer { phone, password: password.clone(), display_name: name, unit_id: unit.id, role };
+            let input = binhyen_core::accounts::NewOfficer {
+                phone,
+                password: password.clone(),
+                display_name: name,
+                unit_id: unit.id,
+                role,
+            };
             let id = core.create_officer(None, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Created {} (account {id}) in {}", role.as_str(), unit.name);
             if generated {

@@ -138,9 +138,9 @@ impl Config {
     }
 
     pub fn database_url(&self) -> DatabaseUrl {
-        self.database_url.clone().unwrap_or_else(|| {
-            DatabaseUrl::new(format!("sqlite:{}", self.data_dir.join("binhyen.sqlite").display()))
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| DatabaseUrl::new(format!("sqlite:{}", self.data_dir.join("binhyen.sqlite").display())))
     }
 
     pub fn policy(&self) -> binhyen_core::Policy {
@@ -169,8 +169,7 @@ mod tests {
         let url = DatabaseUrl::new("postgres://binhyen:s3cret@db.local:5432/binhyen");
         assert_eq!(url.redacted(), "postgres://binhyen:***@db.local:5432/binhyen");
         assert!(!format!("{url:?}").contains("s3cret"));
-        let mut config = Config::default();
-        config.database_url = Some(url);
+        let config = Config { database_url: Some(url), ..Config::default() };
         assert!(!toml_text(&config).contains("s3cret"));
     }
 
@@ -179,6 +178,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail dictates the closure's error type.
     fn layers_and_unknown_keys() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("b.toml", "listen = \"0.0.0.0:9000\"\n[security]\nlockout_minutes = 30\n")?;
@@ -190,7 +190,10 @@ mod tests {
             assert_eq!(c.security.max_failed_sign_ins, 3);
             assert_eq!(c.log, "debug");
             let flags = Overrides { listen: Some("127.0.0.1:1".into()), ..Default::default() };
-            assert_eq!(Config::load(Some(Path::new("b.toml")), &flags).map_err(|e| e.to_string())?.listen, "127.0.0.1:1");
+            assert_eq!(
+                Config::load(Some(Path::new("b.toml")), &flags).map_err(|e| e.to_string())?.listen,
+                "127.0.0.1:1"
+            );
 
             jail.create_file("bad.toml", "lisen = \"typo\"\n")?;
             let err = Config::load(Some(Path::new("bad.toml")), &Overrides::default()).unwrap_err();

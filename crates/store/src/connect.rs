@@ -79,6 +79,15 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite: moves everything in the write-ahead log into the database file, so the file alone is a
+    /// complete copy (backups, test templates). A no-op on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.write).await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.write.close().await;
         self.read.close().await;

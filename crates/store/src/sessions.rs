@@ -34,13 +34,12 @@ impl Store {
     }
 
     pub async fn session(&self, token_hash: &str) -> Result<Session> {
-        let row = sqlx::query(
-            "SELECT account_id, kind, stage, created_at, expires_at FROM sessions WHERE token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        let row =
+            sqlx::query("SELECT account_id, kind, stage, created_at, expires_at FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.read)
+                .await?
+                .ok_or(StoreError::NotFound)?;
         Ok(Session {
             account_id: row.try_get("account_id")?,
             kind: row.try_get("kind")?,

@@ -41,7 +41,8 @@ pub struct NewUnit {
     pub valid_to: Option<Date>,
 }
 
-const COLUMNS: &str = "id, code, kind, name, parent_id, address, phone, email, hours, valid_from, valid_to, successor_id";
+const COLUMNS: &str =
+    "id, code, kind, name, parent_id, address, phone, email, hours, valid_from, valid_to, successor_id";
 
 fn from_row(row: &AnyRow) -> Result<Unit> {
     Ok(Unit {

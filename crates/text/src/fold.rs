@@ -43,11 +43,7 @@ pub fn fold(input: &str) -> String {
 
 /// Folded words: runs of letters and digits; everything else separates.
 pub fn tokens(input: &str) -> Vec<String> {
-    fold(input)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
+    fold(input).split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 #[cfg(test)]

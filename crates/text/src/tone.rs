@@ -122,7 +122,8 @@ mod tests {
 
     #[test]
     fn fixed_positions_do_not_move() {
-        for s in ["hoàng", "toán", "quý", "giá", "người", "chuyện", "khuỷu", "Ea Kpăm", "Buôn Ma Thuột", "mùa"] {
+        for s in ["hoàng", "toán", "quý", "giá", "người", "chuyện", "khuỷu", "Ea Kpăm", "Buôn Ma Thuột", "mùa"]
+        {
             assert_eq!(place_tones(s, ToneStyle::OnFirstVowel), s, "{s}");
             assert_eq!(place_tones(s, ToneStyle::OnSecondVowel), s, "{s}");
         }

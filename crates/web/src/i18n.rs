@@ -39,22 +39,23 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
             "Invalid phone number. Enter a Vietnamese mobile number, e.g. 0912 345 678 or +84 912 345 678.",
         ),
         "phone_taken" => ("Số điện thoại này đã được đăng ký.", "This phone number is already registered."),
-        "too_short" => ("Quá ngắn: mật khẩu cần ít nhất 8 ký tự.", "Too short: a password needs at least 8 characters."),
+        "too_short" => {
+            ("Quá ngắn: mật khẩu cần ít nhất 8 ký tự.", "Too short: a password needs at least 8 characters.")
+        }
         "too_long" => ("Quá dài.", "Too long."),
         "required" => ("Vui lòng điền thông tin này.", "This field is required."),
         "invalid_characters" => ("Có ký tự không hợp lệ.", "Contains characters that are not allowed."),
-        "invalid_credentials" => (
-            "Số điện thoại hoặc mật khẩu không đúng.",
-            "The phone number or password is not correct.",
-        ),
+        "invalid_credentials" => {
+            ("Số điện thoại hoặc mật khẩu không đúng.", "The phone number or password is not correct.")
+        }
         "too_many_attempts" => (
             "Bạn đã thử quá nhiều lần. Vui lòng đợi vài phút rồi thử lại.",
             "Too many attempts. Please wait a few minutes and try again.",
         ),
-        "no_session" | "second_factor_owed" | "no_totp_pending" => {
-            ("Vui lòng đăng nhập.", "Please sign in.")
+        "no_session" | "second_factor_owed" | "no_totp_pending" => ("Vui lòng đăng nhập.", "Please sign in."),
+        "session_expired" => {
+            ("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.", "Your session has expired. Please sign in again.")
         }
-        "session_expired" => ("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.", "Your session has expired. Please sign in again."),
         "forbidden" => ("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
         "area_not_found" => ("Không tìm thấy địa bàn này.", "No such area."),
         "unit_not_found" => ("Không tìm thấy đơn vị này.", "No such unit."),
@@ -68,7 +69,9 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "not_a_commune" => ("Thôn, buôn phải thuộc một xã, phường.", "A village must belong to a commune or ward."),
         "area_name_taken" => ("Đã có thôn, buôn trùng tên.", "A village with this name already exists."),
         "unit_code_taken" => ("Mã đơn vị đã được dùng.", "This unit code is taken."),
-        "invalid_code" => ("Mã chỉ gồm chữ thường không dấu, số và dấu gạch ngang.", "Use lowercase letters, digits and dashes."),
+        "invalid_code" => {
+            ("Mã chỉ gồm chữ thường không dấu, số và dấu gạch ngang.", "Use lowercase letters, digits and dashes.")
+        }
         "household_count" => ("Một cụm gồm từ 2 đến 10 hộ.", "A cluster has 2 to 10 households."),
         "wrong_code" => ("Mã xác thực không đúng.", "The verification code is wrong."),
         "enrolment_not_started" => ("Chưa bắt đầu đăng ký xác thực hai bước.", "Two-step enrolment has not started."),
@@ -86,7 +89,10 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "invalid_date" => ("Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Invalid date (format YYYY-MM-DD)."),
         "unknown_value" => ("Giá trị không được chấp nhận.", "Value not accepted."),
         "method_not_allowed" => ("Phương thức không được hỗ trợ.", "Method not allowed."),
-        "store_unavailable" => ("Hệ thống tạm thời không truy cập được dữ liệu. Vui lòng thử lại.", "Storage is unavailable. Please retry."),
+        "store_unavailable" => (
+            "Hệ thống tạm thời không truy cập được dữ liệu. Vui lòng thử lại.",
+            "Storage is unavailable. Please retry.",
+        ),
         _ => ("Đã có lỗi xảy ra. Vui lòng thử lại.", "Something went wrong. Please try again."),
     };
     match lang {

@@ -64,9 +64,8 @@ impl FromRequestParts<AppState> for Visitor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let mut jar = CookieJar::from_headers(&parts.headers);
         let secure = state.config.secure_cookies;
-        let query_lang = parts.uri.query().and_then(|q| {
-            q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
-        });
+        let query_lang =
+            parts.uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse));
         let lang = match query_lang {
             Some(l) => {
                 jar = jar.add(cookie(LANG_COOKIE, l.code().to_owned(), secure, SameSite::Lax, false));

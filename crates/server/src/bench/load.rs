@@ -64,5 +64,11 @@ pub async fn drive(url: &str, duration: Duration, connections: usize) -> anyhow:
         let i = ((all.len() as f64 * p).ceil() as usize).clamp(1, all.len()) - 1;
         all[i] as f64 / 1000.0
     };
-    Ok(LoadReport { requests: all.len() as u64, errors, rps: all.len() as f64 / elapsed, p50_ms: pct(0.50), p99_ms: pct(0.99) })
+    Ok(LoadReport {
+        requests: all.len() as u64,
+        errors,
+        rps: all.len() as f64 / elapsed,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+    })
 }

@@ -72,7 +72,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     println!("Baseline GET /healthz: {} connections for {} s…", args.connections, args.seconds);
     let baseline = drive(&format!("{base}/healthz"), seconds, args.connections).await?;
     println!("  {baseline}");
-    println!("Scenario {} GET {}: {} connections for {} s…", args.scenario, scenario.path, args.connections, args.seconds);
+    println!(
+        "Scenario {} GET {}: {} connections for {} s…",
+        args.scenario, scenario.path, args.connections, args.seconds
+    );
     let measured = drive(&format!("{base}{}", scenario.path), seconds, args.connections).await?;
     println!("  {measured}");
     running.stop().await;

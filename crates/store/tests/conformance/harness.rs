@@ -24,10 +24,7 @@ impl Scratch {
         let dir = tempfile::TempDir::new().expect("create a temporary directory");
         let url = format!("sqlite:{}", dir.path().join("binhyen.sqlite").display());
         migrate(&url).await;
-        Self {
-            url,
-            place: Place::Sqlite(dir),
-        }
+        Self { url, place: Place::Sqlite(dir) }
     }
 
     /// A new database `binhyen_t_<random hex>` on the server named by `TEST_POSTGRES_URL`. A server that
@@ -55,10 +52,7 @@ impl Scratch {
         let _ = admin.close().await;
         let url = with_database(&server_url, &name);
         migrate(&url).await;
-        Self {
-            url,
-            place: Place::Postgres { server_url, name },
-        }
+        Self { url, place: Place::Postgres { server_url, name } }
     }
 
     /// Runs a case on a store opened on this database.
@@ -67,9 +61,7 @@ impl Scratch {
         F: FnOnce(Store) -> Fut,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let store = Store::connect(&self.url)
-            .await
-            .expect("open the scratch store");
+        let store = Store::connect(&self.url).await.expect("open the scratch store");
         // Spawned so that a failing case comes back as a value: the store is closed and the database dealt
         // with before the panic continues. It also checks that the store's futures are `Send`, which the
         // web server needs.
@@ -108,9 +100,7 @@ impl Scratch {
             Place::Postgres { server_url, name } => {
                 use sqlx::{Connection, Executor};
 
-                let mut admin = sqlx::PgConnection::connect(&server_url)
-                    .await
-                    .expect("reconnect to drop the database");
+                let mut admin = sqlx::PgConnection::connect(&server_url).await.expect("reconnect to drop the database");
                 // FORCE: a pool connection still closing must not make the drop fail.
                 admin
                     .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
@@ -132,22 +122,15 @@ impl Scratch {
 }
 
 async fn migrate(url: &str) {
-    let store = Store::connect(url)
-        .await
-        .unwrap_or_else(|e| panic!("open {url}: {e}"));
-    store
-        .migrate()
-        .await
-        .unwrap_or_else(|e| panic!("migrate {url}: {e}"));
+    let store = Store::connect(url).await.unwrap_or_else(|e| panic!("open {url}: {e}"));
+    store.migrate().await.unwrap_or_else(|e| panic!("migrate {url}: {e}"));
     store.close().await;
 }
 
 /// The server URL with its database replaced, keeping any query parameters (sslmode and the like).
 #[cfg(feature = "postgres-tests")]
 fn with_database(server_url: &str, database: &str) -> String {
-    let (scheme, rest) = server_url
-        .split_once("://")
-        .expect("TEST_POSTGRES_URL must look like postgres://host/db");
+    let (scheme, rest) = server_url.split_once("://").expect("TEST_POSTGRES_URL must look like postgres://host/db");
     let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
     let query = tail.find('?').map_or("", |i| &tail[i..]);
     format!("{scheme}://{authority}/{database}{query}")

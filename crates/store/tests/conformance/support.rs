@@ -83,9 +83,7 @@ pub async fn put_account(store: &Store, account: &NewAccount) -> i64 {
 
 pub async fn put_jurisdiction(store: &Store, unit_id: i64, area_id: i64) {
     let mut tx = store.begin().await.unwrap();
-    units::add_jurisdiction(&mut tx, unit_id, area_id)
-        .await
-        .unwrap();
+    units::add_jurisdiction(&mut tx, unit_id, area_id).await.unwrap();
     tx.commit().await.unwrap();
 }
 

@@ -30,7 +30,8 @@ pub struct CodeQuery {
 
 /// Areas with an official code.
 #[utoipa::path(get, path = "/areas", params(CodeQuery), tag = "areas",
-    responses((status = 200, body = AreaListJson), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AreaListJson), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn by_code(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CodeQuery>,
@@ -46,7 +47,7 @@ pub struct SearchQuery {
 
 /// Areas whose name matches, however it is typed.
 #[utoipa::path(get, path = "/areas/search", params(SearchQuery), tag = "areas",
-    responses((status = 200, body = AreaListJson)))]
+    responses((status = 200, body = AreaListJson), (status = 400, body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<SearchQuery>,
@@ -88,11 +89,7 @@ pub async fn responsible_unit(
     let area_id = parse_id(&id)?;
     let date = parse_date(q.date.as_deref(), "date")?.unwrap_or_else(|| state.core.today());
     let unit = state.core.responsible_unit(area_id, date).await?;
-    Ok(Json(ResponsibleUnitJson {
-        area_id,
-        date: binhyen_domain::time_vn::iso(date),
-        unit: unit.map(Into::into),
-    }))
+    Ok(Json(ResponsibleUnitJson { area_id, date: binhyen_domain::time_vn::iso(date), unit: unit.map(Into::into) }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -45,9 +45,45 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Answers that come from the extractors rather than the handlers, documented wherever they apply so no
+/// handler can forget them: a bearer-protected operation can be 401; one with a JSON body can be 400
+/// (malformed), 413 (too large), 415 (not JSON) or 422 (missing or mistyped field). Runs after the routes are
+/// collected (modifiers on `ApiDoc` run before, on an empty path list).
+fn document_extractor_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        for op in
+            [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+        {
+            let mut extra = Vec::new();
+            if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                extra.push(("401", "not signed in, or the session has expired"));
+            }
+            if op.request_body.is_some() {
+                extra.extend([
+                    ("400", "malformed JSON"),
+                    ("413", "body too large"),
+                    ("415", "not application/json"),
+                    ("422", "a field is missing, mistyped or invalid"),
+                ]);
+            }
+            for (status, description) in extra {
+                op.responses.responses.entry(status.to_owned()).or_insert_with(|| error_response(description));
+            }
+        }
+    }
+}
+
+fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .into()
+}
+
 /// The API router and its OpenAPI document, from one list of handlers.
 pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(units::directory))
         .routes(routes!(units::search))
         .routes(routes!(units::create_unit))
@@ -65,7 +101,9 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::begin_totp))
         .routes(routes!(auth::confirm_totp))
         .routes(routes!(auth::totp_roles))
-        .split_for_parts()
+        .split_for_parts();
+    document_extractor_errors(&mut doc);
+    (router, doc)
 }
 
 pub(crate) fn routes(_state: AppState) -> Router<AppState> {

@@ -114,7 +114,8 @@ pub async fn create_unit(
     ApiJson(body): ApiJson<CreateUnitRequest>,
 ) -> Result<(StatusCode, Json<UnitJson>), ApiError> {
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
-    let parent = state.core.unit_by_code(&body.parent_code).await.map_err(|e| ApiError::from(e).field("parent_code"))?;
+    let parent =
+        state.core.unit_by_code(&body.parent_code).await.map_err(|e| ApiError::from(e).field("parent_code"))?;
     let input = NewUnitInput {
         code: body.code,
         kind: body.kind,

@@ -77,7 +77,11 @@ struct ErrorPage {
 pub(crate) fn error_page(v: Visitor, e: ApiError) -> Response {
     let t = v.lang.text();
     let heading = if e.status == StatusCode::NOT_FOUND { t.not_found_title } else { t.error_title };
-    let tpl = ErrorPage { l: Layout::new(&v, heading), heading: heading.to_owned(), message: message(v.lang, e.code).to_owned() };
+    let tpl = ErrorPage {
+        l: Layout::new(&v, heading),
+        heading: heading.to_owned(),
+        message: message(v.lang, e.code).to_owned(),
+    };
     page(v, e.status, &tpl)
 }
 

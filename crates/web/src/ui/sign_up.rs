@@ -145,7 +145,13 @@ pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): Cs
     }
 }
 
-fn redisplay(v: Visitor, mut f: SignUpForm, status: StatusCode, errors: Vec<(String, String)>, choices: Vec<Choice>) -> Response {
+fn redisplay(
+    v: Visitor,
+    mut f: SignUpForm,
+    status: StatusCode,
+    errors: Vec<(String, String)>,
+    choices: Vec<Choice>,
+) -> Response {
     f.password.clear();
     let tpl = SignUpPage { l: Layout::new(&v, v.lang.text().sign_up), form: f, error: None, errors, choices };
     page(v, status, &tpl)

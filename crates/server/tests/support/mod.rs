@@ -1,0 +1,171 @@
+//! The shared test harness: the real app on port 0 over a copy of a demo database built once per test
+//! binary, a manual clock, and HTTP helpers. Each test gets its own database file, so tests run in parallel.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use binhyen_core::{Core, ManualClock, OsRandom, Policy};
+use binhyen_server::startup;
+use serde_json::Value;
+
+/// The demo's shared password and some of its accounts (see `binhyen demo`).
+pub const PASSWORD: &str = "binhyen-demo";
+pub const PROVINCE_ADMIN: &str = "0388000001";
+pub const MOBILE_COMMANDER: &str = "0388000002";
+pub const MOBILE_OFFICER: &str = "0388000003";
+pub const DISTRICT_COMMANDER: &str = "0388000004";
+pub const EA_KPAM_COMMANDER: &str = "0388000005";
+pub const EA_KPAM_OFFICER: &str = "0388000006";
+pub const TAN_LOI_OFFICER: &str = "0388000007";
+pub const CITIZEN_HDAO: &str = "0399000001";
+pub const CLUSTER: &str = "0397000001";
+
+/// Builds the demo database once per test binary, on a thread with its own runtime (each test has its own).
+fn template() -> &'static PathBuf {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        std::thread::spawn(|| {
+            let dir = std::env::temp_dir().join(format!("binhyen-template-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("template dir");
+            let path = dir.join("demo.sqlite");
+            let _ = std::fs::remove_file(&path);
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            rt.block_on(async {
+                let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
+                let core = startup::core_with(store.clone(), Policy::default());
+                binhyen_core::demo::build(&core).await.expect("demo");
+                // The database file alone must be complete: it is copied without its write-ahead log.
+                store.checkpoint().await.expect("checkpoint");
+                store.close().await;
+            });
+            path
+        })
+        .join()
+        .expect("template thread")
+    })
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub core: Core,
+    pub clock: Arc<ManualClock>,
+    /// A client with a cookie store that does not follow redirects (tests look at them).
+    pub browser: reqwest::Client,
+    pub api: reqwest::Client,
+    running: Option<startup::Running>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// The app over a fresh copy of the demo database.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Policy::default()).await
+    }
+
+    pub async fn spawn_with(policy: Policy) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("app.sqlite");
+        std::fs::copy(template(), &path).expect("copy template");
+        let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
+        let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
+        let core = Core::new(store, clock.clone(), Arc::new(OsRandom), policy);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let running = startup::start(core.clone(), binhyen_web::WebConfig::default(), listener).expect("start");
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            url: running.url(),
+            core,
+            clock,
+            browser,
+            api: reqwest::Client::new(),
+            running: Some(running),
+            _dir: dir,
+        }
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut req = self.api.get(self.at(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let mut req = self.api.request(method, self.at(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value, token: Option<&str>) -> (u16, Value) {
+        self.send_json(reqwest::Method::POST, path, body, token).await
+    }
+
+    /// A bearer token for a demo account.
+    pub async fn token(&self, phone: &str) -> String {
+        let (status, body) = self
+            .post_json("/api/v1/auth/tokens", &serde_json::json!({"phone": phone, "password": PASSWORD}), None)
+            .await;
+        assert_eq!(status, 201, "sign-in of {phone}: {body}");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// GETs a page with the cookie client; returns status and HTML.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let res = self.browser.get(self.at(path)).send().await.expect("request");
+        (res.status().as_u16(), res.text().await.unwrap_or_default())
+    }
+
+    /// The CSRF token of the form on a page (fetching it sets the CSRF cookie).
+    pub async fn csrf(&self, path: &str) -> String {
+        let (_, html) = self.page(path).await;
+        let marker = "name=\"csrf\" value=\"";
+        let start = html.find(marker).expect("csrf field") + marker.len();
+        html[start..start + 64].to_owned()
+    }
+
+    /// POSTs a form with the cookie client; returns status, Location header, and HTML.
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, Option<String>, String) {
+        let res = self.browser.post(self.at(path)).form(fields).send().await.expect("request");
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        (status, location, res.text().await.unwrap_or_default())
+    }
+
+    /// Signs the cookie client in through the sign-in form.
+    pub async fn sign_in_browser(&self, phone: &str) {
+        let csrf = self.csrf("/sign-in").await;
+        let (status, location, body) =
+            self.form("/sign-in", &[("csrf", &csrf), ("phone", phone), ("password", PASSWORD)]).await;
+        assert_eq!(status, 303, "sign-in of {phone}: {body}");
+        assert!(location.is_some());
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+}
