@@ -200,6 +200,7 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
     build_accounts(&mut b).await?;
     let Builder { tx, units, sign_ins, accounts, .. } = b;
     tx.commit().await?;
+    core.units_changed();
     Ok(DemoReport { sign_ins, units: units.len() as u64, areas: s.count_areas().await? as u64, accounts })
 }
 

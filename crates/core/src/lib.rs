@@ -6,6 +6,7 @@ pub mod areas;
 pub mod auth;
 mod clock;
 pub mod demo;
+mod directory;
 mod error;
 pub mod import;
 mod passwords;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 
 pub use binhyen_store::Store;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use directory::DirectorySnapshot;
 pub use error::CoreError;
 pub use random::{OsRandom, Random, SeededRandom};
 
@@ -29,6 +31,7 @@ pub struct Core {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
     pub policy: Policy,
+    directory: Arc<directory::DirectoryCache>,
 }
 
 /// Tunables of the security rules, from configuration.
@@ -58,7 +61,7 @@ impl Default for Policy {
 
 impl Core {
     pub fn new(store: Store, clock: Arc<dyn Clock>, random: Arc<dyn Random>, policy: Policy) -> Self {
-        Self { store, clock, random, policy }
+        Self { store, clock, random, policy, directory: Default::default() }
     }
 
     pub(crate) fn now_ms(&self) -> i64 {

@@ -30,7 +30,8 @@ pub struct NewUnitInput {
     pub code: String,
     pub kind: UnitKind,
     pub name: String,
-    pub parent_id: i64,
+    /// None only for a top-level unit created by the operator.
+    pub parent_id: Option<i64>,
     pub contact: Contact,
     pub area_ids: Vec<i64>,
 }
@@ -43,14 +44,32 @@ fn unit_not_found(e: StoreError) -> CoreError {
 }
 
 impl Core {
+    /// Every unit as a forest, from a copy at most a couple of seconds old (see `directory.rs`).
+    pub async fn directory_snapshot(&self) -> Result<crate::DirectorySnapshot> {
+        let now = self.clock.now();
+        if let Some(snapshot) = self.directory.fresh(now) {
+            return Ok(snapshot);
+        }
+        let forest = build_forest(self.store.all_units().await?);
+        Ok(self.directory.store(now, forest))
+    }
+
+    /// Forgets the cached directory; every use case that changes units calls it after committing.
+    pub(crate) fn units_changed(&self) {
+        self.directory.invalidate();
+    }
+
     /// All units as a forest (roots are units without a parent). With `on`, only units in force that day.
     pub async fn unit_directory(&self, on: Option<Date>) -> Result<Vec<UnitNode>> {
+        let Some(on) = on else {
+            return Ok(self.directory_snapshot().await?.forest.as_ref().clone());
+        };
         let units: Vec<Unit> = self
             .store
             .all_units()
             .await?
             .into_iter()
-            .filter(|u| on.is_none_or(|d| binhyen_domain::area::valid_on(u.valid_from, u.valid_to, d)))
+            .filter(|u| binhyen_domain::area::valid_on(u.valid_from, u.valid_to, on))
             .collect();
         Ok(build_forest(units))
     }
@@ -117,12 +136,22 @@ impl Core {
             email: clean_optional(contact.email, "email", 120)?,
             hours: clean_optional(contact.hours, "hours", 200)?,
         };
-        self.store.update_unit_contact(unit_id, &contact).await.map_err(unit_not_found)
+        self.store.update_unit_contact(unit_id, &contact).await.map_err(unit_not_found)?;
+        self.units_changed();
+        Ok(())
     }
 
     /// Creates a unit below one the administrator's unit reaches, with its jurisdiction, in one transaction.
-    pub async fn create_unit(&self, actor: &Actor, input: NewUnitInput) -> Result<i64> {
-        self.authorize(actor, Action::ManageUnits, input.parent_id).await?;
+    /// `by` is `None` for the operator at the command line, who may also create a top-level unit.
+    pub async fn create_unit(&self, by: Option<&Actor>, input: NewUnitInput) -> Result<i64> {
+        match (by, input.parent_id) {
+            (Some(actor), Some(parent)) => self.authorize(actor, Action::ManageUnits, parent).await?,
+            (Some(_), None) => return Err(CoreError::Forbidden),
+            (None, Some(parent)) => {
+                self.store.unit(parent).await.map_err(|_| CoreError::not_found_field("unit", "parent_id"))?;
+            }
+            (None, None) => {}
+        }
         let name = binhyen_text::normalize(&input.name);
         if name.is_empty() || name.chars().count() > 120 {
             return Err(Invalid::new("name", if name.is_empty() { "required" } else { "too_long" }).into());
@@ -142,7 +171,7 @@ impl Core {
             code,
             kind: input.kind,
             name,
-            parent_id: Some(input.parent_id),
+            parent_id: input.parent_id,
             contact: input.contact,
             valid_from: Some(self.today()),
             valid_to: None,
@@ -152,6 +181,7 @@ impl Core {
             units::add_jurisdiction(&mut tx, id, *area_id).await?;
         }
         tx.commit().await?;
+        self.units_changed();
         Ok(id)
     }
 }

@@ -59,6 +59,11 @@ enum Command {
         #[arg(long)]
         mapping: Option<PathBuf>,
     },
+    /// Manage police units (the first, top-level unit of an installation is created here).
+    Unit {
+        #[command(subcommand)]
+        action: UnitAction,
+    },
     /// Manage administrator and officer accounts.
     User {
         #[command(subcommand)]
@@ -101,6 +106,29 @@ enum UserAction {
         phone: String,
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UnitAction {
+    /// Create a unit: e.g. `--code ca-tinh-dak-lak --kind province_police --name "Công an tỉnh Đắk Lắk" --area 66`.
+    Create {
+        #[command(flatten)]
+        place: Place,
+        /// Lowercase ASCII slug.
+        #[arg(long)]
+        code: String,
+        /// province_police, district_police, commune_police, team, mobile_police, youth_union or other.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        /// The parent unit's code; none for a top-level unit.
+        #[arg(long)]
+        parent: Option<String>,
+        /// Official code of an area in the unit's jurisdiction (repeatable); the current edition is preferred.
+        #[arg(long = "area")]
+        areas: Vec<String>,
     },
 }
 
@@ -178,6 +206,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             import_areas(&core, wards, mapping).await
         }
         Command::User { action } => user(file, action).await,
+        Command::Unit { action: UnitAction::Create { place, code, kind, name, parent, areas } } => {
+            let config = load(file, &place)?;
+            let store = startup::open_store(config.database_url().expose()).await?;
+            let core = startup::core_with(store, config.policy());
+            let kind: binhyen_domain::UnitKind =
+                kind.parse().map_err(|_| anyhow::anyhow!("--kind: unknown unit kind"))?;
+            let parent_id = match parent {
+                Some(p) => Some(core.unit_by_code(&p).await.map_err(|e| anyhow::anyhow!("--parent: {e}"))?.id),
+                None => None,
+            };
+            let mut area_ids = Vec::new();
+            for code in &areas {
+                let found = core.areas_by_code(code).await.map_err(|e| anyhow::anyhow!("--area {code}: {e}"))?;
+                area_ids.extend(found.first().map(|a| a.id));
+            }
+            let input = binhyen_core::units::NewUnitInput {
+                code,
+                kind,
+                name,
+                parent_id,
+                contact: Default::default(),
+                area_ids,
+            };
+            let id = core.create_unit(None, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Created unit {id}");
+            Ok(())
+        }
         Command::Config { action: ConfigAction::Check(place) } => {
             let config = load(file, &place)?;
             println!("Configuration is valid. Effective values (secrets hidden):");

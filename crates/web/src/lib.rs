@@ -37,11 +37,36 @@ pub struct AppState {
     pub core: Core,
     pub config: Arc<WebConfig>,
     metrics: Arc<metrics::Metrics>,
+    /// The directory's JSON, rendered once per copy of the directory that core hands out.
+    directory_json: Arc<RenderedCache>,
+}
+
+/// Bytes rendered from a versioned value, kept until the version changes.
+#[derive(Default)]
+struct RenderedCache(std::sync::Mutex<Option<(u64, axum::body::Bytes)>>);
+
+impl RenderedCache {
+    fn get_or_render(&self, generation: u64, render: impl FnOnce() -> Vec<u8>) -> axum::body::Bytes {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match slot.as_ref() {
+            Some((g, bytes)) if *g == generation => bytes.clone(),
+            _ => {
+                let bytes = axum::body::Bytes::from(render());
+                *slot = Some((generation, bytes.clone()));
+                bytes
+            }
+        }
+    }
 }
 
 /// The whole application as one router: API, UI, health, metrics, static files.
 pub fn router(core: Core, config: WebConfig) -> Router {
-    let state = AppState { core, config: Arc::new(config.clone()), metrics: Arc::new(metrics::Metrics::new()) };
+    let state = AppState {
+        core,
+        config: Arc::new(config.clone()),
+        metrics: Arc::new(metrics::Metrics::new()),
+        directory_json: Arc::default(),
+    };
     Router::new()
         .merge(health::routes())
         .merge(static_files::routes())

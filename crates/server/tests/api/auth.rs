@@ -204,6 +204,12 @@ async fn sign_up_form_errors_and_success() {
     assert_eq!(status, 422);
     assert!(html.contains("id=\"phone-error\">Số điện thoại không hợp lệ"));
     assert!(html.contains("value=\"Nguyễn Văn An\""), "what was typed is kept");
+    let (status, _, html) =
+        app.form("/sign-up", &[("csrf", &csrf), ("phone", "1"), ("password", "ngắn"), ("display_name", " ")]).await;
+    assert_eq!(status, 422);
+    for field in ["phone-error", "password-error", "display_name-error"] {
+        assert!(html.contains(&format!("id=\"{field}\"")), "every mistake at once: {field}");
+    }
     let (status, _, html) = app
         .form(
             "/sign-up",
@@ -228,6 +234,20 @@ async fn sign_up_form_errors_and_success() {
     let account = app.core.account_by_phone("0912345678").await.unwrap();
     let home = app.core.store.area(account.home_area_id.expect("home area resolved")).await.unwrap();
     assert_eq!(home.name, "Xã Cư M'gar");
+
+    // A former commune's name leads to the commune it merged into.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("phone", "0912345679"),
+        ("password", "mật khẩu dài"),
+        ("display_name", "Bình"),
+        ("home_area", "Ea Kpam"),
+    ];
+    let (status, location, _) = app.form("/sign-up", &fields).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/account")));
+    let account = app.core.account_by_phone("0912345679").await.unwrap();
+    let home = app.core.store.area(account.home_area_id.expect("home area resolved")).await.unwrap();
+    assert_eq!(home.name, "Xã Cư M'gar");
 }
 
 #[tokio::test]
@@ -241,4 +261,48 @@ async fn password_reset_ends_sessions() {
         .post_json("/api/v1/auth/tokens", &json!({"phone": CITIZEN_HDAO, "password": "mật khẩu mới tinh"}), None)
         .await;
     assert_eq!(status, 201);
+}
+
+#[tokio::test]
+async fn a_representative_signs_up_a_cluster_of_households() {
+    let app = TestApp::spawn().await;
+    let households: Vec<_> = (1..=3)
+        .map(|i| json!({"head_name": format!("Y Hộ {i} Niê"), "address": format!("Nhà {i}, buôn Bling")}))
+        .collect();
+    let body = json!({"phone": "0976000001", "password": "mật khẩu dài", "display_name": "Cụm 3 hộ",
+        "households": households});
+    let (status, cluster) = app.post_json("/api/v1/clusters", &body, None).await;
+    assert_eq!(status, 201, "{cluster}");
+    assert_eq!(cluster["kind"], "cluster");
+    assert_eq!(cluster["households"][2]["position"], 3);
+    assert_eq!(cluster["households"][0]["head_name"], "Y Hộ 1 Niê");
+
+    let before = app.core.store.count_accounts().await.unwrap();
+    let one = json!({"phone": "0976000002", "password": "mật khẩu dài", "display_name": "Cụm 1 hộ",
+        "households": [{"head_name": "A", "address": "B"}]});
+    let (status, err) = app.post_json("/api/v1/clusters", &one, None).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (422, Some("household_count")));
+    let blank = json!({"phone": "0976000003", "password": "mật khẩu dài", "display_name": "Cụm",
+        "households": [{"head_name": "A", "address": "B"}, {"head_name": "C", "address": "  "}]});
+    let (status, err) = app.post_json("/api/v1/clusters", &blank, None).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("address")));
+    assert_eq!(app.core.store.count_accounts().await.unwrap(), before, "nothing half-written");
+}
+
+#[tokio::test]
+async fn a_commander_registers_a_pawnshop_of_their_commune() {
+    let app = TestApp::spawn().await;
+    let token = app.token(EA_KPAM_COMMANDER).await;
+    let body = json!({"phone": "0977000001", "password": "mật khẩu dài", "display_name": "Tiệm cầm đồ Phú Quý",
+        "business_kind": "pawnshop"});
+    let (status, shop) = app.post_json("/api/v1/units/ca-xa-ea-kpam/businesses", &body, Some(&token)).await;
+    assert_eq!(status, 201, "{shop}");
+    assert_eq!((shop["kind"].as_str(), shop["business_kind"].as_str()), (Some("business"), Some("pawnshop")));
+    let other = json!({"phone": "0977000002", "password": "mật khẩu dài", "display_name": "Quán cà phê",
+        "business_kind": "cafe"});
+    assert_eq!(app.post_json("/api/v1/units/ca-phuong-tan-loi/businesses", &other, Some(&token)).await.0, 403);
+    let bad_kind =
+        json!({"phone": "0977000003", "password": "mật khẩu dài", "display_name": "X", "business_kind": "bar"});
+    let (status, err) = app.post_json("/api/v1/units/ca-xa-ea-kpam/businesses", &bad_kind, Some(&token)).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("business_kind")));
 }

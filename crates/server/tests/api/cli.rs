@@ -112,6 +112,25 @@ fn migrate_and_import_areas_on_a_fresh_database() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("communes: 13356"), "{text}");
+    // The first unit and administrator of a new installation.
+    let out = binhyen()
+        .args(["unit", "create", "--database-url", &db, "--code", "ca-tinh-dak-lak", "--kind", "province_police"])
+        .args(["--name", "Công an tỉnh Đắk Lắk", "--area", "66"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = binhyen()
+        .args(["user", "create", "--database-url", &db, "--unit", "ca-tinh-dak-lak", "--role", "administrator"])
+        .args(["--phone", "0912345678", "--name", "Nguyễn Văn A"])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Password: "));
+    let out = binhyen()
+        .args(["unit", "create", "--database-url", &db, "--code", "ca-tinh-dak-lak", "--kind", "province_police"])
+        .args(["--name", "Trùng mã"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a taken code is refused");
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "nothing,like,the,header\n1,2,3,4\n").unwrap();
     let out = binhyen().args(["import-areas", "--database-url", &db, "--wards"]).arg(&bad).output().unwrap();

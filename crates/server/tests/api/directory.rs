@@ -111,3 +111,33 @@ async fn unit_and_area_pages() {
     let (_, tree) = app.page("/units").await;
     assert!(tree.contains("id=\"unit-tree\"") && tree.contains("Phòng Cảnh sát cơ động"));
 }
+
+#[tokio::test]
+async fn the_directory_copy_follows_writes() {
+    let app = TestApp::spawn().await;
+    app.get_json("/api/v1/units", None).await;
+    // A unit created through this node shows at once.
+    let token = app.token(crate::support::PROVINCE_ADMIN).await;
+    let body =
+        serde_json::json!({"code": "doi-moi", "kind": "team", "name": "Đội mới", "parent_code": "ca-tinh-dak-lak"});
+    assert_eq!(app.post_json("/api/v1/units", &body, Some(&token)).await.0, 201);
+    let (_, tree) = app.get_json("/api/v1/units", None).await;
+    assert!(find(tree["units"].as_array().unwrap(), "doi-moi").is_some());
+
+    // One written behind this node's back (another node, the command line) shows within seconds.
+    let mut tx = app.core.store.begin().await.unwrap();
+    let unit = binhyen_store::units::NewUnit {
+        code: "doi-khac".into(),
+        kind: binhyen_domain::UnitKind::Team,
+        name: "Đội khác".into(),
+        parent_id: None,
+        contact: Default::default(),
+        valid_from: None,
+        valid_to: None,
+    };
+    binhyen_store::units::insert(&mut tx, &unit, 0).await.unwrap();
+    tx.commit().await.unwrap();
+    app.clock.advance(time::Duration::seconds(3));
+    let (_, tree) = app.get_json("/api/v1/units", None).await;
+    assert!(find(tree["units"].as_array().unwrap(), "doi-khac").is_some());
+}

@@ -96,6 +96,8 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(areas::responsible_unit))
         .routes(routes!(areas::create_village))
         .routes(routes!(accounts::sign_up))
+        .routes(routes!(accounts::sign_up_cluster))
+        .routes(routes!(accounts::register_business))
         .routes(routes!(accounts::me))
         .routes(routes!(auth::create_token, auth::revoke_token))
         .routes(routes!(auth::begin_totp))

@@ -1,7 +1,8 @@
 //! Units: the directory, search, a unit's details, and changes officers make.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use binhyen_core::accounts::NewOfficer;
 use binhyen_core::units::NewUnitInput;
@@ -36,10 +37,19 @@ pub(crate) fn parse_date(value: Option<&str>, field: &'static str) -> Result<Opt
 pub async fn directory(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<DirectoryQuery>,
-) -> Result<Json<DirectoryJson>, ApiError> {
-    let on = parse_date(q.on.as_deref(), "on")?;
-    let forest = state.core.unit_directory(on).await?;
-    Ok(Json(DirectoryJson { units: forest.into_iter().map(Into::into).collect() }))
+) -> Result<Response, ApiError> {
+    let render = |forest: Vec<binhyen_core::units::UnitNode>| DirectoryJson {
+        units: forest.into_iter().map(Into::into).collect(),
+    };
+    if let Some(on) = parse_date(q.on.as_deref(), "on")? {
+        return Ok(Json(render(state.core.unit_directory(Some(on)).await?)).into_response());
+    }
+    // The whole directory is what nearly everyone asks for: its JSON is rendered once per directory copy.
+    let snapshot = state.core.directory_snapshot().await?;
+    let body = state.directory_json.get_or_render(snapshot.generation, || {
+        serde_json::to_vec(&render(snapshot.forest.as_ref().clone())).unwrap_or_default()
+    });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -120,11 +130,11 @@ pub async fn create_unit(
         code: body.code,
         kind: body.kind,
         name: body.name,
-        parent_id: parent.id,
+        parent_id: Some(parent.id),
         contact: body.contact.into(),
         area_ids: body.area_ids,
     };
-    let id = state.core.create_unit(&actor, input).await?;
+    let id = state.core.create_unit(Some(&actor), input).await?;
     let unit = state.core.unit_detail(id).await?.unit;
     Ok((StatusCode::CREATED, Json(unit.into())))
 }

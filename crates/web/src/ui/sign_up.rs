@@ -87,6 +87,7 @@ async fn resolve_home(state: &AppState, f: &SignUpForm) -> Result<Home, CoreErro
         .filter(|a| matches!(a.level, AreaLevel::Commune | AreaLevel::Village))
         .filter(|a| binhyen_domain::area::valid_on(a.valid_from, a.valid_to, today))
         .collect();
+    let candidates = if candidates.is_empty() { successors_of_former(state, &f.home_area).await? } else { candidates };
     let typed = binhyen_text::fold(&f.home_area);
     let exact: Vec<_> = candidates.iter().filter(|a| binhyen_text::fold(&a.name).ends_with(&typed)).collect();
     Ok(match (candidates.len(), exact.len()) {
@@ -107,7 +108,37 @@ async fn resolve_home(state: &AppState, f: &SignUpForm) -> Result<Home, CoreErro
     })
 }
 
+/// People still name the commune they grew up in ("Ea KPam") after it merged into another in 2025: offer the
+/// communes such former ones went into.
+async fn successors_of_former(state: &AppState, typed: &str) -> Result<Vec<binhyen_store::areas::Area>, CoreError> {
+    let mut found: Vec<binhyen_store::areas::Area> = Vec::new();
+    let former = state.core.search_areas(typed).await?.into_iter().filter(|a| a.level == AreaLevel::Commune);
+    for area in former.filter(|a| a.valid_to.is_some()) {
+        let successors = state.core.store.area_successors(area.id).await?;
+        if let Some((next, _)) = successors.into_iter().find(|(_, is_default)| *is_default) {
+            if !found.iter().any(|a| a.id == next.id) {
+                found.push(next);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Every field's problem at once, so nobody submits once per mistake.
+fn field_errors(v: &Visitor, f: &SignUpForm) -> Vec<(String, String)> {
+    use binhyen_domain::{DisplayName, Password, PhoneNumber};
+    [PhoneNumber::parse(&f.phone).err(), DisplayName::parse(&f.display_name).err(), Password::parse(&f.password).err()]
+        .into_iter()
+        .flatten()
+        .map(|e| (e.field.to_owned(), message(v.lang, e.code).to_owned()))
+        .collect()
+}
+
 pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): CsrfForm<SignUpForm>) -> Response {
+    let errors = field_errors(&v, &f);
+    if !errors.is_empty() {
+        return redisplay(v, f, StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new());
+    }
     let home = match resolve_home(&state, &f).await {
         Ok(h) => h,
         Err(e) => return super::error_page(v, e.into()),

@@ -1,0 +1,455 @@
+//! Browser tests: the real app driven through a real headless Chromium (chromedriver + fantoccini) on a
+//! phone-sized window, the way a citizen or an officer uses it. They need `/usr/bin/chromium` and
+//! `/usr/bin/chromedriver` (Debian's `chromium` and `chromium-driver`); `scripts/test.sh` installs them.
+//!
+//! Run: `cargo test -p binhyen-server --features browser-tests --test browser`
+//! A failing test leaves a screenshot and the page source in `test-artifacts/<test-name>.png|.html`.
+
+#![cfg(feature = "browser-tests")]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use support::TestApp;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Everything a step waits for (a page, an element) comes within this, or the test fails with a screenshot.
+const STEP: Duration = Duration::from_secs(10);
+/// A whole test body; a hang becomes a failure with artefacts rather than a stuck CI run.
+const WHOLE_TEST: Duration = Duration::from_secs(60);
+
+/// A chromedriver process on its own free port, killed (with the browser it started) when dropped, so a
+/// panicking test leaves no processes behind.
+struct Chromedriver {
+    child: Child,
+    url: String,
+    _log_dir: tempfile::TempDir,
+}
+
+impl Chromedriver {
+    async fn start() -> Chromedriver {
+        for (path, what) in [(CHROMIUM, "Chromium"), (CHROMEDRIVER, "chromedriver")] {
+            assert!(
+                Path::new(path).exists(),
+                "{what} is missing ({path}). The browser tests need it: run `bash scripts/test.sh` (the project's \
+                 test command, which installs it) or `apt-get install chromium chromium-driver`."
+            );
+        }
+        // Ask the OS for a free port, then hand it to chromedriver; the window in between is harmless locally.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let log_dir = tempfile::tempdir().expect("tempdir");
+        let log = log_dir.path().join("chromedriver.log");
+        let mut command = Command::new(CHROMEDRIVER);
+        command
+            .arg(format!("--port={port}"))
+            .arg(format!("--log-path={}", log.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // Its own process group, so the drop below can take Chromium down with it.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let child = command.spawn().unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
+        let mut driver = Chromedriver { child, url: format!("http://127.0.0.1:{port}"), _log_dir: log_dir };
+
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        loop {
+            if let Ok(res) = http.get(format!("{}/status", driver.url)).send().await {
+                let body: serde_json::Value = res.json().await.unwrap_or_default();
+                if body["value"]["ready"] == json!(true) {
+                    return driver;
+                }
+            }
+            let exited = driver.child.try_wait().ok().flatten();
+            if exited.is_some() || started.elapsed() > STEP {
+                let log = std::fs::read_to_string(&log).unwrap_or_default();
+                panic!("chromedriver did not answer on port {port} (exit: {exited:?}); its log:\n{log}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        // The group's id is chromedriver's pid; Chromium and its helpers are in it unless they left on purpose.
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the app and a browser, runs `body`, and on failure saves a screenshot and the page source before
+/// panicking: every assertion in a body returns `Err` instead of panicking so that this always happens.
+async fn in_browser(name: &str, body: impl AsyncFnOnce(&Browser) -> Result<(), String>) {
+    // The driver first: a machine without a browser fails at once, with what to install.
+    let driver = Chromedriver::start().await;
+    let app = TestApp::spawn().await;
+    let profile = tempfile::tempdir().expect("profile dir");
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert("timeouts".into(), json!({"pageLoad": STEP.as_millis() as u64, "script": 5000, "implicit": 0}));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                // A common Android phone's viewport: the pages are meant for phones first.
+                "--window-size=412,915",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            // Chromium will not make a window narrower than 500 px, so the window size alone gives a 500 px
+            // viewport; emulating the phone's screen gives the real 412 px one (and phone viewport rules).
+            "mobileEmulation": {
+                "deviceMetrics": {"width": 412, "height": 915, "pixelRatio": 1.0, "mobile": true, "touch": true},
+            },
+        }),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open a Chromium session through chromedriver: {e}"));
+    let browser = Browser { c: client, base: app.url.clone() };
+
+    // Artefacts from an earlier failure of this test would be taken for this run's.
+    for ext in ["png", "html"] {
+        let _ = std::fs::remove_file(workspace_root().join("test-artifacts").join(format!("{name}.{ext}")));
+    }
+    let started = Instant::now();
+    let outcome = match tokio::time::timeout(WHOLE_TEST, body(&browser)).await {
+        Ok(r) => r,
+        Err(_) => Err(format!("the test did not finish within {WHOLE_TEST:?}")),
+    };
+    let failure = match outcome {
+        Ok(()) => None,
+        Err(e) => Some(format!("{e}\n(at {}; {})", browser.url().await, browser.save_artefacts(name).await)),
+    };
+    // Closing the session quits Chromium cleanly; the driver's drop is the fallback.
+    let _ = browser.c.close().await;
+    drop(driver);
+    app.stop().await;
+    if let Some(f) = failure {
+        panic!("{name} failed after {:.1} s: {f}", started.elapsed().as_secs_f64());
+    }
+}
+
+/// Adds what was being done to a WebDriver error.
+trait Step<T> {
+    fn step(self, what: impl std::fmt::Display) -> Result<T, String>;
+}
+
+impl<T, E: std::fmt::Display> Step<T> for Result<T, E> {
+    fn step(self, what: impl std::fmt::Display) -> Result<T, String> {
+        self.map_err(|e| format!("{what}: {e}"))
+    }
+}
+
+/// `Err` with a message unless `ok`: the body's `assert!`.
+fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(what())
+    }
+}
+
+/// The WebDriver client, with steps phrased as a user does them.
+struct Browser {
+    c: Client,
+    base: String,
+}
+
+impl Browser {
+    async fn open(&self, path: &str) -> Result<(), String> {
+        self.c.goto(&format!("{}{path}", self.base)).await.step(format_args!("opening {path}"))
+    }
+
+    async fn url(&self) -> String {
+        self.c.current_url().await.map(|u| u.to_string()).unwrap_or_else(|e| format!("unknown URL: {e}"))
+    }
+
+    /// The path and query of the current page, e.g. "/units?q=ea+kpam".
+    async fn path(&self) -> Result<String, String> {
+        let u = self.c.current_url().await.step("reading the URL")?;
+        Ok(match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_owned(),
+        })
+    }
+
+    /// Waits until the browser is at `path` (query aside) with the page loaded, redirects included.
+    async fn wait_for_page(&self, path: &str) -> Result<(), String> {
+        let started = Instant::now();
+        loop {
+            let here = self.c.current_url().await.step("reading the URL")?;
+            let ready = self.c.execute("return document.readyState", vec![]).await.step("reading readyState")?;
+            if here.path() == path && ready == json!("complete") {
+                return Ok(());
+            }
+            if started.elapsed() > STEP {
+                return Err(format!("expected to arrive at {path}, still at {here} ({ready}) after {STEP:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn find(&self, css: &str) -> Result<Element, String> {
+        self.c.wait().at_most(STEP).for_element(Locator::Css(css)).await.step(format_args!("waiting for {css}"))
+    }
+
+    async fn is_present(&self, css: &str) -> Result<bool, String> {
+        Ok(!self.c.find_all(Locator::Css(css)).await.step(format_args!("looking for {css}"))?.is_empty())
+    }
+
+    /// The rendered text of an element, as a person reads it.
+    async fn text(&self, css: &str) -> Result<String, String> {
+        self.find(css).await?.text().await.step(format_args!("reading the text of {css}"))
+    }
+
+    async fn value(&self, css: &str) -> Result<String, String> {
+        let v = self.find(css).await?.prop("value").await.step(format_args!("reading the value of {css}"))?;
+        Ok(v.unwrap_or_default())
+    }
+
+    /// Clears a field and types into it with real key events, then checks the field holds what was typed
+    /// (Vietnamese letters included).
+    async fn type_into(&self, css: &str, text: &str) -> Result<(), String> {
+        let field = self.find(css).await?;
+        field.clear().await.step(format_args!("clearing {css}"))?;
+        field.send_keys(text).await.step(format_args!("typing into {css}"))?;
+        let typed = self.value(css).await?;
+        check(typed == text, || format!("typed {text:?} into {css} but it holds {typed:?}"))
+    }
+
+    async fn click(&self, css: &str) -> Result<(), String> {
+        self.find(css).await?.click().await.step(format_args!("clicking {css}"))
+    }
+
+    /// Clicks something that loads a new page (a link, a form's button) and waits until the new page has
+    /// loaded: the old document is marked first, so a re-render at the same URL counts as arriving too.
+    async fn follow(&self, css: &str) -> Result<(), String> {
+        self.c.execute("window.__binhyenOldPage = true", vec![]).await.step("marking the page")?;
+        self.click(css).await?;
+        let started = Instant::now();
+        loop {
+            // While the page changes, scripts can fail; that only means "not yet".
+            let state = self.c.execute("return [window.__binhyenOldPage === true, document.readyState]", vec![]).await;
+            if let Ok(s) = state {
+                if s[0] == json!(false) && s[1] == json!("complete") {
+                    return Ok(());
+                }
+            }
+            if started.elapsed() > STEP {
+                return Err(format!("clicking {css} did not load a new page within {STEP:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn expect_text(&self, css: &str, needle: &str) -> Result<(), String> {
+        let text = self.text(css).await?;
+        check(text.contains(needle), || format!("{css} should show {needle:?}; it shows {text:?}"))
+    }
+
+    async fn html_lang(&self) -> Result<String, String> {
+        let lang = self.c.execute("return document.documentElement.lang", vec![]).await.step("reading <html lang>")?;
+        Ok(lang.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// A page meant for phones must not scroll sideways at 412 px.
+    async fn fits_the_screen(&self) -> Result<(), String> {
+        let widths = self
+            .c
+            .execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![])
+            .await
+            .step("measuring the page")?;
+        let (scroll, inner) = (widths[0].as_f64().unwrap_or(0.0), widths[1].as_f64().unwrap_or(0.0));
+        let here = self.path().await?;
+        check(scroll <= inner, || format!("{here} is {scroll} px wide on a {inner} px screen: it scrolls sideways"))
+    }
+
+    /// Writes `test-artifacts/<name>.png` and `.html` at the workspace root; says where (or why not).
+    async fn save_artefacts(&self, name: &str) -> String {
+        let dir = workspace_root().join("test-artifacts");
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            return format!("no artefacts: cannot create {}: {e}", dir.display());
+        }
+        let png = dir.join(format!("{name}.png"));
+        let html = dir.join(format!("{name}.html"));
+        let mut notes = Vec::new();
+        match self.c.screenshot().await {
+            Ok(bytes) => match std::fs::write(&png, bytes) {
+                Ok(()) => notes.push(format!("screenshot {}", png.display())),
+                Err(e) => notes.push(format!("cannot write {}: {e}", png.display())),
+            },
+            Err(e) => notes.push(format!("no screenshot: {e}")),
+        }
+        match self.c.source().await {
+            Ok(source) => match std::fs::write(&html, source) {
+                Ok(()) => notes.push(format!("page source {}", html.display())),
+                Err(e) => notes.push(format!("cannot write {}: {e}", html.display())),
+            },
+            Err(e) => notes.push(format!("no page source: {e}")),
+        }
+        notes.join(", ")
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // crates/server → the workspace.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
+}
+
+/// Signs in through the form, as typed by a person.
+async fn sign_in(b: &Browser, phone: &str, password: &str) -> Result<(), String> {
+    b.open("/sign-in").await?;
+    b.type_into("#phone", phone).await?;
+    b.type_into("#password", password).await?;
+    b.follow("#submit").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_signs_in_and_finds_a_unit() {
+    in_browser("an_officer_signs_in_and_finds_a_unit", async |b: &Browser| {
+        sign_in(b, support::EA_KPAM_COMMANDER, support::PASSWORD).await?;
+        // Officers land on the unit directory.
+        b.wait_for_page("/units").await?;
+        b.find("#nav-account").await?;
+        b.expect_text("#unit-tree", "Công an tỉnh Đắk Lắk").await?;
+        b.expect_text("#unit-tree", "Công an xã Ea KPam").await?;
+        b.fits_the_screen().await?;
+
+        // Search is forgiving about case and diacritics, whichever way the name is typed.
+        for typed in ["ea kpam", "Ea Kpam"] {
+            b.type_into("#unit-search", typed).await?;
+            b.follow("form[role=search] button[type=submit]").await?;
+            b.find("#search-results").await?;
+            let path = b.path().await?;
+            check(path.starts_with("/units?q="), || format!("searching {typed:?} went to {path}"))?;
+            b.expect_text("#search-results", "Công an xã Ea KPam").await?;
+            let kept = b.value("#unit-search").await?;
+            check(kept == typed, || format!("the search box should keep {typed:?}, it holds {kept:?}"))?;
+            check(!b.is_present("#unit-tree").await?, || "search results and the tree are both shown".into())?;
+        }
+
+        // A result leads to the unit's page.
+        b.follow("#search-results a").await?;
+        b.find("#unit-name").await?;
+        let path = b.path().await?;
+        check(path.starts_with("/units/"), || format!("the first result led to {path}"))?;
+        b.expect_text("#unit-name", "Công an xã Ea KPam").await?;
+        b.fits_the_screen().await
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_with_a_bad_phone_number_says_so_in_vietnamese() {
+    in_browser("sign_up_with_a_bad_phone_number_says_so_in_vietnamese", async |b: &Browser| {
+        b.open("/sign-up").await?;
+        b.fits_the_screen().await?;
+        b.type_into("#phone", "12345").await?;
+        b.type_into("#display_name", "Nguyễn Văn An").await?;
+        b.type_into("#password", "mật khẩu dài").await?;
+        b.follow("#submit").await?;
+
+        b.find("#phone-error").await?;
+        b.wait_for_page("/sign-up").await?;
+        b.expect_text("#phone-error", "Số điện thoại không hợp lệ").await?;
+        b.expect_text("h1", "Đăng ký").await?;
+        // What was typed is kept, except the password, which is never sent back.
+        let name = b.value("#display_name").await?;
+        check(name == "Nguyễn Văn An", || format!("the typed name should be kept, the field holds {name:?}"))?;
+        let phone = b.value("#phone").await?;
+        check(phone == "12345", || format!("the typed phone should be kept, the field holds {phone:?}"))?;
+        let password = b.value("#password").await?;
+        check(password.is_empty(), || "the password came back in the form".into())?;
+        check(!b.is_present("#nav-account").await?, || "a failed sign-up signed someone in".into())?;
+        b.fits_the_screen().await
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_signs_up_signs_out_and_signs_back_in() {
+    in_browser("a_citizen_signs_up_signs_out_and_signs_back_in", async |b: &Browser| {
+        let (phone, name, password) = ("0912 345 678", "Nguyễn Văn An", "mật khẩu dài");
+        b.open("/sign-up").await?;
+        b.type_into("#phone", phone).await?;
+        b.type_into("#display_name", name).await?;
+        b.type_into("#password", password).await?;
+        // Ea KPam merged into Cư M'gar in 2025: people type the current commune.
+        b.type_into("#home_area", "Cư M'gar").await?;
+        b.follow("#submit").await?;
+
+        // Several matching areas come back as choices (the password has to be typed again).
+        if b.is_present("fieldset.choices").await? {
+            b.click("fieldset.choices input[type=radio]").await?;
+            b.type_into("#password", password).await?;
+            b.follow("#submit").await?;
+        }
+        b.wait_for_page("/account").await?;
+        b.expect_text("#account-name", name).await?;
+        b.expect_text("#nav-account", name).await?;
+        b.expect_text("main", "Cư M'gar").await?;
+        b.fits_the_screen().await?;
+
+        b.follow("#sign-out").await?;
+        b.wait_for_page("/").await?;
+        b.find("#nav-sign-in").await?;
+        check(!b.is_present("#nav-account").await?, || "still signed in after signing out".into())?;
+        b.open("/account").await?;
+        b.wait_for_page("/sign-in").await?;
+
+        // The new account works with what was typed at sign-up; citizens land on their account.
+        sign_in(b, phone, password).await?;
+        b.wait_for_page("/account").await?;
+        b.expect_text("#account-name", name).await
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_is_one_click_away_and_sticks() {
+    in_browser("english_is_one_click_away_and_sticks", async |b: &Browser| {
+        b.open("/sign-in").await?;
+        check(b.html_lang().await? == "vi", || "pages should be in Vietnamese by default".into())?;
+        b.expect_text("h1", "Đăng nhập").await?;
+
+        b.follow("a.lang").await?;
+        b.wait_for_page("/sign-in").await?;
+        b.expect_text("h1", "Sign in").await?;
+        b.expect_text("#submit", "Sign in").await?;
+        check(b.html_lang().await? == "en", || "<html lang> should say en".into())?;
+        b.fits_the_screen().await?;
+
+        // The choice is remembered on the next page, reached without ?lang.
+        b.follow("header nav a[href='/units']").await?;
+        b.wait_for_page("/units").await?;
+        b.expect_text("h1", "Unit directory").await?;
+        b.expect_text("#nav-sign-in", "Sign in").await?;
+        check(b.html_lang().await? == "en", || "the English choice did not stick".into())?;
+
+        // And switching back works the same way.
+        b.follow("a.lang").await?;
+        b.wait_for_page("/units").await?;
+        b.expect_text("h1", "Danh bạ đơn vị").await?;
+        b.open("/sign-in").await?;
+        b.expect_text("h1", "Đăng nhập").await
+    })
+    .await;
+}
