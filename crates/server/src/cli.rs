@@ -201,6 +201,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::ImportAreas { place, wards, mapping } => {
             let config = load(file, &place)?;
+            // A malformed file is explained (file, line, reason) in the log.
+            crate::telemetry::init(&config.log);
             let store = startup::open_store(config.database_url().expose()).await?;
             let core = startup::core_with(store, config.policy());
             import_areas(&core, wards, mapping).await

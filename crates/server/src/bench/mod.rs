@@ -14,7 +14,8 @@ pub use load::{drive, LoadReport};
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct BenchArgs {
-    /// Scenario: `directory` (the unit directory as JSON).
+    /// Scenario: `directory` (the unit directory as JSON) or `directory-on-date` (the same, as of a given day,
+    /// read from the store each time).
     pub scenario: String,
     /// Seconds to measure each of baseline and scenario.
     #[arg(long, default_value_t = 10)]
@@ -49,7 +50,9 @@ struct Scenario {
 fn scenario(name: &str) -> anyhow::Result<Scenario> {
     match name {
         "directory" => Ok(Scenario { path: "/api/v1/units" }),
-        other => anyhow::bail!("unknown scenario {other:?}; known: directory"),
+        // The same tree for a given day: read from the store on every request (no in-memory copy).
+        "directory-on-date" => Ok(Scenario { path: "/api/v1/units?on=2020-06-17" }),
+        other => anyhow::bail!("unknown scenario {other:?}; known: directory, directory-on-date"),
     }
 }
 
