@@ -78,17 +78,8 @@ impl Core {
         kind: AccountKind,
         fill: impl FnOnce(&mut NewAccount),
     ) -> Result<i64> {
-        let mut account = NewAccount {
-            kind,
-            phone: c.phone.e164().to_owned(),
-            display_name: c.name.into_inner(),
-            password_hash: self.hash_password(c.password.expose()).await?,
-            home_area_id: None,
-            unit_id: None,
-            role: None,
-            business_kind: None,
-            overseeing_unit_id: None,
-        };
+        let hash = self.hash_password(c.password.expose()).await?;
+        let mut account = NewAccount::new(kind, c.phone.e164().to_owned(), c.name.into_inner(), hash);
         fill(&mut account);
         let mut tx = self.store.begin().await?;
         let id = accounts::insert(&mut tx, &account, self.now_ms()).await?;
@@ -171,16 +162,10 @@ impl Core {
         if let Some(area) = input.home_area_id {
             self.home_area(area).await?;
         }
+        let hash = self.hash_password(c.password.expose()).await?;
         let account = NewAccount {
-            kind: AccountKind::Cluster,
-            phone: c.phone.e164().to_owned(),
-            display_name: c.name.into_inner(),
-            password_hash: self.hash_password(c.password.expose()).await?,
             home_area_id: input.home_area_id,
-            unit_id: None,
-            role: None,
-            business_kind: None,
-            overseeing_unit_id: None,
+            ..NewAccount::new(AccountKind::Cluster, c.phone.e164().to_owned(), c.name.into_inner(), hash)
         };
         let mut tx = self.store.begin().await?;
         let id = accounts::insert(&mut tx, &account, self.now_ms()).await?;

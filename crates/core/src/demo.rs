@@ -148,17 +148,8 @@ impl Builder {
     /// Inserts an account with the shared demo password and records how to sign in as it.
     async fn account(&mut self, who: &str, phone: &str, name: &str, fill: impl FnOnce(&mut NewAccount)) -> Result<i64> {
         let phone = PhoneNumber::parse(phone)?;
-        let mut account = NewAccount {
-            kind: AccountKind::Citizen,
-            phone: phone.e164().to_owned(),
-            display_name: DisplayName::parse(name)?.into_inner(),
-            password_hash: self.hash.clone(),
-            home_area_id: None,
-            unit_id: None,
-            role: None,
-            business_kind: None,
-            overseeing_unit_id: None,
-        };
+        let name = DisplayName::parse(name)?.into_inner();
+        let mut account = NewAccount::new(AccountKind::Citizen, phone.e164().to_owned(), name, self.hash.clone());
         fill(&mut account);
         let id = accounts::insert(&mut self.tx, &account, self.now_ms).await?;
         self.accounts += 1;

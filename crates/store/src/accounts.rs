@@ -38,6 +38,23 @@ pub struct NewAccount {
     pub overseeing_unit_id: Option<i64>,
 }
 
+impl NewAccount {
+    /// An account of `kind` with nothing but its credentials; callers set what their kind needs.
+    pub fn new(kind: AccountKind, phone: String, display_name: String, password_hash: String) -> Self {
+        Self {
+            kind,
+            phone,
+            display_name,
+            password_hash,
+            home_area_id: None,
+            unit_id: None,
+            role: None,
+            business_kind: None,
+            overseeing_unit_id: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Household {
     pub id: i64,
