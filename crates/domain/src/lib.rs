@@ -6,6 +6,7 @@ pub mod error;
 pub mod permission;
 pub mod phone;
 pub mod time_vn;
+pub mod tip;
 pub mod unit;
 
 pub use account::{AccountKind, BusinessKind, DisplayName, Password, Role};

@@ -16,6 +16,22 @@ pub fn normalize(input: &str) -> String {
     out
 }
 
+/// Like `normalize`, for text with paragraphs: each line normalised, at most one blank line in a row, no blank
+/// lines at either end.
+pub fn normalize_multiline(input: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for line in input.lines().map(normalize) {
+        if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        lines.push(line);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines.join("\n")
+}
+
 /// The form text is matched in: lowercase, every diacritic and tone mark removed, `đ` → `d`, whitespace collapsed.
 /// "Ea KPam", "ea kpam" and "Êa Kpăm" fold alike; so do composed and decomposed input.
 pub fn fold(input: &str) -> String {
@@ -64,6 +80,12 @@ mod tests {
     fn normalizes_to_nfc_and_collapses_space() {
         let decomposed = "Ea Kpa\u{0306}m  H\u{0027}Đa\u{0300}o";
         assert_eq!(normalize(decomposed), "Ea Kpăm H'Đào");
+    }
+
+    #[test]
+    fn multiline_keeps_paragraphs() {
+        assert_eq!(normalize_multiline("\n\n a  b \r\n\n\n\nc\n\n"), "a b\n\nc");
+        assert_eq!(normalize_multiline("   "), "");
     }
 
     #[test]

@@ -4,5 +4,5 @@
 mod fold;
 mod tone;
 
-pub use fold::{fold, normalize, tokens};
+pub use fold::{fold, normalize, normalize_multiline, tokens};
 pub use tone::{place_tones, ToneStyle};
