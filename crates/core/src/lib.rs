@@ -3,15 +3,19 @@
 
 pub mod accounts;
 pub mod areas;
+pub mod audit;
 pub mod auth;
 mod clock;
 pub mod demo;
 mod directory;
 mod error;
+mod flood;
 pub mod import;
 mod passwords;
 pub mod permissions;
 mod random;
+pub mod seal;
+pub mod tips;
 pub mod units;
 
 use std::sync::Arc;
@@ -21,6 +25,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use directory::DirectorySnapshot;
 pub use error::CoreError;
 pub use random::{OsRandom, Random, SeededRandom};
+pub use seal::KeyRing;
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
@@ -31,7 +36,13 @@ pub struct Core {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
     pub policy: Policy,
+    /// The keys values are sealed and opened with (`seal.rs`).
+    pub seal: Arc<KeyRing>,
+    /// Where attachments are kept (a local directory; `with_objects`).
+    pub objects: Arc<binhyen_media::ObjectStore>,
     directory: Arc<directory::DirectoryCache>,
+    anonymous_flood: Arc<flood::FloodGuard>,
+    receipt_guard: Arc<flood::FloodGuard>,
 }
 
 /// Tunables of the security rules, from configuration.
@@ -44,6 +55,10 @@ pub struct Policy {
     pub max_failures: i64,
     pub failure_window_minutes: i64,
     pub lockout_minutes: i64,
+    /// Anonymous tips accepted from one address per ten minutes (the address is held in memory only).
+    pub anonymous_tips_per_10_min: u32,
+    /// Receipt look-ups from one address per ten minutes, against guessing.
+    pub receipt_lookups_per_10_min: u32,
 }
 
 impl Default for Policy {
@@ -55,13 +70,42 @@ impl Default for Policy {
             max_failures: 5,
             failure_window_minutes: 15,
             lockout_minutes: 15,
+            anonymous_tips_per_10_min: 10,
+            receipt_lookups_per_10_min: 20,
         }
     }
 }
 
 impl Core {
+    /// Seals with a key of its own that dies with it (`KeyRing::ephemeral`) and keeps attachments in a fresh
+    /// temporary directory; give it the configured keys with `with_keys` and a real directory with
+    /// `with_objects`.
     pub fn new(store: Store, clock: Arc<dyn Clock>, random: Arc<dyn Random>, policy: Policy) -> Self {
-        Self { store, clock, random, policy, directory: Default::default() }
+        let seal = Arc::new(KeyRing::ephemeral(&*random));
+        let scratch = std::env::temp_dir().join(format!("binhyen-objects-{}", random.token(8)));
+        let objects = Arc::new(binhyen_media::ObjectStore::open(scratch).expect("a temporary directory"));
+        let window = time::Duration::minutes(10);
+        Self {
+            anonymous_flood: Arc::new(flood::FloodGuard::new(policy.anonymous_tips_per_10_min, window)),
+            receipt_guard: Arc::new(flood::FloodGuard::new(policy.receipt_lookups_per_10_min, window)),
+            store,
+            clock,
+            random,
+            policy,
+            seal,
+            objects,
+            directory: Default::default(),
+        }
+    }
+
+    pub fn with_objects(mut self, objects: binhyen_media::ObjectStore) -> Self {
+        self.objects = Arc::new(objects);
+        self
+    }
+
+    pub fn with_keys(mut self, keys: KeyRing) -> Self {
+        self.seal = Arc::new(keys);
+        self
     }
 
     pub(crate) fn now_ms(&self) -> i64 {

@@ -35,23 +35,32 @@ pub enum Action {
     ManageAreas,
     /// Decide which roles must use two-factor sign-in.
     SetSecurityPolicy,
+    /// See a unit's tips and work them: acknowledge, verify, dispatch, resolve, transfer, assign, message.
+    WorkTips,
+    /// Approve another officer's request to see a confidential tipster's identity.
+    ApproveUnseal,
+    /// Reopen a resolved tip.
+    ReopenTip,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 9] = [
         Action::ViewStaff,
         Action::EditUnit,
         Action::ManageOfficers,
         Action::ManageUnits,
         Action::ManageAreas,
         Action::SetSecurityPolicy,
+        Action::WorkTips,
+        Action::ApproveUnseal,
+        Action::ReopenTip,
     ];
 
     /// The least role that may take this action inside its reach.
     fn minimum_role(self) -> Role {
         match self {
-            Action::ViewStaff => Role::Officer,
-            Action::EditUnit | Action::ManageOfficers => Role::Commander,
+            Action::ViewStaff | Action::WorkTips => Role::Officer,
+            Action::EditUnit | Action::ManageOfficers | Action::ApproveUnseal | Action::ReopenTip => Role::Commander,
             Action::ManageUnits | Action::ManageAreas | Action::SetSecurityPolicy => Role::Administrator,
         }
     }
@@ -91,8 +100,10 @@ mod tests {
         use Reach::*;
         let allowed = |role: Role, action: Action| -> &'static [Reach] {
             match (role, action) {
-                (_, ViewStaff) => &[OwnUnit, Subtree],
-                (Role::Commander | Role::Administrator, EditUnit | ManageOfficers) => &[OwnUnit, Subtree],
+                (_, ViewStaff | WorkTips) => &[OwnUnit, Subtree],
+                (Role::Commander | Role::Administrator, EditUnit | ManageOfficers | ApproveUnseal | ReopenTip) => {
+                    &[OwnUnit, Subtree]
+                }
                 (Role::Administrator, ManageUnits | ManageAreas | SetSecurityPolicy) => &[OwnUnit, Subtree],
                 _ => &[],
             }

@@ -8,8 +8,10 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
+use binhyen_core::KeyRing;
+
 use crate::config::{Config, Overrides};
-use crate::startup;
+use crate::startup::{self, MissingKeys};
 
 #[derive(Parser, Debug)]
 #[command(name = "binhyen", version, about = "Bình yên: connecting the police with the people they serve")]
@@ -74,8 +76,32 @@ enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Seal keys: make one, re-seal everything under the current one.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Run a benchmark scenario against the app on a temporary database.
     Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum KeysAction {
+    /// Print a new random key and a suggested id, for the [seal] configuration.
+    Generate,
+    /// Re-seal every sealed value under the current key, so that older keys can be removed.
+    Rotate(Place),
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditAction {
+    /// Recompute the hash chain; fail naming the first broken entry.
+    Verify(Place),
 }
 
 #[derive(Subcommand, Debug)]
@@ -171,8 +197,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(place) => {
             let config = load(file, &place)?;
             crate::telemetry::init(&config.log);
+            let keys = startup::seal_keys(&config, MissingKeys::Generate)?;
             let store = startup::open_store(config.database_url().expose()).await?;
-            serve(config, store).await
+            serve(config, store, keys).await
         }
         Command::Migrate(place) => {
             let config = load(file, &place)?;
@@ -188,8 +215,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
             config.database_url = Some(crate::config::DatabaseUrl::new(format!("sqlite:{}", path.display())));
+            let keys = startup::seal_keys(&config, MissingKeys::Generate)?;
             let store = startup::open_store(config.database_url().expose()).await?;
-            let core = startup::core_with(store.clone(), config.policy());
+            let core = startup::core_with(store.clone(), config.policy(), keys.clone());
             let started = std::time::Instant::now();
             let report = binhyen_core::demo::build(&core).await.context("building the demo")?;
             println!("Demo built in {:.1} s: {}", started.elapsed().as_secs_f64(), path.display());
@@ -197,21 +225,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve(config, store).await
+            serve(config, store, keys).await
         }
         Command::ImportAreas { place, wards, mapping } => {
             let config = load(file, &place)?;
             // A malformed file is explained (file, line, reason) in the log.
             crate::telemetry::init(&config.log);
             let store = startup::open_store(config.database_url().expose()).await?;
-            let core = startup::core_with(store, config.policy());
+            let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
+            let core = startup::core_with(store, config.policy(), keys);
             import_areas(&core, wards, mapping).await
         }
         Command::User { action } => user(file, action).await,
         Command::Unit { action: UnitAction::Create { place, code, kind, name, parent, areas } } => {
             let config = load(file, &place)?;
             let store = startup::open_store(config.database_url().expose()).await?;
-            let core = startup::core_with(store, config.policy());
+            let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
+            let core = startup::core_with(store, config.policy(), keys);
             let kind: binhyen_domain::UnitKind =
                 kind.parse().map_err(|_| anyhow::anyhow!("--kind: unknown unit kind"))?;
             let parent_id = match parent {
@@ -237,17 +267,104 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Config { action: ConfigAction::Check(place) } => {
             let config = load(file, &place)?;
+            // Checked here rather than at first use: a bad key should fail the check, not a later start.
+            let keys = if config.seal.is_configured() {
+                let ring = config.seal.key_ring().context("[seal] configuration")?;
+                let ids: Vec<String> = ring
+                    .key_ids()
+                    .map(|id| if id == ring.current() { format!("{id} (current)") } else { id.to_string() })
+                    .collect();
+                ids.join(", ")
+            } else {
+                let file = config.seal_key_file();
+                let state = if file.exists() { "exists" } else { "created by the first `serve`" };
+                format!("none configured; the key file {} is used ({state})", file.display())
+            };
             println!("Configuration is valid. Effective values (secrets hidden):");
             println!("{}", serde_json::to_string_pretty(&config)?);
             println!("database: {}", config.database_url().redacted());
+            println!("seal keys: {keys}");
             Ok(())
+        }
+        Command::Keys { action: KeysAction::Generate } => {
+            keys_generate();
+            Ok(())
+        }
+        Command::Keys { action: KeysAction::Rotate(place) } => {
+            let config = load(file, &place)?;
+            crate::telemetry::init(&config.log);
+            let keys = startup::seal_keys(&config, MissingKeys::Refuse)?;
+            let store = startup::open_store(config.database_url().expose()).await?;
+            keys_rotate(&startup::core_with(store, config.policy(), keys)).await
+        }
+        Command::Audit { action: AuditAction::Verify(place) } => {
+            let config = load(file, &place)?;
+            let store = startup::open_store(config.database_url().expose()).await?;
+            // Verifying opens nothing sealed: no key needed.
+            let core = startup::core_with(store, config.policy(), KeyRing::ephemeral(&binhyen_core::OsRandom));
+            let report = core.verify_audit().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            match report.broken {
+                None => {
+                    println!("chain intact: {} entries (last hash {})", report.intact_entries, report.last_hash);
+                    Ok(())
+                }
+                Some(link) => {
+                    anyhow::bail!("audit chain broken: {link} ({} entries before it are intact)", report.intact_entries)
+                }
+            }
         }
         Command::Bench(args) => crate::bench::run(args).await,
     }
 }
 
-async fn serve(config: Config, store: binhyen_core::Store) -> anyhow::Result<()> {
-    let core = startup::core_with(store, config.policy());
+fn keys_generate() {
+    let random = binhyen_core::OsRandom;
+    let today = binhyen_domain::time_vn::today(time::OffsetDateTime::now_utc());
+    let id = binhyen_core::seal::suggested_key_id(today, &random);
+    let key = binhyen_core::seal::SealKey::generate(&random).to_base64();
+    println!("id:  {id}");
+    println!("key: {key}");
+    println!();
+    println!("The key is a secret: keep it out of version control, and back it up (what is sealed with it cannot");
+    println!("be read without it). To seal with it, add it to the configuration of every node and make it current,");
+    println!("keeping the older keys listed until `binhyen keys rotate` has re-sealed everything:");
+    println!();
+    println!("[seal]\ncurrent = \"{id}\"\n\n[seal.keys]\n{id} = \"{key}\"");
+    println!();
+    println!("or in the environment: BINHYEN_SEAL__CURRENT={id} BINHYEN_SEAL__KEYS__{}=…", id.as_str().to_uppercase());
+}
+
+async fn keys_rotate(core: &binhyen_core::Core) -> anyhow::Result<()> {
+    let ring = core.key_ring();
+    let report = core.rotate_keys().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "Re-sealed under key {}: {} values rewritten, {} already current, {} rewritten by the application meanwhile.",
+        ring.current(),
+        report.rewritten,
+        report.already_current,
+        report.changed_meanwhile
+    );
+    if binhyen_core::seal::SEALED_COLUMNS.is_empty() {
+        println!("(No column holds sealed values yet.)");
+    }
+    if !report.failures.is_empty() {
+        for f in report.failures.iter().take(20) {
+            eprintln!("  {}.{} id {}: {}", f.table, f.column, f.id, f.error);
+        }
+        anyhow::bail!(
+            "{} sealed values did not open and were left as they are: keep every key until they are dealt with",
+            report.failures.len()
+        );
+    }
+    let old: Vec<String> = ring.key_ids().filter(|id| *id != ring.current()).map(ToString::to_string).collect();
+    if !old.is_empty() {
+        println!("Every sealed value is under {}; these keys can now be removed: {}", ring.current(), old.join(", "));
+    }
+    Ok(())
+}
+
+async fn serve(config: Config, store: binhyen_core::Store, keys: KeyRing) -> anyhow::Result<()> {
+    let core = startup::core_with(store, config.policy(), keys).with_objects(startup::open_objects(&config)?);
     let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let running = startup::start(core, config.web(), listener)?;
     println!("binhyen listening on {}", running.url());
@@ -311,7 +428,8 @@ async fn user(file: Option<&PathBuf>, action: UserAction) -> anyhow::Result<()> 
         UserAction::Create { place, phone, name, unit, role, password_stdin } => {
             let config = load(file, &place)?;
             let store = startup::open_store(config.database_url().expose()).await?;
-            let core = startup::core_with(store, config.policy());
+            let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
+            let core = startup::core_with(store, config.policy(), keys);
             let role: binhyen_domain::Role =
                 role.parse().map_err(|_| anyhow::anyhow!("--role: officer, commander or administrator"))?;
             let unit = core.unit_by_code(&unit).await.map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
@@ -333,7 +451,8 @@ async fn user(file: Option<&PathBuf>, action: UserAction) -> anyhow::Result<()> 
         UserAction::ResetPassword { place, phone, password_stdin } => {
             let config = load(file, &place)?;
             let store = startup::open_store(config.database_url().expose()).await?;
-            let core = startup::core_with(store, config.policy());
+            let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
+            let core = startup::core_with(store, config.policy(), keys);
             let account = core.account_by_phone(&phone).await.map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
             let (password, generated) = password_from(password_stdin)?;
             core.reset_password(None, account.id, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;

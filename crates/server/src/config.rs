@@ -2,6 +2,7 @@
 //! `BINHYEN_…` environment variables (`__` for nesting) → command-line flags. Unknown keys are an error;
 //! secrets never print.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -24,6 +25,50 @@ pub struct Config {
     /// Log filter, e.g. "info" or "binhyen=debug,info".
     pub log: String,
     pub security: Security,
+    pub seal: Seal,
+}
+
+/// The keys sensitive values (tipster identity and contact) are sealed with. Empty: `serve` uses the key
+/// file under the data directory, generating it on first start (see `startup::seal_keys`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Seal {
+    /// The id of the key new values are sealed with; may be left out when there is one key.
+    pub current: Option<String>,
+    /// Key id → base64 of 32 random bytes (`binhyen keys generate`). Keep old keys until `keys rotate` ran.
+    pub keys: SealKeys,
+}
+
+/// Key id → base64 key. Secret: `Debug` shows the ids only and serialising writes "***" for every key.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct SealKeys(pub BTreeMap<String, String>);
+
+impl std::fmt::Debug for SealKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
+}
+
+impl Serialize for SealKeys {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.keys().map(|id| (id, "***")))
+    }
+}
+
+impl Seal {
+    /// Whether the configuration names any key (otherwise the key file takes over).
+    pub fn is_configured(&self) -> bool {
+        !self.keys.0.is_empty() || self.current.is_some()
+    }
+
+    /// The configured keys as a ring, checked: ids well formed, keys 32 bytes, `current` among them.
+    pub fn key_ring(&self) -> Result<binhyen_core::KeyRing, binhyen_core::seal::KeyRingError> {
+        binhyen_core::KeyRing::from_config(
+            self.current.as_deref(),
+            self.keys.0.iter().map(|(id, key)| (id.as_str(), key.as_str())),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,6 +80,10 @@ pub struct Security {
     pub max_failed_sign_ins: i64,
     pub failure_window_minutes: i64,
     pub lockout_minutes: i64,
+    /// Anonymous tips accepted from one address per ten minutes (the address is held in memory only).
+    pub anonymous_tips_per_10_min: u32,
+    /// Receipt look-ups from one address per ten minutes.
+    pub receipt_lookups_per_10_min: u32,
 }
 
 impl Default for Config {
@@ -47,6 +96,7 @@ impl Default for Config {
             body_limit_bytes: 64 * 1024,
             log: "info".to_owned(),
             security: Security::default(),
+            seal: Seal::default(),
         }
     }
 }
@@ -61,6 +111,8 @@ impl Default for Security {
             max_failed_sign_ins: p.max_failures,
             failure_window_minutes: p.failure_window_minutes,
             lockout_minutes: p.lockout_minutes,
+            anonymous_tips_per_10_min: p.anonymous_tips_per_10_min,
+            receipt_lookups_per_10_min: p.receipt_lookups_per_10_min,
         }
     }
 }
@@ -152,7 +204,14 @@ impl Config {
             max_failures: s.max_failed_sign_ins,
             failure_window_minutes: s.failure_window_minutes,
             lockout_minutes: s.lockout_minutes,
+            anonymous_tips_per_10_min: s.anonymous_tips_per_10_min,
+            receipt_lookups_per_10_min: s.receipt_lookups_per_10_min,
         }
+    }
+
+    /// Where `serve` keeps a generated seal key when none is configured.
+    pub fn seal_key_file(&self) -> PathBuf {
+        self.data_dir.join("seal-keys.toml")
     }
 
     pub fn web(&self) -> binhyen_web::WebConfig {
@@ -171,6 +230,29 @@ mod tests {
         assert!(!format!("{url:?}").contains("s3cret"));
         let config = Config { database_url: Some(url), ..Config::default() };
         assert!(!toml_text(&config).contains("s3cret"));
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail dictates the closure's error type.
+    fn seal_keys_load_but_never_print() {
+        figment::Jail::expect_with(|jail| {
+            let key = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
+            jail.create_file("s.toml", &format!("[seal]\ncurrent = \"k2\"\n[seal.keys]\nk1 = \"{key}\"\n"))?;
+            jail.set_env("BINHYEN_SEAL__KEYS__K2", key);
+            let c = Config::load(Some(Path::new("s.toml")), &Overrides::default()).map_err(|e| e.to_string())?;
+            let ring = c.seal.key_ring().map_err(|e| e.to_string())?;
+            assert_eq!(ring.current().as_str(), "k2");
+            assert_eq!(ring.key_ids().map(|k| k.as_str()).collect::<Vec<_>>(), ["k1", "k2"]);
+            let printed = format!("{c:?}{}", toml_text(&c));
+            assert!(!printed.contains(key) && printed.contains("k1") && printed.contains("***"), "{printed}");
+
+            jail.create_file("bad.toml", "[seal]\ncurrent = \"k9\"\n[seal.keys]\nk1 = \"c2hvcnQ=\"\n")?;
+            let c = Config::load(Some(Path::new("bad.toml")), &Overrides::default()).map_err(|e| e.to_string())?;
+            let err = c.seal.key_ring().unwrap_err().to_string();
+            assert!(err.contains("k1") && !err.contains("c2hvcnQ"), "{err}");
+            assert!(!Config::default().seal.is_configured());
+            Ok(())
+        });
     }
 
     fn toml_text(c: &Config) -> String {

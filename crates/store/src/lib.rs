@@ -4,11 +4,14 @@
 
 pub mod accounts;
 pub mod areas;
+pub mod audit;
 mod connect;
 mod error;
+pub mod sealed;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;
+pub mod tips;
 pub mod units;
 
 pub use connect::{Backend, Store, Tx};

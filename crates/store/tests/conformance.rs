@@ -17,6 +17,8 @@
 mod accounts;
 #[path = "conformance/areas.rs"]
 mod areas;
+#[path = "conformance/audit.rs"]
+mod audit;
 #[path = "conformance/basics.rs"]
 mod basics;
 #[path = "conformance/harness.rs"]
@@ -80,8 +82,15 @@ conformance! {
         accounts::password_change_ends_sessions_and_totp_round_trips,
         sessions::session_lifecycle,
         sessions::only_expired_sessions_are_deleted,
+        audit::audit_appends_chain_and_roll_back_with_their_transaction,
+        audit::audit_chain_verifies_across_pages,
+        audit::concurrent_audit_appends_keep_one_chain,
+        audit::sealed_columns_page_and_replace_only_unchanged_values,
     ],
     url: [
         basics::committed_writes_survive_reopen,
+        audit::edited_audit_entry_is_named,
+        audit::deleted_audit_entry_is_named_as_a_gap,
+        audit::reordered_audit_entries_are_named,
     ],
 }

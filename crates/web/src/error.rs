@@ -68,6 +68,8 @@ impl From<CoreError> for ApiError {
                     "area" => "area_not_found",
                     "unit" => "unit_not_found",
                     "account" => "account_not_found",
+                    "tip" => "tip_not_found",
+                    "receipt" => "receipt_not_found",
                     _ => "not_found",
                 };
                 let mut err = ApiError::new(StatusCode::NOT_FOUND, code);

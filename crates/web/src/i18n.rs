@@ -89,6 +89,46 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "invalid_date" => ("Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Invalid date (format YYYY-MM-DD)."),
         "unknown_value" => ("Giá trị không được chấp nhận.", "Value not accepted."),
         "method_not_allowed" => ("Phương thức không được hỗ trợ.", "Method not allowed."),
+        "tip_not_found" => ("Không tìm thấy tin báo.", "No such tip."),
+        "receipt_not_found" => (
+            "Không tìm thấy tin báo với mã này. Kiểm tra lại mã trên biên nhận.",
+            "No tip has this code. Check the code on your receipt.",
+        ),
+        "illegal_transition" => (
+            "Không thể chuyển tin báo sang bước này từ trạng thái hiện tại.",
+            "The tip cannot take this step from its current state.",
+        ),
+        "sign_in_required" => (
+            "Muốn gửi tin báo có danh tính hoặc bảo mật, vui lòng đăng nhập; hoặc chọn gửi ẩn danh.",
+            "Sign in to send an identified or confidential tip, or choose anonymous.",
+        ),
+        "place_required" => (
+            "Vui lòng cho biết nơi xảy ra: chọn xã, phường hoặc gửi vị trí.",
+            "Say where it happened: choose a commune or ward, or send your location.",
+        ),
+        "no_responsible_unit" => {
+            ("Chưa có đơn vị công an phụ trách nơi này.", "No police unit answers for this place yet.")
+        }
+        "invalid_coordinates" => ("Toạ độ không hợp lệ.", "Invalid coordinates."),
+        "outside_vietnam" => ("Vị trí nằm ngoài lãnh thổ Việt Nam.", "The location is outside Vietnam."),
+        "in_the_future" => ("Thời gian không được ở tương lai.", "The time cannot be in the future."),
+        "not_your_household" => ("Hộ này không thuộc cụm của bạn.", "This household is not in your cluster."),
+        "tip_changed" => (
+            "Tin báo vừa được người khác cập nhật. Vui lòng tải lại.",
+            "Someone else just changed this tip. Please reload.",
+        ),
+        "not_confidential" => ("Tin báo này không ở chế độ bảo mật.", "This tip is not confidential."),
+        "own_request" => ("Không thể tự phê duyệt đề nghị của mình.", "Nobody approves their own request."),
+        "already_approved" => ("Đề nghị này đã được phê duyệt.", "This request is already approved."),
+        "same_unit" => ("Tin báo đang ở đơn vị này.", "The tip is already with this unit."),
+        "unit_not_in_force" => ("Đơn vị này không còn hoạt động.", "This unit is no longer in force."),
+        "invalid_count" => ("Số lượng không hợp lệ.", "Invalid count."),
+        "same_tip" => ("Tin báo không thể trùng với chính nó.", "A tip cannot duplicate itself."),
+        "invalid_receipt" => ("Mã biên nhận không hợp lệ.", "Invalid receipt code."),
+        "not_an_officer_of_the_unit" => (
+            "Chỉ giao cho cán bộ của đơn vị đang xử lý tin báo.",
+            "Assign only to an officer of the unit handling the tip.",
+        ),
         "store_unavailable" => (
             "Hệ thống tạm thời không truy cập được dữ liệu. Vui lòng thử lại.",
             "Storage is unavailable. Please retry.",

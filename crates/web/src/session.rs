@@ -31,6 +31,20 @@ impl FromRequestParts<AppState> for ApiPrincipal {
     }
 }
 
+/// A caller who may or may not be signed in (anonymous tips). A token that is sent must be valid.
+pub struct MaybeApiPrincipal(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for MaybeApiPrincipal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match bearer_token(parts) {
+            Some(token) => Ok(MaybeApiPrincipal(Some(state.core.authenticate(token).await?))),
+            None => Ok(MaybeApiPrincipal(None)),
+        }
+    }
+}
+
 pub(crate) fn bearer_token(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();

@@ -63,7 +63,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let url = format!("sqlite:{}", dir.path().join("bench.sqlite").display());
     println!("Preparing the demo data set on SQLite…");
     let store = startup::open_store(&url).await?;
-    let core = startup::core_with(store, binhyen_core::Policy::default());
+    // A temporary database: nothing sealed in it outlives the run.
+    let keys = binhyen_core::KeyRing::ephemeral(&binhyen_core::OsRandom);
+    let core = startup::core_with(store, binhyen_core::Policy::default(), keys);
     binhyen_core::demo::build(&core).await.context("building the demo data")?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let running = startup::start(core, binhyen_web::WebConfig::default(), listener)?;

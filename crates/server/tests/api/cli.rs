@@ -136,3 +136,101 @@ fn migrate_and_import_areas_on_a_fresh_database() {
     let out = binhyen().args(["import-areas", "--database-url", &db, "--wards"]).arg(&bad).output().unwrap();
     assert!(!out.status.success());
 }
+
+/// Appends entries through the store, as the application would, and leaves the database file complete.
+fn append_audit_entries(db: &str, details: &[&str]) {
+    use binhyen_store::audit::{self, NewAuditEntry};
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = binhyen_store::Store::connect(db).await.unwrap();
+        store.migrate().await.unwrap();
+        for (i, detail) in details.iter().enumerate() {
+            let mut tx = store.begin().await.unwrap();
+            let entry = NewAuditEntry {
+                at_ms: 1_750_000_000_000 + i as i64,
+                actor_account_id: Some(1),
+                action: "tip.state_changed".to_owned(),
+                subject_kind: "tip".to_owned(),
+                subject_id: Some(i as i64 + 1),
+                detail: (*detail).to_owned(),
+            };
+            audit::append(&mut tx, &entry).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        // The file alone holds everything, so it can be edited as someone behind the app's back would.
+        store.checkpoint().await.unwrap();
+        store.close().await;
+    });
+}
+
+#[test]
+fn audit_verify_names_the_first_broken_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.sqlite");
+    let db = format!("sqlite:{}", path.display());
+    let verify = || binhyen().args(["audit", "verify", "--database-url", &db]).output().unwrap();
+
+    let out = verify();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("chain intact: 0 entries"));
+
+    append_audit_entries(&db, &[r#"{"to":"triaged-1"}"#, r#"{"to":"triaged-2"}"#, r#"{"to":"triaged-3"}"#]);
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("chain intact: 3 entries"), "{text}");
+
+    // Edit the second entry's detail in the database file itself, bypassing SQL and its triggers.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let needle = b"triaged-2";
+    let at: Vec<usize> = bytes.windows(needle.len()).enumerate().filter(|(_, w)| w == needle).map(|(i, _)| i).collect();
+    assert_eq!(at.len(), 1, "the detail is stored once");
+    bytes[at[0]..at[0] + needle.len()].copy_from_slice(b"closed--2");
+    std::fs::write(&path, bytes).unwrap();
+
+    let out = verify();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a broken chain fails the command");
+    assert!(err.contains("broken: seq 2"), "{err}");
+}
+
+#[test]
+fn keys_generate_rotate_and_config_check_hide_keys() {
+    let out = binhyen().args(["keys", "generate"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}");
+    let key = text.lines().find_map(|l| l.strip_prefix("key: ")).expect("a key line").trim().to_owned();
+    assert_eq!(key.len(), 44, "base64 of 32 bytes: {key}");
+    let id = text.lines().find_map(|l| l.strip_prefix("id:  ")).expect("an id line").trim().to_owned();
+    assert!(id.starts_with('k') && text.contains(&format!("{id} = \"{key}\"")), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let db = format!("sqlite:{data}/keys.sqlite");
+    // Nothing configured and no key file: rotation has nothing to rotate with, and says so.
+    let out = binhyen().args(["keys", "rotate", "--data-dir", data, "--database-url", &db]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no seal keys"));
+
+    let env = format!("BINHYEN_SEAL__KEYS__{}", id.to_uppercase());
+    let out = binhyen()
+        .env(&env, &key)
+        .env("BINHYEN_SEAL__KEYS__OLD", "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=")
+        .env("BINHYEN_SEAL__CURRENT", &id)
+        .args(["keys", "rotate", "--data-dir", data, "--database-url", &db])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains(&format!("Re-sealed under key {id}")) && text.contains("can now be removed: old"), "{text}");
+    // The rotation is itself in the audit log.
+    let out = binhyen().args(["audit", "verify", "--database-url", &db]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("chain intact: 1 entries"));
+
+    let out = binhyen().current_dir(dir.path()).env(&env, &key).args(["config", "check"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains(&format!("seal keys: {id} (current)")) && !text.contains(&key), "{text}");
+    let out = binhyen().current_dir(dir.path()).env(&env, "too-short").args(["config", "check"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains(&id) && !err.contains("too-short"), "{err}");
+}

@@ -10,3 +10,4 @@ mod directory;
 mod health;
 mod openapi;
 mod permissions;
+mod tips;

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use binhyen_core::{Core, ManualClock, OsRandom, Policy};
+use binhyen_core::{Core, KeyRing, ManualClock, OsRandom, Policy};
 use binhyen_server::startup;
 use serde_json::Value;
 
@@ -21,6 +21,8 @@ pub const EA_KPAM_OFFICER: &str = "0388000006";
 pub const TAN_LOI_OFFICER: &str = "0388000007";
 pub const CITIZEN_HDAO: &str = "0399000001";
 pub const CLUSTER: &str = "0397000001";
+/// Commander of Công an xã Cư M'gar (from 01/07/2025), which answers today for the former Ea KPam.
+pub const CU_MGAR_COMMANDER: &str = "0388000008";
 
 /// Builds the demo database once per test binary, on a thread with its own runtime (each test has its own).
 fn template() -> &'static PathBuf {
@@ -34,7 +36,7 @@ fn template() -> &'static PathBuf {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             rt.block_on(async {
                 let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
-                let core = startup::core_with(store.clone(), Policy::default());
+                let core = startup::core_with(store.clone(), Policy::default(), KeyRing::for_tests());
                 binhyen_core::demo::build(&core).await.expect("demo");
                 // The database file alone must be complete: it is copied without its write-ahead log.
                 store.checkpoint().await.expect("checkpoint");
@@ -55,6 +57,8 @@ pub struct TestApp {
     pub browser: reqwest::Client,
     pub api: reqwest::Client,
     running: Option<startup::Running>,
+    /// The SQLite file behind the app (tests read it raw to prove what is not stored in clear).
+    pub db_path: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -70,7 +74,10 @@ impl TestApp {
         std::fs::copy(template(), &path).expect("copy template");
         let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
         let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
-        let core = Core::new(store, clock.clone(), Arc::new(OsRandom), policy);
+        let objects = binhyen_media::ObjectStore::open(dir.path().join("objects")).expect("objects");
+        let core = Core::new(store, clock.clone(), Arc::new(OsRandom), policy)
+            .with_keys(KeyRing::for_tests())
+            .with_objects(objects);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let running = startup::start(core.clone(), binhyen_web::WebConfig::default(), listener).expect("start");
         let browser = reqwest::Client::builder()
@@ -85,6 +92,7 @@ impl TestApp {
             browser,
             api: reqwest::Client::new(),
             running: Some(running),
+            db_path: path,
             _dir: dir,
         }
     }

@@ -3,9 +3,13 @@
 
 mod accounts;
 mod areas;
+mod attachments;
 mod auth;
 mod dto;
 mod extract;
+mod tip_dto;
+mod tips;
+mod tipster;
 mod units;
 
 use std::sync::Arc;
@@ -103,6 +107,27 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::begin_totp))
         .routes(routes!(auth::confirm_totp))
         .routes(routes!(auth::totp_roles))
+        .routes(routes!(tips::submit, tips::inbox))
+        .routes(routes!(tips::tip))
+        .routes(routes!(tips::transition))
+        .routes(routes!(tips::assign))
+        .routes(routes!(tips::priority))
+        .routes(routes!(tips::note))
+        .routes(routes!(tips::message))
+        .routes(routes!(tips::request_unseal))
+        .routes(routes!(tips::approve_unseal))
+        .routes(routes!(tips::identity))
+        .routes(routes!(tipster::my_tips))
+        .routes(routes!(tipster::my_tip))
+        .routes(routes!(tipster::lookup))
+        .routes(routes!(tipster::receipt_message))
+        .routes(routes!(attachments::download))
+        // Uploads alone may be large: the limit is raised on this route only.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(attachments::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),
+        )
         .split_for_parts();
     document_extractor_errors(&mut doc);
     (router, doc)
