@@ -129,6 +129,16 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
             "Chỉ giao cho cán bộ của đơn vị đang xử lý tin báo.",
             "Assign only to an officer of the unit handling the tip.",
         ),
+        "empty" => ("Tệp trống.", "The file is empty."),
+        "too_large" => (
+            "Tệp quá lớn: ảnh tối đa 10 MB, video tối đa 50 MB.",
+            "The file is too large: photos up to 10 MB, videos up to 50 MB.",
+        ),
+        "unsupported_type" => (
+            "Chỉ nhận ảnh JPEG, PNG, WebP và video MP4.",
+            "Only JPEG, PNG and WebP photos and MP4 videos are accepted.",
+        ),
+        "corrupt_file" => ("Tệp bị hỏng hoặc không đọc được.", "The file is damaged or cannot be read."),
         "store_unavailable" => (
             "Hệ thống tạm thời không truy cập được dữ liệu. Vui lòng thử lại.",
             "Storage is unavailable. Please retry.",

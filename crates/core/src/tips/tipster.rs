@@ -72,7 +72,9 @@ impl Core {
                 // A malformed code and a wrong one get the same answer: no oracle.
                 let normalized = normalize_receipt(receipt).map_err(|_| CoreError::not_found("receipt"))?;
                 let tip = self.store.tip_by_receipt(&receipt_hash(&normalized)).await?;
-                tip.filter(|t| t.protection == Protection::Anonymous).ok_or(CoreError::not_found("receipt"))
+                // With a tip id too (an upload to /tips/{id}), the receipt must be that tip's.
+                tip.filter(|t| t.protection == Protection::Anonymous && tip_id.is_none_or(|id| id == t.id))
+                    .ok_or(CoreError::not_found("receipt"))
             }
         }
     }

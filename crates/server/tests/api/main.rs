@@ -3,6 +3,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+/// The media crate's hand-made photos and videos (with the metadata a phone adds), shared rather than copied.
+#[allow(dead_code)]
+#[path = "../../../media/tests/media/fixtures.rs"]
+mod media_fixtures;
+
+mod attachments;
 mod auth;
 mod bad_input;
 mod cli;

@@ -57,15 +57,7 @@ pub async fn upload(
         (None, _, Some(code)) => Uploader::Tipster(TipsterKey::Receipt(code)),
         (None, _, None) => return Err(ApiError::new(StatusCode::UNAUTHORIZED, "no_session")),
     };
-    let tip = match &who {
-        Uploader::Tipster(TipsterKey::Receipt(_)) => None,
-        _ => Some(tip_id),
-    };
-    let a = state.core.attach_to_tip(who, tip, body.to_vec(), client.as_deref()).await?;
-    if a.tip_id != tip_id {
-        // The receipt names another tip than the path: say nothing about either.
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "tip_not_found"));
-    }
+    let a = state.core.attach_to_tip(who, Some(tip_id), body.to_vec(), client.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(UploadedJson { id: a.id, kind: a.kind, bytes: a.bytes, width: a.width, height: a.height }),
