@@ -3,6 +3,7 @@
 //! 1 July 2025, villages, and accounts of every kind to sign in as.
 
 mod data;
+mod tips;
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -41,6 +42,8 @@ pub struct DemoReport {
     pub areas: u64,
     /// Accounts created.
     pub accounts: u64,
+    /// The receipt code of the demo's anonymous tip, to try the receipt page with.
+    pub receipt: String,
 }
 
 /// A legacy commune and the 2025 wards it went into, the default first.
@@ -192,7 +195,8 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
     let Builder { tx, units, sign_ins, accounts, .. } = b;
     tx.commit().await?;
     core.units_changed();
-    Ok(DemoReport { sign_ins, units: units.len() as u64, areas: s.count_areas().await? as u64, accounts })
+    let receipt = tips::build(core).await?;
+    Ok(DemoReport { sign_ins, units: units.len() as u64, areas: s.count_areas().await? as u64, accounts, receipt })
 }
 
 async fn build_units(b: &mut Builder, places: &Places) -> Result<()> {

@@ -376,6 +376,7 @@ fn print_sign_ins(report: &binhyen_core::demo::DemoReport) {
     for s in &report.sign_ins {
         println!("  {:<55} {:<14} {}", s.who, s.phone_national, s.password);
     }
+    println!("\nAn anonymous tip's receipt, for the receipt page (/receipt): {}", report.receipt);
     println!();
 }
 

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Core, CoreError, Result};
 
 pub use attachments::Uploader;
+pub(crate) use submit::receipt_hash;
 pub use submit::{Reporter, Submitted, TipInput};
 pub use tipster::{TipsterKey, TipsterView};
 pub use work::{OfficerTipView, ReporterView, TipQuery, TransitionInput};
