@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod areas;
 pub mod audit;
 pub mod auth;
+pub mod boundaries;
 mod clock;
 pub mod demo;
 mod directory;

@@ -51,6 +51,17 @@ enum Command {
         no_serve: bool,
     },
     /// Load administrative areas from the 2025 wards CSV and the legacy→2025 mapping CSV.
+    /// Load official commune/ward boundaries from a GeoJSON FeatureCollection; GPS points in tips are then
+    /// placed by containment instead of by the nearest commune centre.
+    ImportBoundaries {
+        #[command(flatten)]
+        place: Place,
+        /// The GeoJSON file.
+        file: PathBuf,
+        /// The feature property holding the 2025 ward code.
+        #[arg(long, default_value = "code")]
+        code_property: String,
+    },
     ImportAreas {
         #[command(flatten)]
         place: Place,
@@ -235,6 +246,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
             let core = startup::core_with(store, config.policy(), keys);
             import_areas(&core, wards, mapping).await
+        }
+        Command::ImportBoundaries { place, file: geojson, code_property } => {
+            let config = load(file, &place)?;
+            crate::telemetry::init(&config.log);
+            let store = startup::open_store(config.database_url().expose()).await?;
+            let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
+            let core = startup::core_with(store, config.policy(), keys);
+            let bytes = std::fs::read(&geojson).with_context(|| format!("reading {}", geojson.display()))?;
+            let report = core.import_boundaries(&bytes, &code_property).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Imported {} boundaries.", report.imported);
+            if !report.unknown_codes.is_empty() {
+                println!("No commune/ward in force has these codes: {}", report.unknown_codes.join(", "));
+            }
+            Ok(())
         }
         Command::User { action } => user(file, action).await,
         Command::Unit { action: UnitAction::Create { place, code, kind, name, parent, areas } } => {

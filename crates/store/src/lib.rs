@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod areas;
 pub mod audit;
+pub mod boundaries;
 mod connect;
 mod error;
 pub mod sealed;

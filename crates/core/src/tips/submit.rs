@@ -198,7 +198,11 @@ impl Core {
         }
     }
 
+    /// The commune whose imported boundary holds the point, else the one with the nearest centre.
     async fn nearest_commune(&self, p: GeoPoint) -> Result<Option<i64>> {
+        if let Some(area) = self.area_containing(p.lat(), p.lon()).await? {
+            return Ok(Some(area));
+        }
         for degrees in [0.25, 1.0] {
             let near = self.store.communes_near(p.lat(), p.lon(), degrees).await?;
             let best = near.into_iter().min_by(|a, b| p.distance_km(a.1, a.2).total_cmp(&p.distance_km(b.1, b.2)));

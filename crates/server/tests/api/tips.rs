@@ -350,3 +350,36 @@ async fn no_reporter_name_or_phone_in_the_database_file() {
     let (_, who) = app.get_json(&format!("{path}/identity"), Some(&officer)).await;
     assert_eq!((who["name"].as_str(), who["phone"].as_str()), (Some("Nguyễn Thị Mai Hương"), Some("0905 123 456")));
 }
+
+#[tokio::test]
+async fn a_point_lands_in_the_commune_whose_boundary_holds_it() {
+    let app = TestApp::spawn().await;
+    // Xã Cư M'gar's (2025, code 24280) centre is far from this point; a square boundary around the point says
+    // it is Cư M'gar anyway, while the nearest-centre rule alone would pick another commune.
+    let (lat, lon) = (12.60, 108.20);
+    let point = json!({"category": "theft", "description": "Mất trộm xe máy.", "protection": "anonymous",
+        "location": {"lat": lat, "lon": lon}});
+    let (_, before) = app.post_json("/api/v1/tips", &point, None).await;
+    let cu_mgar_unit = app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id;
+    assert_ne!(before["unit_id"], cu_mgar_unit);
+
+    let square = json!([[
+        [lon - 0.01, lat - 0.01],
+        [lon + 0.01, lat - 0.01],
+        [lon + 0.01, lat + 0.01],
+        [lon - 0.01, lat + 0.01],
+        [lon - 0.01, lat - 0.01]
+    ]]);
+    let geojson = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "24280"}, "geometry": {"type": "Polygon", "coordinates": square}},
+        {"type": "Feature", "properties": {"code": "99999"}, "geometry": {"type": "Polygon", "coordinates": square}}]});
+    let report = app.core.import_boundaries(geojson.to_string().as_bytes(), "code").await.unwrap();
+    assert_eq!((report.imported, report.unknown_codes.clone()), (1, vec!["99999".to_owned()]));
+    let (_, after) = app.post_json("/api/v1/tips", &point, None).await;
+    assert_eq!(after["unit_id"], cu_mgar_unit);
+
+    let broken = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "24259"}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}]});
+    assert!(app.core.import_boundaries(broken.to_string().as_bytes(), "code").await.is_err());
+    assert_eq!(app.core.store.count_boundaries().await.unwrap(), 1, "a refused file writes nothing");
+}
