@@ -56,7 +56,16 @@ impl Writer<'_> {
     }
 
     /// One workflow step: the state change (with its transfer target or reason) as officers make it.
-    async fn step(&mut self, tip: i64, from: TipState, to: TipState, actor: i64, at: i64, body: Option<&str>, unit: Option<i64>) -> Result<()> {
+    async fn step(
+        &mut self,
+        tip: i64,
+        from: TipState,
+        to: TipState,
+        actor: i64,
+        at: i64,
+        body: Option<&str>,
+        unit: Option<i64>,
+    ) -> Result<()> {
         if let Some(unit) = unit {
             tips::set_unit(&mut self.tx, tip, unit, at).await?;
         }
@@ -78,7 +87,15 @@ impl Writer<'_> {
         self.core.audit_tip(&mut self.tx, Some(actor), "tip.state_changed", tip, detail).await
     }
 
-    async fn say(&mut self, tip: i64, actor: Option<i64>, at: i64, kind: &'static str, body: &str, from_tipster: bool) -> Result<()> {
+    async fn say(
+        &mut self,
+        tip: i64,
+        actor: Option<i64>,
+        at: i64,
+        kind: &'static str,
+        body: &str,
+        from_tipster: bool,
+    ) -> Result<()> {
         let event = NewTipEvent {
             tip_id: tip,
             at_ms: at,
@@ -94,7 +111,14 @@ impl Writer<'_> {
     }
 }
 
-fn new_tip(category: TipCategory, description: &str, now: bool, area: Option<i64>, unit: i64, protection: Protection) -> NewTip {
+fn new_tip(
+    category: TipCategory,
+    description: &str,
+    now: bool,
+    area: Option<i64>,
+    unit: i64,
+    protection: Protection,
+) -> NewTip {
     NewTip {
         category,
         description: description.to_owned(),
@@ -138,10 +162,33 @@ pub(super) async fn build(core: &Core) -> Result<String> {
     let at = vn(2020, 5, 3, 22, 15);
     let dogs = w.tip(t, at, Some(SealedReporter { account_id: Some(hdao), ..Default::default() })).await?;
     w.step(dogs, New, Acknowledged, officer, at + 60_000, None, None).await?;
-    w.say(dogs, Some(officer), at + 90_000, "message", "Công an xã đã nhận tin, tổ tuần tra đang tới cầu Ea Kpam.", false).await?;
+    w.say(
+        dogs,
+        Some(officer),
+        at + 90_000,
+        "message",
+        "Công an xã đã nhận tin, tổ tuần tra đang tới cầu Ea Kpam.",
+        false,
+    )
+    .await?;
     w.step(dogs, Acknowledged, Dispatched, commander, at + 120_000, None, None).await?;
-    w.step(dogs, Dispatched, Resolved, commander, at + 50 * 60_000, Some("Bắt quả tang 2 đối tượng cùng tang vật."), None).await?;
-    let outcome = Outcome { verdict: Some(Verdict::Confirmed), arrests: 2, items_seized: 3, note: Some("Bắt quả tang 2 đối tượng trộm chó, thu bả, bao tải và 1 con chó.".into()), ..Default::default() };
+    w.step(
+        dogs,
+        Dispatched,
+        Resolved,
+        commander,
+        at + 50 * 60_000,
+        Some("Bắt quả tang 2 đối tượng cùng tang vật."),
+        None,
+    )
+    .await?;
+    let outcome = Outcome {
+        verdict: Some(Verdict::Confirmed),
+        arrests: 2,
+        items_seized: 3,
+        note: Some("Bắt quả tang 2 đối tượng trộm chó, thu bả, bao tải và 1 con chó.".into()),
+        ..Default::default()
+    };
     tips::set_outcome(&mut w.tx, dogs, &outcome).await?;
 
     // Tân Lợi, 17/06/2020, late night: 30 youths with knives gathering; handed to the mobile police.
@@ -154,15 +201,38 @@ pub(super) async fn build(core: &Core) -> Result<String> {
     let at = vn(2020, 6, 17, 23, 40);
     let fight = w.tip(t, at, None).await?;
     let pcsd = w.unit("pcsd-dak-lak").await?;
-    w.step(fight, New, Transferred, w.account("0388000007").await?, at + 45_000, Some("Nhiều đối tượng có hung khí: chuyển Cảnh sát cơ động."), Some(pcsd)).await?;
+    w.step(
+        fight,
+        New,
+        Transferred,
+        w.account("0388000007").await?,
+        at + 45_000,
+        Some("Nhiều đối tượng có hung khí: chuyển Cảnh sát cơ động."),
+        Some(pcsd),
+    )
+    .await?;
     w.step(fight, Transferred, Acknowledged, mobile_officer, at + 70_000, None, None).await?;
     w.step(fight, Acknowledged, Dispatched, mobile_commander, at + 3 * 60_000, None, None).await?;
     w.step(fight, Dispatched, Resolved, mobile_commander, at + 80 * 60_000, None, None).await?;
-    let outcome = Outcome { verdict: Some(Verdict::Confirmed), arrests: 21, vehicles_seized: 7, items_seized: 4, note: Some("Bắt 21 đối tượng, thu giữ 7 xe máy và 4 mã tấu.".into()), ..Default::default() };
+    let outcome = Outcome {
+        verdict: Some(Verdict::Confirmed),
+        arrests: 21,
+        vehicles_seized: 7,
+        items_seized: 4,
+        note: Some("Bắt 21 đối tượng, thu giữ 7 xe máy và 4 mã tấu.".into()),
+        ..Default::default()
+    };
     tips::set_outcome(&mut w.tx, fight, &outcome).await?;
 
     // Thôn 8: a pump and a grass cutter stolen; the owner sends a home-camera photo.
-    let mut t = new_tip(TipCategory::Theft, "Nhà tôi ở thôn 8 bị mất 1 máy bơm nước và 1 máy cắt cỏ trong đêm. Camera nhà tôi quay được người lấy.", false, village("Thôn 8"), ea_kpam_unit, Protection::Identified);
+    let mut t = new_tip(
+        TipCategory::Theft,
+        "Nhà tôi ở thôn 8 bị mất 1 máy bơm nước và 1 máy cắt cỏ trong đêm. Camera nhà tôi quay được người lấy.",
+        false,
+        village("Thôn 8"),
+        ea_kpam_unit,
+        Protection::Identified,
+    );
     t.reporter_account_id = Some(thon8);
     let at = vn(2020, 7, 9, 6, 30);
     let pump = w.tip(t, at, Some(SealedReporter { account_id: Some(thon8), ..Default::default() })).await?;
@@ -171,21 +241,44 @@ pub(super) async fn build(core: &Core) -> Result<String> {
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))?
         .map_err(|e| CoreError::Internal(e.to_string()))?;
-    let photo = Attachment { id: 0, tip_id: pump, object_key: key.as_str().to_owned(), kind: "jpg".into(), bytes: PUMP_PHOTO.len() as i64, width: Some(96), height: Some(64) };
+    let photo = Attachment {
+        id: 0,
+        tip_id: pump,
+        object_key: key.as_str().to_owned(),
+        kind: "jpg".into(),
+        bytes: PUMP_PHOTO.len() as i64,
+        width: Some(96),
+        height: Some(64),
+    };
     tips::add_attachment(&mut w.tx, &photo, at).await?;
     w.step(pump, New, Acknowledged, officer, at + 20 * 60_000, None, None).await?;
     w.step(pump, Acknowledged, Verifying, officer, at + 30 * 60_000, None, None).await?;
     w.say(pump, Some(officer), at + 35 * 60_000, "note", "Đã gửi ảnh cho các tiệm cầm đồ trong huyện.", false).await?;
 
     // Drugs near a school: open, being verified.
-    let mut t = new_tip(TipCategory::Drugs, "Buổi chiều có người lạ hay đứng ở cổng trường THCS bán thuốc lá điện tử, nghi có ma tuý.", false, Some(ea_kpam.id), ea_kpam_unit, Protection::Confidential);
+    let mut t = new_tip(
+        TipCategory::Drugs,
+        "Buổi chiều có người lạ hay đứng ở cổng trường THCS bán thuốc lá điện tử, nghi có ma tuý.",
+        false,
+        Some(ea_kpam.id),
+        ea_kpam_unit,
+        Protection::Confidential,
+    );
     t.reporter_tag = Some(core.seal.tag(hdao.to_string().as_bytes()));
-    let drugs = w.tip(t, vn(2020, 9, 14, 16, 5), Some(SealedReporter { account_id: Some(hdao), ..Default::default() })).await?;
+    let drugs =
+        w.tip(t, vn(2020, 9, 14, 16, 5), Some(SealedReporter { account_id: Some(hdao), ..Default::default() })).await?;
     w.step(drugs, New, Acknowledged, commander, vn(2020, 9, 14, 16, 30), None, None).await?;
     w.step(drugs, Acknowledged, Verifying, officer, vn(2020, 9, 15, 8, 0), None, None).await?;
 
     // A loan shark: confidential, new.
-    let mut t = new_tip(TipCategory::LoanSharking, "Có nhóm cho vay nặng lãi 30%/tháng, đến nhà đe doạ các hộ trong thôn 3 không trả được nợ.", false, village("Thôn 3"), ea_kpam_unit, Protection::Confidential);
+    let mut t = new_tip(
+        TipCategory::LoanSharking,
+        "Có nhóm cho vay nặng lãi 30%/tháng, đến nhà đe doạ các hộ trong thôn 3 không trả được nợ.",
+        false,
+        village("Thôn 3"),
+        ea_kpam_unit,
+        Protection::Confidential,
+    );
     t.reporter_tag = Some(core.seal.tag(thon8.to_string().as_bytes()));
     t.priority = Priority::High;
     w.tip(t, vn(2020, 10, 2, 9, 45), Some(SealedReporter { account_id: Some(thon8), ..Default::default() })).await?;
@@ -197,7 +290,14 @@ pub(super) async fn build(core: &Core) -> Result<String> {
         format_receipt(&raw)
     };
     let today_unit = w.unit("ca-xa-cu-mgar-2025").await?;
-    let mut t = new_tip(TipCategory::Gambling, "Tối nào cũng có sòng bạc ở rẫy cà phê cuối buôn Bling, khoảng 10 người chơi.", false, village("Buôn Bling"), today_unit, Protection::Anonymous);
+    let mut t = new_tip(
+        TipCategory::Gambling,
+        "Tối nào cũng có sòng bạc ở rẫy cà phê cuối buôn Bling, khoảng 10 người chơi.",
+        false,
+        village("Buôn Bling"),
+        today_unit,
+        Protection::Anonymous,
+    );
     t.receipt_hash = Some(receipt_hash(&normalize_receipt(&receipt)?));
     w.tip(t, core.now_ms(), None).await?;
 
