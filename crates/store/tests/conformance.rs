@@ -29,6 +29,8 @@ mod responsible;
 mod sessions;
 #[path = "conformance/support.rs"]
 mod support;
+#[path = "conformance/tips.rs"]
+mod tips;
 #[path = "conformance/units.rs"]
 mod units;
 
@@ -86,6 +88,14 @@ conformance! {
         audit::audit_chain_verifies_across_pages,
         audit::concurrent_audit_appends_keep_one_chain,
         audit::sealed_columns_page_and_replace_only_unchanged_values,
+        tips::tip_insert_read_back_and_receipt_lookup,
+        tips::tip_protection_checks_refuse_and_write_nothing,
+        tips::tip_state_moves_only_from_expected_state,
+        tips::list_tips_scopes_filters_orders_and_pages,
+        tips::tip_timeline_assignment_transfer_and_outcome,
+        tips::tips_of_reporter_and_retagging,
+        tips::tip_attachments_and_unseal_requests,
+        tips::communes_near_returns_current_located_communes_in_box,
     ],
     url: [
         basics::committed_writes_survive_reopen,
