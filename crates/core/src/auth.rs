@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::passwords::{verify, DECOY_HASH};
+use crate::seal::ACCOUNTS_TOTP;
 use crate::{Core, CoreError, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -259,22 +260,35 @@ impl Core {
             .map_err(|e| CoreError::Internal(format!("TOTP: {e}")))
     }
 
+    /// The account's TOTP secret (base32), opened from its sealed form: a copy of the database alone does not
+    /// give anyone the second factor.
+    pub fn totp_secret(&self, account: &Account) -> Result<Option<String>> {
+        account
+            .totp_secret
+            .as_deref()
+            .map(|stored| {
+                let plain = self.open_for(&ACCOUNTS_TOTP, account.id, stored)?;
+                String::from_utf8(plain).map_err(|e| CoreError::Internal(e.to_string()))
+            })
+            .transpose()
+    }
+
     fn totp_matches(&self, account: &Account, code: &str) -> Result<bool> {
-        let Some(secret) = account.totp_secret.as_deref() else {
+        let Some(secret) = self.totp_secret(account)? else {
             return Ok(false);
         };
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let now = self.clock.now().unix_timestamp().max(0) as u64;
-        Ok(self.totp_for(account, secret)?.check(&code, now))
+        Ok(self.totp_for(account, &secret)?.check(&code, now))
     }
 
     /// The current code for an account's secret (tests and the enrolment page's self-check use it).
     pub fn totp_code_now(&self, account: &Account) -> Result<Option<String>> {
-        let Some(secret) = account.totp_secret.as_deref() else {
+        let Some(secret) = self.totp_secret(account)? else {
             return Ok(None);
         };
         let now = self.clock.now().unix_timestamp().max(0) as u64;
-        Ok(Some(self.totp_for(account, secret)?.generate(now)))
+        Ok(Some(self.totp_for(account, &secret)?.generate(now)))
     }
 
     /// Starts TOTP enrolment: a new secret, stored but not yet in force.
@@ -286,7 +300,8 @@ impl Core {
         let mut raw = [0u8; 20];
         self.random.fill(&mut raw);
         let secret = Secret::Raw(raw.to_vec()).to_encoded().to_string();
-        self.store.set_totp(account_id, Some(&secret), false).await?;
+        let sealed = self.seal_for(&ACCOUNTS_TOTP, account_id, secret.as_bytes());
+        self.store.set_totp(account_id, Some(&sealed), false).await?;
         let uri = self.totp_for(&account, &secret)?.get_url();
         Ok(TotpEnrolment { secret, uri })
     }

@@ -30,7 +30,11 @@ const ROTATION_BATCH: i64 = 500;
 
 /// Every column that holds sealed values: key rotation rewrites exactly these. A feature that seals a column
 /// adds it here (and seals with `SealedColumn::aad`), and rotation covers it without further code.
-pub const SEALED_COLUMNS: &[SealedColumn] = &[TIPS_REPORTER];
+pub const SEALED_COLUMNS: &[SealedColumn] = &[TIPS_REPORTER, ACCOUNTS_TOTP];
+
+/// Officers' TOTP secrets (base32).
+pub const ACCOUNTS_TOTP: SealedColumn =
+    SealedColumn { table: "accounts", id_column: "id", column: "totp_secret", aad_prefix: "accounts.totp" };
 
 /// Who sent a tip (account, household, or the name and phone an officer wrote down).
 pub const TIPS_REPORTER: SealedColumn =

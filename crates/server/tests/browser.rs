@@ -453,3 +453,37 @@ async fn english_is_one_click_away_and_sticks() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_tip_goes_from_the_form_to_the_officers_page() {
+    in_browser("an_anonymous_tip_goes_from_the_form_to_the_officers_page", async |b: &Browser| {
+        b.open("/").await?;
+        b.follow("#home-send-tip").await?;
+        b.wait_for_page("/tips/new").await?;
+        b.fits_the_screen().await?;
+        b.click("#category option[value=theft]").await?;
+        b.type_into("#description", "Có người lạ bắt trộm chó ở buôn Bling, chạy về hướng Ea Tar.").await?;
+        b.click("#happening_now").await?;
+        b.type_into("#area", "ea kpam").await?;
+        b.follow("#submit").await?;
+        b.expect_text("#receipt", "Hãy ghi lại mã này").await?;
+        b.fits_the_screen().await?;
+        let code = b.find("#receipt").await?.attr("data-code").await.step("reading the receipt")?.unwrap_or_default();
+        check(code.len() == 19, || format!("a receipt code of 16 symbols in groups of 4, not {code:?}"))?;
+
+        b.follow("#follow-link").await?;
+        b.type_into("#receipt", &code.to_lowercase()).await?;
+        b.follow("#look-up").await?;
+        b.expect_text("#timeline", "Bạn đã gửi tin báo").await?;
+        b.expect_text("#tip-state", "Mới").await?;
+
+        sign_in(b, support::CU_MGAR_COMMANDER, support::PASSWORD).await?;
+        b.open("/inbox").await?;
+        b.expect_text("#inbox li.urgent", "KHẨN").await?;
+        b.follow("#inbox li.urgent a").await?;
+        b.fits_the_screen().await?;
+        b.follow("#step-acknowledge").await?;
+        b.expect_text("#tip-state", "Đã tiếp nhận").await
+    })
+    .await;
+}

@@ -1,4 +1,15 @@
-//! Words shown to people, Vietnamese first. Error codes map to messages here; page text lives in `Text`.
+//! Words shown to people, Vietnamese first. Error codes map to messages here; page text lives in `Text`
+//! (`i18n/text.rs`, with one instance per language in `vi.rs` and `en.rs`); names of enum values in `labels.rs`.
+
+mod en;
+mod labels;
+mod text;
+mod vi;
+
+pub use en::EN;
+pub use labels::*;
+pub use text::Text;
+pub use vi::VI;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -139,6 +150,9 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
             "Only JPEG, PNG and WebP photos and MP4 videos are accepted.",
         ),
         "corrupt_file" => ("Tệp bị hỏng hoặc không đọc được.", "The file is damaged or cannot be read."),
+        "invalid_datetime" => ("Thời gian không hợp lệ: chọn ngày và giờ.", "Invalid time: choose a date and a time."),
+        "invalid_day" => ("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy.", "Invalid date: use dd/mm/yyyy."),
+        "not_an_officer" => ("Trang này dành cho cán bộ công an.", "This page is for police officers."),
         "store_unavailable" => (
             "Hệ thống tạm thời không truy cập được dữ liệu. Vui lòng thử lại.",
             "Storage is unavailable. Please retry.",
@@ -148,227 +162,5 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
     match lang {
         Lang::Vi => vi,
         Lang::En => en,
-    }
-}
-
-/// Page text. One instance per language; templates read fields.
-pub struct Text {
-    pub app_name: &'static str,
-    pub tagline: &'static str,
-    pub home: &'static str,
-    pub directory: &'static str,
-    pub sign_in: &'static str,
-    pub sign_up: &'static str,
-    pub sign_out: &'static str,
-    pub my_account: &'static str,
-    pub phone: &'static str,
-    pub password: &'static str,
-    pub password_hint: &'static str,
-    pub display_name: &'static str,
-    pub home_area: &'static str,
-    pub home_area_hint: &'static str,
-    pub search: &'static str,
-    pub search_units_placeholder: &'static str,
-    pub no_results: &'static str,
-    pub totp_code: &'static str,
-    pub totp_title: &'static str,
-    pub totp_enrol: &'static str,
-    pub totp_enrol_intro: &'static str,
-    pub totp_enabled: &'static str,
-    pub totp_secret: &'static str,
-    pub confirm: &'static str,
-    pub continue_: &'static str,
-    pub no_account: &'static str,
-    pub have_account: &'static str,
-    pub unit: &'static str,
-    pub role: &'static str,
-    pub kind: &'static str,
-    pub address: &'static str,
-    pub hours: &'static str,
-    pub email: &'static str,
-    pub parent_unit: &'static str,
-    pub sub_units: &'static str,
-    pub jurisdiction: &'static str,
-    pub successor: &'static str,
-    pub valid: &'static str,
-    pub valid_until: &'static str,
-    pub valid_from: &'static str,
-    pub area_code: &'static str,
-    pub belongs_to: &'static str,
-    pub sub_areas: &'static str,
-    pub became: &'static str,
-    pub formed_from: &'static str,
-    pub units_here: &'static str,
-    pub households: &'static str,
-    pub member_since: &'static str,
-    pub other_language: &'static str,
-    pub other_language_code: &'static str,
-    pub not_found_title: &'static str,
-    pub error_title: &'static str,
-    pub back_home: &'static str,
-    pub footer: &'static str,
-    pub welcome: &'static str,
-}
-
-pub static VI: Text = Text {
-    app_name: "Bình yên",
-    tagline: "Kết nối công an với người dân – Bình yên cho mỗi gia đình",
-    home: "Trang chủ",
-    directory: "Danh bạ đơn vị",
-    sign_in: "Đăng nhập",
-    sign_up: "Đăng ký",
-    sign_out: "Đăng xuất",
-    my_account: "Tài khoản của tôi",
-    phone: "Số điện thoại",
-    password: "Mật khẩu",
-    password_hint: "Ít nhất 8 ký tự.",
-    display_name: "Họ và tên",
-    home_area: "Nơi ở (xã, phường hoặc thôn, buôn)",
-    home_area_hint: "Gõ tên để tìm, ví dụ: ea kpam",
-    search: "Tìm kiếm",
-    search_units_placeholder: "Tìm đơn vị, ví dụ: ea kpam",
-    no_results: "Không có kết quả.",
-    totp_code: "Mã xác thực (6 chữ số)",
-    totp_title: "Xác thực hai bước",
-    totp_enrol: "Bật xác thực hai bước",
-    totp_enrol_intro: "Thêm khoá bí mật này vào ứng dụng xác thực trên điện thoại, rồi nhập mã 6 chữ số để xác nhận.",
-    totp_enabled: "Xác thực hai bước đang bật.",
-    totp_secret: "Khoá bí mật",
-    confirm: "Xác nhận",
-    continue_: "Tiếp tục",
-    no_account: "Chưa có tài khoản?",
-    have_account: "Đã có tài khoản?",
-    unit: "Đơn vị",
-    role: "Chức vụ",
-    kind: "Loại",
-    address: "Địa chỉ",
-    hours: "Giờ làm việc",
-    email: "Thư điện tử",
-    parent_unit: "Đơn vị cấp trên",
-    sub_units: "Đơn vị trực thuộc",
-    jurisdiction: "Địa bàn phụ trách",
-    successor: "Đơn vị kế nhiệm",
-    valid: "Hiệu lực",
-    valid_until: "đến trước ngày",
-    valid_from: "từ ngày",
-    area_code: "Mã",
-    belongs_to: "Thuộc",
-    sub_areas: "Địa bàn trực thuộc",
-    became: "Sáp nhập vào",
-    formed_from: "Hình thành từ",
-    units_here: "Đơn vị phụ trách",
-    households: "Các hộ trong cụm",
-    member_since: "Tham gia từ",
-    other_language: "English",
-    other_language_code: "en",
-    not_found_title: "Không tìm thấy",
-    error_title: "Có lỗi",
-    back_home: "Về trang chủ",
-    footer: "Bình yên – phần mềm mã nguồn mở do lực lượng công an tự vận hành.",
-    welcome: "Xin chào",
-};
-
-pub static EN: Text = Text {
-    app_name: "Bình yên",
-    tagline: "Connecting the police with the people – peace for every family",
-    home: "Home",
-    directory: "Unit directory",
-    sign_in: "Sign in",
-    sign_up: "Sign up",
-    sign_out: "Sign out",
-    my_account: "My account",
-    phone: "Phone number",
-    password: "Password",
-    password_hint: "At least 8 characters.",
-    display_name: "Full name",
-    home_area: "Where you live (commune, ward or village)",
-    home_area_hint: "Type a name to search, e.g. ea kpam",
-    search: "Search",
-    search_units_placeholder: "Find a unit, e.g. ea kpam",
-    no_results: "No results.",
-    totp_code: "Verification code (6 digits)",
-    totp_title: "Two-step verification",
-    totp_enrol: "Turn on two-step verification",
-    totp_enrol_intro: "Add this secret to an authenticator app on your phone, then enter the 6-digit code to confirm.",
-    totp_enabled: "Two-step verification is on.",
-    totp_secret: "Secret key",
-    confirm: "Confirm",
-    continue_: "Continue",
-    no_account: "No account yet?",
-    have_account: "Already have an account?",
-    unit: "Unit",
-    role: "Role",
-    kind: "Kind",
-    address: "Address",
-    hours: "Opening hours",
-    email: "E-mail",
-    parent_unit: "Parent unit",
-    sub_units: "Units below",
-    jurisdiction: "Jurisdiction",
-    successor: "Successor unit",
-    valid: "Validity",
-    valid_until: "until before",
-    valid_from: "from",
-    area_code: "Code",
-    belongs_to: "Part of",
-    sub_areas: "Areas within",
-    became: "Merged into",
-    formed_from: "Formed from",
-    units_here: "Responsible units",
-    households: "Households in this cluster",
-    member_since: "Member since",
-    other_language: "Tiếng Việt",
-    other_language_code: "vi",
-    not_found_title: "Not found",
-    error_title: "Something went wrong",
-    back_home: "Back to the home page",
-    footer: "Bình yên – open-source software that police forces run themselves.",
-    welcome: "Hello",
-};
-
-/// Names of enum values, for display.
-pub fn unit_kind(lang: Lang, kind: binhyen_domain::UnitKind) -> &'static str {
-    use binhyen_domain::UnitKind::*;
-    match (lang, kind) {
-        (Lang::Vi, ProvincePolice) => "Công an cấp tỉnh",
-        (Lang::Vi, DistrictPolice) => "Công an cấp huyện",
-        (Lang::Vi, CommunePolice) => "Công an cấp xã",
-        (Lang::Vi, Team) => "Đội nghiệp vụ",
-        (Lang::Vi, MobilePolice) => "Cảnh sát cơ động",
-        (Lang::Vi, YouthUnion) => "Đoàn thanh niên",
-        (Lang::Vi, Other) => "Khác",
-        (Lang::En, ProvincePolice) => "Provincial police",
-        (Lang::En, DistrictPolice) => "District police",
-        (Lang::En, CommunePolice) => "Commune/ward police",
-        (Lang::En, Team) => "Team",
-        (Lang::En, MobilePolice) => "Mobile police",
-        (Lang::En, YouthUnion) => "Youth union",
-        (Lang::En, Other) => "Other",
-    }
-}
-
-pub fn role(lang: Lang, role: binhyen_domain::Role) -> &'static str {
-    use binhyen_domain::Role::*;
-    match (lang, role) {
-        (Lang::Vi, Officer) => "Cán bộ",
-        (Lang::Vi, Commander) => "Chỉ huy",
-        (Lang::Vi, Administrator) => "Quản trị viên",
-        (Lang::En, Officer) => "Officer",
-        (Lang::En, Commander) => "Commander",
-        (Lang::En, Administrator) => "Administrator",
-    }
-}
-
-pub fn account_kind(lang: Lang, kind: binhyen_domain::AccountKind) -> &'static str {
-    use binhyen_domain::AccountKind::*;
-    match (lang, kind) {
-        (Lang::Vi, Citizen) => "Người dân",
-        (Lang::Vi, Officer) => "Cán bộ công an",
-        (Lang::Vi, Business) => "Cơ sở kinh doanh, tổ chức",
-        (Lang::Vi, Cluster) => "Cụm hộ gia đình",
-        (Lang::En, Citizen) => "Citizen",
-        (Lang::En, Officer) => "Police officer",
-        (Lang::En, Business) => "Business or institution",
-        (Lang::En, Cluster) => "Household cluster",
     }
 }

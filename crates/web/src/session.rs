@@ -184,3 +184,85 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// A file sent with a multipart form: the name the browser gave it, and its bytes or the error code of why
+/// they were not read (`too_large` when the body went over the route's limit).
+pub struct UploadedFile {
+    pub name: String,
+    pub bytes: Result<Vec<u8>, &'static str>,
+}
+
+/// `CsrfForm` for `multipart/form-data` (a form with files). The `csrf` part must come first and match the
+/// cookie before any other part is read; the text parts then deserialize into `T` exactly as a url-encoded
+/// form would, and the file parts are kept in order. When the body goes over the route's limit while files
+/// are read, what came before is kept: the file being read is marked `too_large` and nothing after it is read.
+/// A url-encoded body (the same form without files) is taken as `CsrfForm` takes it.
+pub struct CsrfMultipart<T>(pub Visitor, pub T, pub Vec<UploadedFile>);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfMultipart<T> {
+    type Rejection = FormRejection;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !content_type.starts_with("multipart/form-data") {
+            let CsrfForm(visitor, form) = CsrfForm::<T>::from_request(req, state).await?;
+            return Ok(CsrfMultipart(visitor, form, Vec::new()));
+        }
+        let (mut parts, body) = req.into_parts();
+        let Ok(visitor) = Visitor::from_request_parts(&mut parts, state).await;
+        let req = Request::from_parts(parts, body);
+        let Ok(mut multipart) = axum::extract::Multipart::from_request(req, state).await else {
+            return Err(FormRejection::Malformed(visitor));
+        };
+        let token = match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("csrf") => field.text().await.unwrap_or_default(),
+            _ => String::new(),
+        };
+        let cookie_token = visitor.jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+        if cookie_token.is_empty() || !constant_time_eq(token.as_bytes(), cookie_token.as_bytes()) {
+            return Err(FormRejection::Csrf(visitor));
+        }
+        let (mut text, mut files) = (Vec::<(String, String)>::new(), Vec::<UploadedFile>::new());
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                // Past the text parts, a body cut short loses files, never the form.
+                Err(e) if !files.is_empty() => {
+                    files.push(UploadedFile { name: String::new(), bytes: Err(upload_error(&e)) });
+                    break;
+                }
+                Err(_) => return Err(FormRejection::Malformed(visitor)),
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => match field.bytes().await {
+                    // An empty file input still sends a part, with no name and no bytes.
+                    Ok(bytes) if bytes.is_empty() && file_name.is_empty() => {}
+                    Ok(bytes) => files.push(UploadedFile { name: file_name, bytes: Ok(bytes.to_vec()) }),
+                    Err(e) => {
+                        files.push(UploadedFile { name: file_name, bytes: Err(upload_error(&e)) });
+                        break;
+                    }
+                },
+                None => match field.text().await {
+                    Ok(value) => text.push((name, value)),
+                    Err(_) => return Err(FormRejection::Malformed(visitor)),
+                },
+            }
+        }
+        let encoded = serde_urlencoded::to_string(&text).unwrap_or_default();
+        match serde_urlencoded::from_str(&encoded) {
+            Ok(form) => Ok(CsrfMultipart(visitor, form, files)),
+            Err(_) => Err(FormRejection::Malformed(visitor)),
+        }
+    }
+}
+
+fn upload_error(e: &axum::extract::multipart::MultipartError) -> &'static str {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        "too_large"
+    } else {
+        "corrupt_file"
+    }
+}

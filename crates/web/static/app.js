@@ -26,3 +26,26 @@
     }, 250);
   });
 })();
+
+(function () {
+  // "Gửi vị trí của tôi": fills the hidden lat/lon of the tip form, only when the tipster presses the button.
+  var box = document.querySelector("[data-locate]");
+  if (!box || !navigator.geolocation) return;
+  var button = box.querySelector("[data-locate-button]");
+  var status = box.querySelector("[data-locate-status]");
+  var lat = document.querySelector("[data-lat]");
+  var lon = document.querySelector("[data-lon]");
+  box.hidden = false;
+  button.addEventListener("click", function () {
+    button.disabled = true;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      lat.value = pos.coords.latitude.toFixed(6);
+      lon.value = pos.coords.longitude.toFixed(6);
+      status.textContent = status.getAttribute("data-done") + " (" + lat.value + ", " + lon.value + ")";
+      button.disabled = false;
+    }, function () {
+      status.textContent = status.getAttribute("data-failed");
+      button.disabled = false;
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
+})();

@@ -59,8 +59,7 @@ impl Writer<'_> {
     async fn step(
         &mut self,
         tip: i64,
-        from: TipState,
-        to: TipState,
+        (from, to): (TipState, TipState),
         actor: i64,
         at: i64,
         body: Option<&str>,
@@ -161,7 +160,7 @@ pub(super) async fn build(core: &Core) -> Result<String> {
     t.reporter_account_id = Some(hdao);
     let at = vn(2020, 5, 3, 22, 15);
     let dogs = w.tip(t, at, Some(SealedReporter { account_id: Some(hdao), ..Default::default() })).await?;
-    w.step(dogs, New, Acknowledged, officer, at + 60_000, None, None).await?;
+    w.step(dogs, (New, Acknowledged), officer, at + 60_000, None, None).await?;
     w.say(
         dogs,
         Some(officer),
@@ -171,11 +170,10 @@ pub(super) async fn build(core: &Core) -> Result<String> {
         false,
     )
     .await?;
-    w.step(dogs, Acknowledged, Dispatched, commander, at + 120_000, None, None).await?;
+    w.step(dogs, (Acknowledged, Dispatched), commander, at + 120_000, None, None).await?;
     w.step(
         dogs,
-        Dispatched,
-        Resolved,
+        (Dispatched, Resolved),
         commander,
         at + 50 * 60_000,
         Some("Bắt quả tang 2 đối tượng cùng tang vật."),
@@ -203,17 +201,16 @@ pub(super) async fn build(core: &Core) -> Result<String> {
     let pcsd = w.unit("pcsd-dak-lak").await?;
     w.step(
         fight,
-        New,
-        Transferred,
+        (New, Transferred),
         w.account("0388000007").await?,
         at + 45_000,
         Some("Nhiều đối tượng có hung khí: chuyển Cảnh sát cơ động."),
         Some(pcsd),
     )
     .await?;
-    w.step(fight, Transferred, Acknowledged, mobile_officer, at + 70_000, None, None).await?;
-    w.step(fight, Acknowledged, Dispatched, mobile_commander, at + 3 * 60_000, None, None).await?;
-    w.step(fight, Dispatched, Resolved, mobile_commander, at + 80 * 60_000, None, None).await?;
+    w.step(fight, (Transferred, Acknowledged), mobile_officer, at + 70_000, None, None).await?;
+    w.step(fight, (Acknowledged, Dispatched), mobile_commander, at + 3 * 60_000, None, None).await?;
+    w.step(fight, (Dispatched, Resolved), mobile_commander, at + 80 * 60_000, None, None).await?;
     let outcome = Outcome {
         verdict: Some(Verdict::Confirmed),
         arrests: 21,
@@ -251,8 +248,8 @@ pub(super) async fn build(core: &Core) -> Result<String> {
         height: Some(64),
     };
     tips::add_attachment(&mut w.tx, &photo, at).await?;
-    w.step(pump, New, Acknowledged, officer, at + 20 * 60_000, None, None).await?;
-    w.step(pump, Acknowledged, Verifying, officer, at + 30 * 60_000, None, None).await?;
+    w.step(pump, (New, Acknowledged), officer, at + 20 * 60_000, None, None).await?;
+    w.step(pump, (Acknowledged, Verifying), officer, at + 30 * 60_000, None, None).await?;
     w.say(pump, Some(officer), at + 35 * 60_000, "note", "Đã gửi ảnh cho các tiệm cầm đồ trong huyện.", false).await?;
 
     // Drugs near a school: open, being verified.
@@ -267,8 +264,8 @@ pub(super) async fn build(core: &Core) -> Result<String> {
     t.reporter_tag = Some(core.seal.tag(hdao.to_string().as_bytes()));
     let drugs =
         w.tip(t, vn(2020, 9, 14, 16, 5), Some(SealedReporter { account_id: Some(hdao), ..Default::default() })).await?;
-    w.step(drugs, New, Acknowledged, commander, vn(2020, 9, 14, 16, 30), None, None).await?;
-    w.step(drugs, Acknowledged, Verifying, officer, vn(2020, 9, 15, 8, 0), None, None).await?;
+    w.step(drugs, (New, Acknowledged), commander, vn(2020, 9, 14, 16, 30), None, None).await?;
+    w.step(drugs, (Acknowledged, Verifying), officer, vn(2020, 9, 15, 8, 0), None, None).await?;
 
     // A loan shark: confidential, new.
     let mut t = new_tip(

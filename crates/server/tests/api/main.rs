@@ -16,4 +16,5 @@ mod directory;
 mod health;
 mod openapi;
 mod permissions;
+mod tip_pages;
 mod tips;

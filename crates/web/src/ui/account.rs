@@ -104,7 +104,10 @@ pub(crate) async fn confirm_totp(State(state): State<AppState>, CsrfForm(v, f): 
     match state.core.confirm_totp_enrolment(p.account.id, &f.code, v.session_token.as_deref()).await {
         Ok(()) => (v.jar, Redirect::to("/account")).into_response(),
         Err(CoreError::Invalid(i)) => {
-            let secret = p.account.totp_secret.clone().unwrap_or_default();
+            let secret = match state.core.totp_secret(&p.account) {
+                Ok(secret) => secret.unwrap_or_default(),
+                Err(e) => return super::error_page(v, e.into()),
+            };
             let error = Some(message(v.lang, i.code).to_owned());
             render(&state, v, Some((secret, String::new())), error).await
         }

@@ -3,10 +3,17 @@
 
 mod account;
 mod directory;
+mod inbox;
+mod inbox_actions;
+mod inbox_tip;
+mod places;
 mod sign_in;
 mod sign_up;
+mod tip_follow;
+mod tips;
 
 use askama::Template;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -31,6 +38,24 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/account", get(account::show))
         .route("/account/totp", post(account::begin_totp))
         .route("/account/totp/confirm", post(account::confirm_totp))
+        // The tip form carries photos and videos: its limit alone is raised.
+        .route("/tips/new", get(tips::form).post(tips::submit).layer(DefaultBodyLimit::max(tips::FORM_LIMIT)))
+        .route("/receipt", get(tip_follow::receipt_form).post(tip_follow::receipt_lookup))
+        .route("/receipt/messages", post(tip_follow::receipt_message))
+        .route("/my/tips", get(tip_follow::my_tips))
+        .route("/my/tips/{id}", get(tip_follow::my_tip))
+        .route("/my/tips/{id}/messages", post(tip_follow::my_tip_message))
+        .route("/inbox", get(inbox::list))
+        .route("/inbox/{id}", get(inbox::show))
+        .route("/inbox/{id}/attachments/{aid}", get(inbox::attachment))
+        .route("/inbox/{id}/transitions", post(inbox_actions::transition))
+        .route("/inbox/{id}/assignment", post(inbox_actions::assign))
+        .route("/inbox/{id}/priority", post(inbox_actions::priority))
+        .route("/inbox/{id}/notes", post(inbox_actions::note))
+        .route("/inbox/{id}/messages", post(inbox_actions::message))
+        .route("/inbox/{id}/unseal-requests", post(inbox_actions::request_unseal))
+        .route("/inbox/{id}/unseal-requests/{rid}/approval", post(inbox_actions::approve_unseal))
+        .route("/inbox/{id}/identity", post(inbox_actions::identity))
 }
 
 /// What every page's frame needs: the language's words, who is signed in, the CSRF token, the title.
@@ -38,6 +63,8 @@ pub(crate) struct Layout {
     pub t: &'static Text,
     pub lang: Lang,
     pub user: Option<String>,
+    /// A signed-in police officer: the nav links the inbox.
+    pub officer: bool,
     pub csrf: String,
     pub title: String,
 }
@@ -48,6 +75,7 @@ impl Layout {
             t: v.lang.text(),
             lang: v.lang,
             user: v.principal.as_ref().map(|p| p.account.display_name.clone()),
+            officer: v.principal.as_ref().is_some_and(|p| p.actor().is_some()),
             csrf: v.csrf.clone(),
             title: title.into(),
         }
@@ -117,4 +145,35 @@ pub(crate) fn validity(t: &Text, from: Option<Date>, to: Option<Date>) -> Option
         (Some(from), None) => Some(format!("{} {}", t.valid_from, format_date(from))),
         (None, None) => None,
     }
+}
+
+/// "17/06/2020 23:45", Vietnam time, from Unix milliseconds.
+pub(crate) fn vn_datetime(ms: i64) -> String {
+    use time::macros::format_description;
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            let t = t.to_offset(binhyen_domain::time_vn::VIETNAM);
+            t.format(format_description!("[day]/[month]/[year] [hour]:[minute]")).ok()
+        })
+        .unwrap_or_default()
+}
+
+/// One `<option>` of a select (or one radio button).
+pub(crate) struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl SelectOption {
+    pub(crate) fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Self {
+        let value = value.into();
+        Self { selected: value == current, label: label.into(), value }
+    }
+}
+
+/// A path parameter that must be an id; anything else is the not-found page.
+pub(crate) fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "tip_not_found"))
 }

@@ -1,0 +1,166 @@
+//! Names of enum values, for display.
+
+use super::Lang;
+
+pub fn unit_kind(lang: Lang, kind: binhyen_domain::UnitKind) -> &'static str {
+    use binhyen_domain::UnitKind::*;
+    match (lang, kind) {
+        (Lang::Vi, ProvincePolice) => "Công an cấp tỉnh",
+        (Lang::Vi, DistrictPolice) => "Công an cấp huyện",
+        (Lang::Vi, CommunePolice) => "Công an cấp xã",
+        (Lang::Vi, Team) => "Đội nghiệp vụ",
+        (Lang::Vi, MobilePolice) => "Cảnh sát cơ động",
+        (Lang::Vi, YouthUnion) => "Đoàn thanh niên",
+        (Lang::Vi, Other) => "Khác",
+        (Lang::En, ProvincePolice) => "Provincial police",
+        (Lang::En, DistrictPolice) => "District police",
+        (Lang::En, CommunePolice) => "Commune/ward police",
+        (Lang::En, Team) => "Team",
+        (Lang::En, MobilePolice) => "Mobile police",
+        (Lang::En, YouthUnion) => "Youth union",
+        (Lang::En, Other) => "Other",
+    }
+}
+
+pub fn role(lang: Lang, role: binhyen_domain::Role) -> &'static str {
+    use binhyen_domain::Role::*;
+    match (lang, role) {
+        (Lang::Vi, Officer) => "Cán bộ",
+        (Lang::Vi, Commander) => "Chỉ huy",
+        (Lang::Vi, Administrator) => "Quản trị viên",
+        (Lang::En, Officer) => "Officer",
+        (Lang::En, Commander) => "Commander",
+        (Lang::En, Administrator) => "Administrator",
+    }
+}
+
+pub fn account_kind(lang: Lang, kind: binhyen_domain::AccountKind) -> &'static str {
+    use binhyen_domain::AccountKind::*;
+    match (lang, kind) {
+        (Lang::Vi, Citizen) => "Người dân",
+        (Lang::Vi, Officer) => "Cán bộ công an",
+        (Lang::Vi, Business) => "Cơ sở kinh doanh, tổ chức",
+        (Lang::Vi, Cluster) => "Cụm hộ gia đình",
+        (Lang::En, Citizen) => "Citizen",
+        (Lang::En, Officer) => "Police officer",
+        (Lang::En, Business) => "Business or institution",
+        (Lang::En, Cluster) => "Household cluster",
+    }
+}
+
+/// Picks the phrase of the language.
+fn pick(lang: Lang, (vi, en): (&'static str, &'static str)) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+pub fn tip_category(lang: Lang, c: binhyen_domain::tip::TipCategory) -> &'static str {
+    use binhyen_domain::tip::TipCategory::*;
+    pick(
+        lang,
+        match c {
+            Drugs => ("Ma tuý", "Drugs"),
+            LoanSharking => ("Tín dụng đen / cho vay nặng lãi", "Loan sharking"),
+            Theft => ("Trộm cắp tài sản", "Theft"),
+            Gambling => ("Đánh bạc", "Gambling"),
+            FakeNews => ("Tin giả / thông tin sai sự thật", "Fake news / false information"),
+            Fraud => ("Lừa đảo / đa cấp", "Fraud / pyramid schemes"),
+            Disorder => ("Tụ tập gây rối / đánh nhau / mang hung khí", "Disorder / fighting / carrying weapons"),
+            EpidemicRules => ("Vi phạm phòng chống dịch", "Breaking epidemic rules"),
+            Other => ("Khác", "Other"),
+        },
+    )
+}
+
+/// A state, also read as a sentence in a tipster's timeline ("Đã tiếp nhận").
+pub fn tip_state(lang: Lang, s: binhyen_domain::tip::TipState) -> &'static str {
+    use binhyen_domain::tip::TipState::*;
+    pick(
+        lang,
+        match s {
+            New => ("Mới", "New"),
+            Acknowledged => ("Đã tiếp nhận", "Acknowledged"),
+            Verifying => ("Đang xác minh", "Being verified"),
+            Dispatched => ("Đã cử lực lượng", "Officers sent"),
+            Resolved => ("Đã xử lý xong", "Resolved"),
+            Transferred => ("Đã chuyển đơn vị có thẩm quyền", "Transferred to the competent unit"),
+            Reopened => ("Đã mở lại để xử lý tiếp", "Reopened"),
+        },
+    )
+}
+
+pub fn priority(lang: Lang, p: binhyen_domain::tip::Priority) -> &'static str {
+    use binhyen_domain::tip::Priority::*;
+    pick(
+        lang,
+        match p {
+            Urgent => ("Khẩn", "Urgent"),
+            High => ("Cao", "High"),
+            Normal => ("Bình thường", "Normal"),
+        },
+    )
+}
+
+pub fn protection(lang: Lang, p: binhyen_domain::tip::Protection) -> &'static str {
+    use binhyen_domain::tip::Protection::*;
+    pick(
+        lang,
+        match p {
+            Identified => ("Công khai danh tính", "Identified"),
+            Confidential => ("Bảo mật danh tính", "Confidential"),
+            Anonymous => ("Ẩn danh", "Anonymous"),
+        },
+    )
+}
+
+/// One line under each protection choice of the tip form.
+pub fn protection_hint(lang: Lang, p: binhyen_domain::tip::Protection) -> &'static str {
+    use binhyen_domain::tip::Protection::*;
+    pick(
+        lang,
+        match p {
+            Identified => (
+                "Công an biết bạn là ai và có thể liên hệ lại với bạn.",
+                "The police know who you are and may contact you.",
+            ),
+            Confidential => (
+                "Danh tính được niêm phong, chỉ mở khi chỉ huy phê duyệt; bạn sẽ được báo.",
+                "Your identity is sealed and opened only with a commander's approval; you are told.",
+            ),
+            Anonymous => (
+                "Không lưu gì về bạn; bạn nhận một mã biên nhận để theo dõi.",
+                "Nothing about you is kept; you get a receipt code to follow the tip.",
+            ),
+        },
+    )
+}
+
+pub fn verdict(lang: Lang, v: binhyen_domain::tip::Verdict) -> &'static str {
+    use binhyen_domain::tip::Verdict::*;
+    pick(
+        lang,
+        match v {
+            Confirmed => ("Đúng sự thật", "Confirmed"),
+            Unfounded => ("Không có cơ sở", "Unfounded"),
+            Duplicate => ("Trùng tin báo khác", "Duplicate"),
+        },
+    )
+}
+
+/// The button of a workflow step.
+pub fn transition(lang: Lang, t: binhyen_domain::tip::Transition) -> &'static str {
+    use binhyen_domain::tip::Transition::*;
+    pick(
+        lang,
+        match t {
+            Acknowledge => ("Tiếp nhận", "Acknowledge"),
+            Verify => ("Xác minh", "Verify"),
+            Dispatch => ("Cử lực lượng", "Dispatch"),
+            Resolve => ("Kết thúc xử lý", "Resolve"),
+            Transfer => ("Chuyển đơn vị", "Transfer"),
+            Reopen => ("Mở lại", "Reopen"),
+        },
+    )
+}

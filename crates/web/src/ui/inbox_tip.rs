@@ -1,0 +1,296 @@
+//! A tip's page for officers: the tip, where, who sent it as far as this officer may know, the files, the whole
+//! timeline, and the forms of every action open to this officer from the tip's state.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+use binhyen_core::tips::ReporterView;
+use binhyen_domain::tip::{Priority, Protection, Transition, Verdict};
+use binhyen_domain::{Actor, PhoneNumber, Role};
+use binhyen_store::tips::TipEvent;
+
+use super::inbox::units_by_id;
+use super::{or_page, page, vn_datetime, Layout, SelectOption};
+use crate::i18n::{priority, protection, tip_category, tip_state, transition, verdict, Lang};
+use crate::session::Visitor;
+use crate::AppState;
+
+/// What a page shows beyond the tip itself: the message of a refused action, an identity just opened.
+#[derive(Default)]
+pub(crate) struct Shown {
+    pub error: Option<String>,
+    pub identity: Option<ReporterView>,
+}
+
+pub(crate) struct Who {
+    /// "Ẩn danh", "Danh tính được bảo mật", or empty when known.
+    status: &'static str,
+    name: Option<String>,
+    phone: Option<String>,
+    household: Option<String>,
+}
+
+pub(crate) struct Line {
+    at: String,
+    who: String,
+    text: String,
+    body: Option<String>,
+    /// An internal note (never shown to the tipster).
+    internal: bool,
+    from_tipster: bool,
+}
+
+pub(crate) struct UnsealView {
+    id: i64,
+    by: String,
+    reason: String,
+    at: String,
+    approved: bool,
+    can_approve: bool,
+}
+
+pub(crate) struct OutcomeView {
+    verdict: Option<&'static str>,
+    duplicate_of: Option<i64>,
+    counts: Vec<(&'static str, i64)>,
+    note: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "inbox_tip.html")]
+struct TipPage {
+    l: Layout,
+    id: i64,
+    error: Option<String>,
+    category: &'static str,
+    state: &'static str,
+    priority: &'static str,
+    protection: &'static str,
+    urgent: bool,
+    happening_now: bool,
+    description: String,
+    sent_at: String,
+    occurred_at: Option<String>,
+    unit: String,
+    area: Option<(i64, String)>,
+    address: Option<String>,
+    coords: Option<(f64, f64)>,
+    reporter: Who,
+    assignee: Option<String>,
+    outcome: Option<OutcomeView>,
+    /// (id, is a video)
+    attachments: Vec<(i64, bool)>,
+    lines: Vec<Line>,
+    /// Steps with no input: acknowledge, verify, dispatch.
+    steps: Vec<(&'static str, &'static str)>,
+    can_resolve: bool,
+    can_transfer: bool,
+    can_reopen: bool,
+    units: Vec<SelectOption>,
+    officers: Vec<SelectOption>,
+    priorities: Vec<SelectOption>,
+    verdicts: Vec<SelectOption>,
+    confidential: bool,
+    unseal_requests: Vec<UnsealView>,
+    can_view_identity: bool,
+}
+
+impl TipPage {
+    /// The button of a step, by its name ("resolve").
+    fn label(&self, step: &str) -> &'static str {
+        Transition::parse(step).map(|t| transition(self.l.lang, t)).unwrap_or_default()
+    }
+}
+
+fn who(lang: Lang, r: ReporterView, households: &[binhyen_store::accounts::Household]) -> Who {
+    let t = lang.text();
+    match r {
+        ReporterView::Anonymous => Who { status: t.reporter_anonymous, name: None, phone: None, household: None },
+        ReporterView::Sealed => Who { status: t.reporter_sealed, name: None, phone: None, household: None },
+        ReporterView::Known { name, phone, household_id, .. } => Who {
+            status: "",
+            name,
+            phone: phone.map(|p| PhoneNumber::parse(&p).map(|n| n.national()).unwrap_or(p)),
+            household: household_id
+                .and_then(|id| households.iter().find(|h| h.id == id))
+                .map(|h| format!("{} – {}", h.head_name, h.address)),
+        },
+    }
+}
+
+/// Names of the accounts a page mentions, looked up once each.
+struct Names<'a> {
+    state: &'a AppState,
+    known: HashMap<i64, String>,
+}
+
+impl Names<'_> {
+    async fn of(&mut self, id: i64) -> String {
+        if let Some(n) = self.known.get(&id) {
+            return n.clone();
+        }
+        let name = self.state.core.account(id).await.map(|a| a.display_name).unwrap_or_default();
+        self.known.insert(id, name.clone());
+        name
+    }
+}
+
+async fn line(lang: Lang, e: TipEvent, names: &mut Names<'_>, units: &HashMap<i64, String>) -> Line {
+    let t = lang.text();
+    let unit = |id: Option<i64>| id.and_then(|id| units.get(&id)).cloned().unwrap_or_default();
+    let (text, body) = match e.kind.as_str() {
+        "submitted" => (format!("{} – {}", t.tip_received, unit(e.unit_id)), None),
+        "state_changed" => {
+            let (from, to) = (e.from_state.map(|s| tip_state(lang, s)), e.to_state.map(|s| tip_state(lang, s)));
+            let mut text = format!("{} → {}", from.unwrap_or_default(), to.unwrap_or_default());
+            if e.to_state == Some(binhyen_domain::tip::TipState::Transferred) {
+                text = format!("{text} ({} {})", t.transferred_to, unit(e.unit_id));
+            }
+            (text, e.body)
+        }
+        "assigned" => match e.body.as_deref().and_then(|b| b.parse().ok()) {
+            Some(id) => (format!("{} {}", t.assign_to, names.of(id).await), None),
+            None => (t.unassigned.to_owned(), None),
+        },
+        "priority_changed" => {
+            let p = e.body.as_deref().and_then(|b| b.parse::<Priority>().ok()).map(|p| priority(lang, p));
+            (format!("{}: {}", t.priority, p.unwrap_or_default()), None)
+        }
+        "note" => (t.internal_note.to_owned(), e.body),
+        "message" if e.from_tipster => (t.tipster_wrote.to_owned(), e.body),
+        "message" => (t.message_tipster.to_owned(), e.body),
+        "unseal_requested" => (t.request_unseal.to_owned(), e.body),
+        "unseal_approved" => (t.unseal_approved.to_owned(), None),
+        "identity_viewed" => (t.identity_viewed.to_owned(), None),
+        "attachment_added" => (t.attachment_added.to_owned(), None),
+        other => (other.to_owned(), e.body),
+    };
+    let who = match (e.from_tipster, e.actor_account_id) {
+        (true, _) => t.reporter.to_owned(),
+        (false, Some(id)) => names.of(id).await,
+        (false, None) => String::new(),
+    };
+    Line { at: vn_datetime(e.at_ms), who, text, body, internal: e.kind == "note", from_tipster: e.from_tipster }
+}
+
+/// Renders the tip's page for this officer; a tip they may not see is the error page.
+pub(crate) async fn render_tip(
+    state: &AppState,
+    v: Visitor,
+    actor: &Actor,
+    id: i64,
+    status: StatusCode,
+    shown: Shown,
+) -> Response {
+    let lang = v.lang;
+    let view = or_page!(v, state.core.officer_tip(actor, id).await);
+    let units = or_page!(v, units_by_id(state).await);
+    let unit_names: HashMap<i64, String> = units.iter().map(|(id, u)| (*id, u.name.clone())).collect();
+    let tip = view.tip;
+    let mut names = Names { state, known: HashMap::new() };
+    let mut lines = Vec::new();
+    for e in view.events {
+        lines.push(line(lang, e, &mut names, &unit_names).await);
+    }
+    let reporter_view = shown.identity.unwrap_or(view.reporter);
+    let households = match &reporter_view {
+        ReporterView::Known { account_id: Some(a), household_id: Some(_), .. } => {
+            state.core.store.households(*a).await.unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    let is_commander = actor.role != Role::Officer;
+    let can_view_identity =
+        view.unseal_requests.iter().any(|r| r.requested_by == actor.account_id && r.approved_by.is_some());
+    let mut unseal_requests = Vec::new();
+    for r in view.unseal_requests {
+        unseal_requests.push(UnsealView {
+            id: r.id,
+            by: names.of(r.requested_by).await,
+            reason: r.reason,
+            at: vn_datetime(r.requested_at_ms),
+            approved: r.approved_by.is_some(),
+            can_approve: is_commander && r.approved_by.is_none() && r.requested_by != actor.account_id,
+        });
+    }
+    let mut officers =
+        or_page!(v, state.core.store.officers_of_unit(tip.unit_id).await.map_err(binhyen_core::CoreError::from));
+    if !officers.iter().any(|o| o.id == actor.account_id) {
+        if let Ok(me) = state.core.account(actor.account_id).await {
+            officers.push(me);
+        }
+    }
+    let assignee = tip.assignee_id.map(|a| a.to_string()).unwrap_or_default();
+    let today = state.core.today();
+    let mut transfer_units: Vec<_> = units
+        .values()
+        .filter(|u| u.id != tip.unit_id && binhyen_domain::area::valid_on(u.valid_from, u.valid_to, today))
+        .map(|u| SelectOption::new(u.code.clone(), u.name.clone(), ""))
+        .collect();
+    transfer_units.sort_by(|a, b| a.label.cmp(&b.label));
+    let next = |t: Transition| tip.state.next(t).is_ok();
+    let t = lang.text();
+    let tpl = TipPage {
+        l: Layout::new(&v, format!("{} {}", t.tip_no, tip.id)),
+        id: tip.id,
+        error: shown.error,
+        category: tip_category(lang, tip.category),
+        state: tip_state(lang, tip.state),
+        priority: priority(lang, tip.priority),
+        protection: protection(lang, tip.protection),
+        urgent: tip.priority == Priority::Urgent && tip.state.is_open(),
+        happening_now: tip.happening_now,
+        description: tip.description,
+        sent_at: vn_datetime(tip.submitted_at_ms),
+        occurred_at: tip.occurred_at_ms.map(vn_datetime),
+        unit: unit_names.get(&tip.unit_id).cloned().unwrap_or_default(),
+        area: match tip.area_id {
+            Some(a) => state.core.store.area(a).await.ok().map(|a| (a.id, a.name)),
+            None => None,
+        },
+        address: tip.address,
+        coords: tip.lat.zip(tip.lon),
+        reporter: who(lang, reporter_view, &households),
+        assignee: match tip.assignee_id {
+            Some(a) => Some(names.of(a).await),
+            None => None,
+        },
+        outcome: tip.outcome.map(|o| OutcomeView {
+            verdict: o.verdict.map(|x| verdict(lang, x)),
+            duplicate_of: o.duplicate_of,
+            counts: vec![
+                (t.arrests, o.arrests),
+                (t.vehicles_seized, o.vehicles_seized),
+                (t.items_seized, o.items_seized),
+                (t.property_recovered, o.property_recovered),
+            ],
+            note: o.note,
+        }),
+        attachments: view.attachments.iter().map(|a| (a.id, a.kind == "mp4")).collect(),
+        lines,
+        steps: [Transition::Acknowledge, Transition::Verify, Transition::Dispatch]
+            .into_iter()
+            .filter(|s| next(*s))
+            .map(|s| (s.as_str(), transition(lang, s)))
+            .collect(),
+        can_resolve: next(Transition::Resolve),
+        can_transfer: next(Transition::Transfer),
+        can_reopen: next(Transition::Reopen) && is_commander,
+        units: transfer_units,
+        officers: officers
+            .into_iter()
+            .map(|o| SelectOption::new(o.id.to_string(), o.display_name, &assignee))
+            .collect(),
+        priorities: Priority::ALL
+            .iter()
+            .map(|p| SelectOption::new(p.as_str(), priority(lang, *p), tip.priority.as_str()))
+            .collect(),
+        verdicts: Verdict::ALL.iter().map(|x| SelectOption::new(x.as_str(), verdict(lang, *x), "")).collect(),
+        confidential: tip.protection == Protection::Confidential,
+        unseal_requests,
+        can_view_identity,
+    };
+    page(v, status, &tpl)
+}
