@@ -44,6 +44,10 @@ pub struct Core {
     directory: Arc<directory::DirectoryCache>,
     anonymous_flood: Arc<flood::FloodGuard>,
     receipt_guard: Arc<flood::FloodGuard>,
+    /// The queue to this core's tip writer (group commit, `tips/intake.rs`), shared by its clones.
+    intake: Arc<tips::Intake>,
+    /// Which unit answers for a place, kept while the directory copy is current (`tips/routes.rs`).
+    routes: Arc<tips::RouteMemo>,
 }
 
 /// Tunables of the security rules, from configuration.
@@ -96,16 +100,21 @@ impl Core {
             seal,
             objects,
             directory: Default::default(),
+            intake: Default::default(),
+            routes: Default::default(),
         }
     }
 
+    // Both start a new intake: its writer works with a copy of the core, which must hold these.
     pub fn with_objects(mut self, objects: binhyen_media::ObjectStore) -> Self {
         self.objects = Arc::new(objects);
+        self.intake = Default::default();
         self
     }
 
     pub fn with_keys(mut self, keys: KeyRing) -> Self {
         self.seal = Arc::new(keys);
+        self.intake = Default::default();
         self
     }
 

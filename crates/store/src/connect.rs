@@ -50,12 +50,21 @@ impl Store {
         }
         let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
         let options = AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc"))?.disable_statement_logging();
+        // No ping before handing out a connection (sqlx's default): an embedded connection cannot have been
+        // dropped by a server, and each ping is one more hand-off to the connection's worker thread, which
+        // costs as much as the query itself (see the intake benchmark).
         let write = AnyPoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .after_connect(sqlite_pragmas)
             .connect_with(options.clone())
             .await?;
-        let read = AnyPoolOptions::new().max_connections(8).after_connect(sqlite_pragmas).connect_with(options).await?;
+        let read = AnyPoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .after_connect(sqlite_pragmas)
+            .connect_with(options)
+            .await?;
         Ok(Self { read, write, backend: Backend::Sqlite })
     }
 

@@ -23,6 +23,8 @@ mod audit;
 mod basics;
 #[path = "conformance/harness.rs"]
 mod harness;
+#[path = "conformance/intake.rs"]
+mod intake;
 #[path = "conformance/responsible.rs"]
 mod responsible;
 #[path = "conformance/sessions.rs"]
@@ -96,6 +98,10 @@ conformance! {
         tips::tips_of_reporter_and_retagging,
         tips::tip_attachments_and_unseal_requests,
         tips::communes_near_returns_current_located_communes_in_box,
+        intake::batch_insert_takes_fresh_ids_and_reads_back,
+        intake::batch_insert_beyond_one_statement,
+        intake::batch_audit_appends_chain_like_single_appends,
+        intake::concurrent_batch_appends_keep_one_chain,
     ],
     url: [
         basics::committed_writes_survive_reopen,

@@ -4,6 +4,8 @@
 //! in the same transaction as the change.
 
 mod attachments;
+mod intake;
+mod routes;
 mod submit;
 mod tipster;
 mod work;
@@ -16,6 +18,9 @@ use serde::{Deserialize, Serialize};
 use crate::{Core, CoreError, Result};
 
 pub use attachments::Uploader;
+pub(crate) use intake::Intake;
+pub use intake::IntakeStats;
+pub(crate) use routes::RouteMemo;
 pub(crate) use submit::receipt_hash;
 pub use submit::{Reporter, Submitted, TipInput};
 pub use tipster::{TipsterKey, TipsterView};

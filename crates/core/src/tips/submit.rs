@@ -1,16 +1,17 @@
-//! Receiving a tip: validate, route to the unit responsible for the place, seal who sent it, commit, and only
-//! then answer. An anonymous tipster gets a receipt code; only its hash is kept.
+//! Receiving a tip: validate, route to the unit responsible for the place, hand it to the intake's writer
+//! (which seals who sent it and commits it with the other tips of its batch), and only then answer. An
+//! anonymous tipster gets a receipt code; only its hash is kept.
 
 use binhyen_domain::tip::{format_receipt, initial_priority, normalize_receipt, parse_description, GeoPoint};
-use binhyen_domain::tip::{Protection, TipCategory};
+use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState};
 use binhyen_domain::{Actor, Invalid, PhoneNumber};
 use binhyen_store::accounts::Account;
-use binhyen_store::tips::{self, NewTip, NewTipEvent};
+use binhyen_store::tips::NewTip;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use super::intake::PendingTip;
 use super::SealedReporter;
-use crate::seal::TIPS_REPORTER;
 use crate::{Core, CoreError, Result};
 
 /// Who is sending the tip.
@@ -40,6 +41,9 @@ pub struct TipInput {
 pub struct Submitted {
     pub tip_id: i64,
     pub unit_id: i64,
+    /// What the tip was stored with (so the answer needs no read back).
+    pub state: TipState,
+    pub priority: Priority,
     /// For anonymous tips only: shown once, never stored.
     pub receipt: Option<String>,
 }
@@ -103,28 +107,15 @@ impl Core {
             unit_id,
             priority: initial_priority(input.happening_now),
         };
-        let now_ms = self.now_ms();
-        let mut tx = self.store.begin().await?;
-        let tip_id = tips::insert(&mut tx, &tip, now_ms).await?;
-        if let Some(sealed) = sealed {
-            let json = serde_json::to_vec(&sealed).map_err(|e| CoreError::Internal(e.to_string()))?;
-            let value = self.seal_for(&TIPS_REPORTER, tip_id, &json);
-            tips::set_reporter_sealed(&mut tx, tip_id, &value).await?;
-        }
-        let event = NewTipEvent {
-            tip_id,
-            at_ms: now_ms,
-            actor_account_id: None,
-            from_tipster: true,
-            kind: "submitted",
-            unit_id: Some(unit_id),
-            visible_to_tipster: true,
-            ..Default::default()
+        let reporter_plain = match sealed {
+            Some(sealed) => Some(serde_json::to_vec(&sealed).map_err(|e| CoreError::Internal(e.to_string()))?),
+            None => None,
         };
-        tips::add_event(&mut tx, &event).await?;
-        self.audit_tip(&mut tx, None, "tip.submitted", tip_id, serde_json::json!({"unit_id": unit_id})).await?;
-        tx.commit().await?;
-        Ok(Submitted { tip_id, unit_id, receipt })
+        // Committed together with whatever other tips arrive meanwhile (group commit, `intake.rs`); the
+        // answer comes only after COMMIT returned.
+        let priority = tip.priority;
+        let tip_id = self.write_tip(PendingTip { tip, reporter_plain }).await?;
+        Ok(Submitted { tip_id, unit_id, state: TipState::New, priority, receipt })
     }
 
     /// The protection actually applied, what to seal, and the account (if any).
@@ -180,15 +171,13 @@ impl Core {
         fallback: Option<i64>,
     ) -> Result<(i64, Option<i64>)> {
         let area_id = match (area_id, point) {
-            (Some(id), _) => {
-                self.store.area(id).await.map_err(|_| CoreError::not_found_field("area", "area_id"))?;
-                Some(id)
-            }
+            // An unknown area is refused by `responsible_unit` below (one read fewer per tip).
+            (Some(id), _) => Some(id),
             (None, Some(p)) => self.nearest_commune(p).await?,
             (None, None) => None,
         };
         let unit = match area_id {
-            Some(area) => self.responsible_unit(area, self.today()).await?.map(|u| u.id),
+            Some(area) => self.responsible_unit_id(area, self.today()).await?,
             None => None,
         };
         match (unit.or(fallback), area_id) {

@@ -14,6 +14,7 @@ mod bad_input;
 mod cli;
 mod directory;
 mod health;
+mod intake;
 mod openapi;
 mod permissions;
 mod tip_pages;

@@ -104,14 +104,13 @@ pub async fn submit(
     // The address is used in memory to slow floods of anonymous tips, and is never stored.
     let client = client_address(&parts);
     let done = state.core.submit_tip(reporter, input, client.as_deref()).await?;
-    let tip = state.core.store.tip(done.tip_id).await.map_err(CoreError::from)?;
     Ok((
         StatusCode::CREATED,
         Json(SubmittedJson {
-            id: tip.id,
-            unit_id: tip.unit_id,
-            state: tip.state,
-            priority: tip.priority,
+            id: done.tip_id,
+            unit_id: done.unit_id,
+            state: done.state,
+            priority: done.priority,
             receipt: done.receipt,
         }),
     ))
