@@ -5,8 +5,8 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use binhyen_core::tips::{TipsterKey, Uploader};
 use serde::Serialize;
@@ -79,17 +79,5 @@ pub async fn download(
         (id.parse().map_err(|_| not_found())?, attachment_id.parse().map_err(|_| not_found())?);
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
     let (a, bytes) = state.core.attachment_bytes(&actor, tip_id, attachment_id).await?;
-    let mime = match a.kind.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "webp" => "image/webp",
-        _ => "video/mp4",
-    };
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    // Never let a browser reinterpret the bytes as something else.
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    Ok(response)
+    Ok(crate::attachment::attachment_response(&a.kind, bytes))
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use binhyen_core::tips::TipQuery;
 use binhyen_core::units::UnitNode;
 use binhyen_domain::tip::{Priority, TipCategory, TipState};
@@ -271,16 +271,5 @@ pub(crate) async fn attachment(
         return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "not_found"));
     };
     let (a, bytes) = or_page!(v, state.core.attachment_bytes(&actor, id, aid).await);
-    let mime = match a.kind.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "webp" => "image/webp",
-        _ => "video/mp4",
-    };
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    response
+    crate::attachment::attachment_response(&a.kind, bytes)
 }
