@@ -339,11 +339,7 @@ impl Core {
     /// installation-wide, so only an administrator of a root unit may change it).
     pub async fn set_totp_required_roles(&self, by: Option<&Actor>, roles: &[Role]) -> Result<()> {
         if let Some(actor) = by {
-            let unit = self.store.unit(actor.unit_id).await?;
-            if unit.parent_id.is_some() {
-                return Err(CoreError::Forbidden);
-            }
-            self.authorize(actor, binhyen_domain::Action::SetSecurityPolicy, actor.unit_id).await?;
+            self.require_top_administrator(actor).await?;
         }
         let value = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
         Ok(self.store.set_setting(TOTP_ROLES_SETTING, &value).await?)

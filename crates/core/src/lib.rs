@@ -2,6 +2,7 @@
 //! never an HTTP status or HTML. Time and randomness come in as parameters (`Clock`, `Random`).
 
 pub mod accounts;
+pub mod alerting;
 pub mod areas;
 pub mod audit;
 pub mod auth;
@@ -12,6 +13,7 @@ mod directory;
 mod error;
 mod flood;
 pub mod import;
+pub mod live;
 mod passwords;
 pub mod permissions;
 mod random;
@@ -48,6 +50,15 @@ pub struct Core {
     intake: Arc<tips::Intake>,
     /// Which unit answers for a place, kept while the directory copy is current (`tips/routes.rs`).
     routes: Arc<tips::RouteMemo>,
+    /// This node's broadcast of live events (`live.rs`).
+    live: Arc<live::LiveHub>,
+    pub live_settings: live::LiveSettings,
+    /// Channels, SLA defaults and retry rules (`alerting/`).
+    pub alerts: alerting::AlertSettings,
+    sla_cache: Arc<alerting::SlaCache>,
+    job_wake: Arc<alerting::JobWake>,
+    /// Names this node's claims on jobs.
+    worker_id: Arc<str>,
 }
 
 /// Tunables of the security rules, from configuration.
@@ -93,6 +104,7 @@ impl Core {
         Self {
             anonymous_flood: Arc::new(flood::FloodGuard::new(policy.anonymous_tips_per_10_min, window)),
             receipt_guard: Arc::new(flood::FloodGuard::new(policy.receipt_lookups_per_10_min, window)),
+            worker_id: format!("node-{}", random.token(6)).into(),
             store,
             clock,
             random,
@@ -102,7 +114,24 @@ impl Core {
             directory: Default::default(),
             intake: Default::default(),
             routes: Default::default(),
+            live: Default::default(),
+            live_settings: Default::default(),
+            alerts: Default::default(),
+            sla_cache: Default::default(),
+            job_wake: Default::default(),
         }
+    }
+
+    /// Alerting's channels and rules.
+    pub fn with_alerts(mut self, alerts: alerting::AlertSettings) -> Self {
+        self.alerts = alerts;
+        self.intake = Default::default();
+        self
+    }
+
+    pub fn with_live(mut self, settings: live::LiveSettings) -> Self {
+        self.live_settings = settings;
+        self
     }
 
     // Both start a new intake: its writer works with a copy of the core, which must hold these.

@@ -24,4 +24,13 @@ impl Core {
         permission::authorize(actor.role, action, reach)?;
         Ok(())
     }
+
+    /// Installation-wide settings (TOTP roles, the job queue) belong to administrators of a root unit.
+    pub(crate) async fn require_top_administrator(&self, actor: &Actor) -> Result<()> {
+        let unit = self.store.unit(actor.unit_id).await?;
+        if unit.parent_id.is_some() {
+            return Err(CoreError::Forbidden);
+        }
+        self.authorize(actor, binhyen_domain::Action::SetSecurityPolicy, actor.unit_id).await
+    }
 }

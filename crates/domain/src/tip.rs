@@ -40,6 +40,40 @@ string_enum!(
     field = "verdict"
 );
 
+impl TipCategory {
+    /// (Vietnamese, English): what people read, in the pages and in the messages sent to them.
+    pub fn names(self) -> (&'static str, &'static str) {
+        use TipCategory::*;
+        match self {
+            Drugs => ("Ma tuý", "Drugs"),
+            LoanSharking => ("Tín dụng đen / cho vay nặng lãi", "Loan sharking"),
+            Theft => ("Trộm cắp tài sản", "Theft"),
+            Gambling => ("Đánh bạc", "Gambling"),
+            FakeNews => ("Tin giả / thông tin sai sự thật", "Fake news / false information"),
+            Fraud => ("Lừa đảo / đa cấp", "Fraud / pyramid schemes"),
+            Disorder => ("Tụ tập gây rối / đánh nhau / mang hung khí", "Disorder / fighting / carrying weapons"),
+            EpidemicRules => ("Vi phạm phòng chống dịch", "Breaking epidemic rules"),
+            Other => ("Khác", "Other"),
+        }
+    }
+}
+
+impl TipState {
+    /// (Vietnamese, English), also read as a sentence in a tipster's timeline ("Đã tiếp nhận").
+    pub fn names(self) -> (&'static str, &'static str) {
+        use TipState::*;
+        match self {
+            New => ("Mới", "New"),
+            Acknowledged => ("Đã tiếp nhận", "Acknowledged"),
+            Verifying => ("Đang xác minh", "Being verified"),
+            Dispatched => ("Đã cử lực lượng", "Officers sent"),
+            Resolved => ("Đã xử lý xong", "Resolved"),
+            Transferred => ("Đã chuyển đơn vị có thẩm quyền", "Transferred to the competent unit"),
+            Reopened => ("Đã mở lại để xử lý tiếp", "Reopened"),
+        }
+    }
+}
+
 /// What an officer does to a tip's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transition {

@@ -178,7 +178,7 @@ async fn next_link(tx: &mut Tx) -> Result<(i64, String)> {
 ///
 /// In both cases the primary key on `seq` refuses a second entry with the same number, so even a mistake here
 /// could fail an append but never fork the chain.
-async fn hold_chain(tx: &mut Tx) -> Result<()> {
+pub(crate) async fn hold_chain(tx: &mut Tx) -> Result<()> {
     if tx.conn().backend_name() == "PostgreSQL" {
         // In FROM so the result is an ordinary row: the `Any` driver has no type for `void`.
         sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(CHAIN_LOCK).execute(tx.conn()).await?;

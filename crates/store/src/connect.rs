@@ -27,6 +27,8 @@ pub struct Store {
     /// Writes. On SQLite a pool of one connection; on PostgreSQL the same pool as `read`.
     pub(crate) write: AnyPool,
     backend: Backend,
+    /// PostgreSQL: the URL, for the LISTEN connection of live events (never printed: it may hold a password).
+    postgres_url: Option<std::sync::Arc<str>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -46,7 +48,8 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
-            return Ok(Self { read: pool.clone(), write: pool, backend: Backend::Postgres });
+            let postgres_url = Some(url.into());
+            return Ok(Self { read: pool.clone(), write: pool, backend: Backend::Postgres, postgres_url });
         }
         let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
         let options = AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc"))?.disable_statement_logging();
@@ -65,11 +68,15 @@ impl Store {
             .after_connect(sqlite_pragmas)
             .connect_with(options)
             .await?;
-        Ok(Self { read, write, backend: Backend::Sqlite })
+        Ok(Self { read, write, backend: Backend::Sqlite, postgres_url: None })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub(crate) fn url_for_listener(&self) -> Option<&str> {
+        self.postgres_url.as_deref()
     }
 
     /// Applies the engine's forward-only migrations.
@@ -119,40 +126,33 @@ fn sqlite_pragmas(
 }
 
 /// A write transaction. Dropped without `commit`, it rolls back: a failed request leaves nothing behind.
-pub struct Tx(pub(crate) sqlx::Transaction<'static, sqlx::Any>);
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    /// Run once the transaction has committed (never on rollback): wake-ups of what reads what it wrote.
+    after_commit: Vec<Box<dyn FnOnce() + Send>>,
+}
 
 impl Store {
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(Tx(self.write.begin().await?))
+        Ok(Tx { inner: self.write.begin().await?, after_commit: Vec::new() })
     }
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
-        self.0.commit().await?;
+        self.inner.commit().await?;
+        for hook in self.after_commit {
+            hook();
+        }
         Ok(())
     }
 
-    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
-        &mut self.0
+    /// Runs `hook` after a successful commit (e.g. waking the node's live-event tail or job worker).
+    pub fn after_commit(&mut self, hook: impl FnOnce() + Send + 'static) {
+        self.after_commit.push(Box::new(hook));
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// An acknowledged write must survive a power cut: WAL with a full fsync at every commit, on every
-    /// connection the store hands out (the pragmas are per connection).
-    #[tokio::test]
-    async fn sqlite_commits_are_durable() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::connect(&format!("sqlite:{}", dir.path().join("d.sqlite").display())).await.expect("open");
-        for pool in [&store.write, &store.read] {
-            let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.expect("mode");
-            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(pool).await.expect("sync");
-            let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.expect("fk");
-            assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1), "2 is FULL");
-        }
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
     }
 }

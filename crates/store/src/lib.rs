@@ -3,11 +3,16 @@
 //! module (see `Backend`). Modules are per aggregate and speak domain types.
 
 pub mod accounts;
+pub mod alerting;
 pub mod areas;
 pub mod audit;
 pub mod boundaries;
 mod connect;
+pub mod deliveries;
 mod error;
+pub mod jobs;
+pub mod live;
+pub mod notifications;
 pub mod scratch;
 pub mod sealed;
 pub mod sessions;

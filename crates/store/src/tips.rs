@@ -436,6 +436,16 @@ pub async fn approve_unseal_request(tx: &mut Tx, id: i64, by: i64, now_ms: i64) 
     Ok(())
 }
 
+/// A tip as `tx` sees it (its own changes included).
+pub async fn get(tx: &mut Tx, id: i64) -> Result<Tip> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM tips WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(&row)
+}
+
 impl Store {
     pub async fn tip(&self, id: i64) -> Result<Tip> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM tips WHERE id = $1"))

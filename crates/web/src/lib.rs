@@ -6,6 +6,7 @@ mod attachment;
 mod error;
 mod health;
 pub mod i18n;
+mod live;
 mod metrics;
 mod session;
 mod static_files;

@@ -39,6 +39,8 @@ pub(crate) struct PendingTip {
     pub tip: NewTip,
     /// The reporter to seal (JSON), if any. In memory only, never logged.
     pub reporter_plain: Option<Vec<u8>>,
+    /// The unit's SLA for the tip's priority: its timer is queued with it.
+    pub sla_minutes: i64,
 }
 
 struct Job {
@@ -218,6 +220,12 @@ impl Core {
             })
             .collect();
         tips::add_events(&mut tx, &events).await?;
+        let jobs: Vec<_> = rows
+            .iter()
+            .zip(pending)
+            .flat_map(|((id, tip), p)| self.waiting_jobs(*id, tip.unit_id, tip.priority, p.sla_minutes))
+            .collect();
+        self.enqueue(&mut tx, &jobs).await?;
         let entries: Vec<NewAuditEntry> = rows
             .iter()
             .map(|(id, tip)| NewAuditEntry {
@@ -231,6 +239,11 @@ impl Core {
             .collect();
         // Last: on PostgreSQL the chain's lock is held from here until COMMIT.
         audit::append_batch(&mut tx, &entries).await?;
+        let live: Vec<_> = rows
+            .iter()
+            .map(|(id, tip)| super::live_event("tip.submitted", &super::LiveTipParts::submitted(tip), *id, now_ms))
+            .collect();
+        self.publish(&mut tx, &live).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -288,6 +301,7 @@ mod tests {
                 priority: Priority::Normal,
             },
             reporter_plain: reporter.map(|r| r.as_bytes().to_vec()),
+            sla_minutes: 5,
         }
     }
 

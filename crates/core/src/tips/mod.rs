@@ -10,7 +10,9 @@ mod submit;
 mod tipster;
 mod work;
 
+use binhyen_domain::tip::{Priority, TipCategory, TipState};
 use binhyen_domain::{Action, Actor};
+use binhyen_store::live::NewLiveEvent;
 use binhyen_store::tips::Tip;
 use binhyen_store::StoreError;
 use serde::{Deserialize, Serialize};
@@ -35,6 +37,59 @@ pub(crate) struct SealedReporter {
     pub phone: Option<String>,
 }
 
+/// What officers' consoles are told of a change to a tip: ids, state, priority and category, never what the
+/// tip says or who sent it.
+pub(crate) fn live_event(action: &str, tip: &LiveTipParts, tip_id: i64, at_ms: i64) -> NewLiveEvent {
+    NewLiveEvent {
+        at_ms,
+        kind: action.to_owned(),
+        unit_id: Some(tip.unit_id),
+        subject_kind: "tip",
+        subject_id: Some(tip_id),
+        priority: Some(tip.priority.as_str().to_owned()),
+        payload: serde_json::json!({
+            "tip_id": tip_id,
+            "unit_id": tip.unit_id,
+            "state": tip.state.as_str(),
+            "priority": tip.priority.as_str(),
+            "category": tip.category.as_str(),
+            "happening_now": tip.happening_now,
+        })
+        .to_string(),
+    }
+}
+
+/// The parts of a tip its live events carry.
+pub(crate) struct LiveTipParts {
+    pub unit_id: i64,
+    pub state: TipState,
+    pub priority: Priority,
+    pub category: TipCategory,
+    pub happening_now: bool,
+}
+
+impl LiveTipParts {
+    pub(crate) fn of(tip: &Tip) -> Self {
+        Self {
+            unit_id: tip.unit_id,
+            state: tip.state,
+            priority: tip.priority,
+            category: tip.category,
+            happening_now: tip.happening_now,
+        }
+    }
+
+    pub(crate) fn submitted(tip: &binhyen_store::tips::NewTip) -> Self {
+        Self {
+            unit_id: tip.unit_id,
+            state: TipState::New,
+            priority: tip.priority,
+            category: tip.category,
+            happening_now: tip.happening_now,
+        }
+    }
+}
+
 fn tip_not_found(e: StoreError) -> CoreError {
     match e {
         StoreError::NotFound => CoreError::not_found("tip"),
@@ -43,8 +98,9 @@ fn tip_not_found(e: StoreError) -> CoreError {
 }
 
 impl Core {
-    /// Appends the audit entry of a change to a tip, in the change's transaction. `detail` never carries
-    /// personal data: ids and states only.
+    /// Appends the audit entry of a change to a tip, and its live event (`tip.` + what happened, for the
+    /// officers' consoles), as the last writes of the change's transaction. `detail` never carries personal
+    /// data: ids and states only.
     pub(crate) async fn audit_tip(
         &self,
         tx: &mut binhyen_store::Tx,
@@ -55,7 +111,8 @@ impl Core {
     ) -> Result<()> {
         let event = crate::audit::AuditEvent::new(action, "tip", Some(tip_id)).by(actor).detail(detail);
         self.audit(tx, event).await?;
-        Ok(())
+        let tip = binhyen_store::tips::get(tx, tip_id).await?;
+        self.publish(tx, &[live_event(action, &LiveTipParts::of(&tip), tip.id, self.now_ms())]).await
     }
 
     /// After a key rotation: re-tags confidential tips with the current key, so their tipsters still find

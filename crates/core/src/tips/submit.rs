@@ -114,7 +114,8 @@ impl Core {
         // Committed together with whatever other tips arrive meanwhile (group commit, `intake.rs`); the
         // answer comes only after COMMIT returned.
         let priority = tip.priority;
-        let tip_id = self.write_tip(PendingTip { tip, reporter_plain }).await?;
+        let sla_minutes = self.sla_minutes(unit_id, priority).await?;
+        let tip_id = self.write_tip(PendingTip { tip, reporter_plain, sla_minutes }).await?;
         Ok(Submitted { tip_id, unit_id, state: TipState::New, priority, receipt })
     }
 

@@ -47,6 +47,8 @@ pub struct OfficerTipView {
     pub events: Vec<TipEvent>,
     pub attachments: Vec<Attachment>,
     pub unseal_requests: Vec<UnsealRequest>,
+    /// Messages this tip caused (alerts, escalations, news to the tipster) and where each stands.
+    pub deliveries: Vec<binhyen_store::deliveries::Delivery>,
 }
 
 /// What a transition needs besides the action.
@@ -123,6 +125,7 @@ impl Core {
             events: self.store.tip_events(tip_id).await?,
             attachments: self.store.tip_attachments(tip_id).await?,
             unseal_requests: self.store.unseal_requests(tip_id).await?,
+            deliveries: self.store.tip_deliveries(tip_id).await?,
             reporter,
             tip,
         })
@@ -188,7 +191,12 @@ impl Core {
             _ => {}
         }
         tips::set_state(&mut tx, tip_id, tip.state, to, now).await.map_err(changed)?;
-        tips::add_event(&mut tx, &event).await?;
+        let event_id = tips::add_event(&mut tx, &event).await?;
+        if let Some(unit_id) = event.unit_id {
+            // Transferred: the receiving unit's SLA starts now.
+            self.start_waiting(&mut tx, tip_id, unit_id, tip.priority).await?;
+        }
+        self.tell_tipster(&mut tx, &tip, event_id).await?;
         let detail = serde_json::json!({"from": tip.state.as_str(), "to": to.as_str(), "unit_id": event.unit_id});
         self.audit_tip(&mut tx, Some(actor.account_id), "tip.state_changed", tip_id, detail).await?;
         tx.commit().await?;
@@ -260,6 +268,10 @@ impl Core {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         tips::set_priority(&mut tx, tip_id, priority, now).await?;
+        if priority != tip.priority && matches!(tip.state, TipState::New | TipState::Transferred) {
+            // Still waiting: the new priority's SLA applies from now (and an urgent one is announced).
+            self.start_waiting(&mut tx, tip_id, tip.unit_id, priority).await?;
+        }
         let event = NewTipEvent {
             tip_id,
             at_ms: now,
@@ -277,7 +289,7 @@ impl Core {
 
     /// An internal note (officers only) or, with `to_tipster`, a message the tipster reads.
     pub async fn officer_writes(&self, actor: &Actor, tip_id: i64, text: &str, to_tipster: bool) -> Result<i64> {
-        self.tip_for_officer(actor, tip_id).await?;
+        let tip = self.tip_for_officer(actor, tip_id).await?;
         let body = required_text(Some(text), "body", 4000)?;
         let kind = if to_tipster { "message" } else { "note" };
         let event = NewTipEvent {
@@ -291,6 +303,9 @@ impl Core {
         };
         let mut tx = self.store.begin().await?;
         let id = tips::add_event(&mut tx, &event).await?;
+        if to_tipster {
+            self.tell_tipster(&mut tx, &tip, id).await?;
+        }
         let action = if to_tipster { "tip.message_sent" } else { "tip.note_added" };
         self.audit_tip(&mut tx, Some(actor.account_id), action, tip_id, serde_json::json!({"event_id": id})).await?;
         tx.commit().await?;

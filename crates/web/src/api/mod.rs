@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json` is generated from the very handlers and types the router serves.
 
 mod accounts;
+mod alerting;
 mod areas;
 mod attachments;
 mod auth;
@@ -122,6 +123,15 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tipster::lookup))
         .routes(routes!(tipster::receipt_message))
         .routes(routes!(attachments::download))
+        .routes(routes!(alerting::events))
+        .routes(routes!(alerting::duty, alerting::set_duty))
+        .routes(routes!(alerting::channels, alerting::set_channels))
+        .routes(routes!(alerting::notifications))
+        .routes(routes!(alerting::mark_read))
+        .routes(routes!(alerting::sla, alerting::set_sla))
+        .routes(routes!(alerting::set_urgent_watch))
+        .routes(routes!(alerting::jobs))
+        .routes(routes!(alerting::retry_job))
         // Uploads alone may be large: the limit is raised on this route only.
         .merge(
             OpenApiRouter::new()

@@ -6,7 +6,7 @@ use binhyen_store::tips::{Attachment, Outcome, Tip, TipEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
         .ok()
         .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
@@ -209,6 +209,39 @@ pub struct OfficerTipJson {
     pub events: Vec<TipEventJson>,
     pub attachments: Vec<AttachmentJson>,
     pub unseal_requests: Vec<UnsealRequestJson>,
+    pub deliveries: Vec<DeliveryJson>,
+}
+
+/// A message the tip caused, and where it stands. The address is not shown: the channel and the account say
+/// who it was for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryJson {
+    pub id: i64,
+    /// email, sms, webhook, zalo.
+    pub channel: String,
+    pub account_id: Option<i64>,
+    pub subject: String,
+    /// queued, sent, retrying, dead.
+    pub state: String,
+    pub attempts: i64,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}
+
+impl From<binhyen_store::deliveries::Delivery> for DeliveryJson {
+    fn from(d: binhyen_store::deliveries::Delivery) -> Self {
+        Self {
+            id: d.id,
+            channel: d.channel,
+            account_id: d.account_id,
+            subject: d.subject,
+            state: d.state,
+            attempts: d.attempts,
+            last_error: d.last_error,
+            updated_at: rfc3339(d.updated_at_ms),
+        }
+    }
 }
 
 impl From<OfficerTipView> for OfficerTipJson {
@@ -217,6 +250,7 @@ impl From<OfficerTipView> for OfficerTipJson {
             tip: v.tip.into(),
             reporter: v.reporter.into(),
             events: v.events.into_iter().map(Into::into).collect(),
+            deliveries: v.deliveries.into_iter().map(Into::into).collect(),
             attachments: v.attachments.into_iter().map(Into::into).collect(),
             unseal_requests: v
                 .unseal_requests

@@ -57,38 +57,12 @@ fn pick(lang: Lang, (vi, en): (&'static str, &'static str)) -> &'static str {
 }
 
 pub fn tip_category(lang: Lang, c: binhyen_domain::tip::TipCategory) -> &'static str {
-    use binhyen_domain::tip::TipCategory::*;
-    pick(
-        lang,
-        match c {
-            Drugs => ("Ma tuý", "Drugs"),
-            LoanSharking => ("Tín dụng đen / cho vay nặng lãi", "Loan sharking"),
-            Theft => ("Trộm cắp tài sản", "Theft"),
-            Gambling => ("Đánh bạc", "Gambling"),
-            FakeNews => ("Tin giả / thông tin sai sự thật", "Fake news / false information"),
-            Fraud => ("Lừa đảo / đa cấp", "Fraud / pyramid schemes"),
-            Disorder => ("Tụ tập gây rối / đánh nhau / mang hung khí", "Disorder / fighting / carrying weapons"),
-            EpidemicRules => ("Vi phạm phòng chống dịch", "Breaking epidemic rules"),
-            Other => ("Khác", "Other"),
-        },
-    )
+    pick(lang, c.names())
 }
 
 /// A state, also read as a sentence in a tipster's timeline ("Đã tiếp nhận").
 pub fn tip_state(lang: Lang, s: binhyen_domain::tip::TipState) -> &'static str {
-    use binhyen_domain::tip::TipState::*;
-    pick(
-        lang,
-        match s {
-            New => ("Mới", "New"),
-            Acknowledged => ("Đã tiếp nhận", "Acknowledged"),
-            Verifying => ("Đang xác minh", "Being verified"),
-            Dispatched => ("Đã cử lực lượng", "Officers sent"),
-            Resolved => ("Đã xử lý xong", "Resolved"),
-            Transferred => ("Đã chuyển đơn vị có thẩm quyền", "Transferred to the competent unit"),
-            Reopened => ("Đã mở lại để xử lý tiếp", "Reopened"),
-        },
-    )
+    pick(lang, s.names())
 }
 
 pub fn priority(lang: Lang, p: binhyen_domain::tip::Priority) -> &'static str {

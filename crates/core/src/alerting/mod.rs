@@ -1,0 +1,120 @@
+//! Alerting: who is told of a tip, when, and how. An urgent tip tells the on-duty officers of its unit and of
+//! the units that watch urgent tips; a tip not acknowledged within its unit's SLA escalates to the parent unit
+//! and tells its commanders; an identified tipster hears of their tip's progress. All of it runs as durable
+//! jobs (`jobs.rs`) queued in the transaction of the change that caused it, so a commit that returned has its
+//! timers and notifications safely queued, and a restart loses none.
+//!
+//! - `escalation.rs`: the SLA timer's job.
+//! - `notify.rs`: turns "tell these people about this tip" into in-app notifications and deliveries.
+//! - `deliver.rs`: one delivery through its channel, with retries.
+//! - `settings.rs`: duty, contact channels, SLA policies and urgent watchers, as use cases.
+//! - `inbox.rs`: an account's in-app notifications.
+
+mod deliver;
+mod escalation;
+mod inbox;
+mod jobs;
+mod notify;
+mod settings;
+mod sla;
+
+use std::sync::Arc;
+
+use binhyen_channels::Channels;
+use binhyen_domain::tip::Priority;
+use binhyen_store::jobs::NewJob;
+use serde::{Deserialize, Serialize};
+
+pub use inbox::InboxPage;
+pub(crate) use jobs::JobWake;
+pub use jobs::{JobReport, WorkerHandle};
+pub use settings::{ContactInput, SlaMinutes};
+pub(crate) use sla::SlaCache;
+
+/// Alerting's configuration.
+#[derive(Clone)]
+pub struct AlertSettings {
+    /// Where links in messages point (the public address of the web UI), without a trailing slash.
+    pub public_url: String,
+    /// The adapters configured (none by default: in-app notifications only).
+    pub channels: Arc<Channels>,
+    /// Minutes a tip may wait for acknowledgement when neither its unit nor an ancestor set a policy.
+    pub default_sla: SlaMinutes,
+    /// How often the job worker looks for due jobs without a wake-up.
+    pub job_poll: std::time::Duration,
+    /// A delivery's attempts before it is dead; the delay doubles from `retry_base` between them.
+    pub delivery_attempts: i64,
+    pub retry_base: time::Duration,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            channels: Arc::new(Channels::default()),
+            default_sla: SlaMinutes { urgent: 5, high: 60, normal: 24 * 60 },
+            job_poll: std::time::Duration::from_secs(1),
+            delivery_attempts: 6,
+            retry_base: time::Duration::seconds(30),
+        }
+    }
+}
+
+/// Every kind of job, with its payload. The JSON form is what the `jobs` table keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum JobPayload {
+    /// The SLA timer of a tip waiting at `unit_id` with `priority` since `since_ms`, checked against
+    /// `target_unit_id` (the unit it escalates from; `level` escalations have happened).
+    SlaCheck { tip_id: i64, unit_id: i64, priority: Priority, level: i64, target_unit_id: i64, since_ms: i64 },
+    /// Tell officers about a tip: `Urgent` (on duty, of its unit and watchers) or `Escalated` (commanders and
+    /// on-duty officers of `unit_id`).
+    NotifyOfficers { tip_id: i64, reason: NotifyReason, unit_id: i64 },
+    /// Tell an identified tipster what happened to their tip (`event_id` on its timeline).
+    NotifyTipster { tip_id: i64, event_id: i64 },
+    /// Send one delivery.
+    Deliver { delivery_id: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum NotifyReason {
+    Urgent,
+    Escalated,
+}
+
+impl JobPayload {
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            JobPayload::SlaCheck { .. } => "sla_check",
+            JobPayload::NotifyOfficers { .. } => "notify_officers",
+            JobPayload::NotifyTipster { .. } => "notify_tipster",
+            JobPayload::Deliver { .. } => "deliver",
+        }
+    }
+
+    /// The key that makes the job happen once, whoever queues it how often.
+    fn dedupe_key(&self) -> String {
+        match self {
+            // A tip transferred away and back waits again: `since_ms` keeps that wait's timers apart.
+            JobPayload::SlaCheck { tip_id, unit_id, priority, level, since_ms, .. } => {
+                format!("sla:{tip_id}:{unit_id}:{}:{since_ms}:{level}", priority.as_str())
+            }
+            JobPayload::NotifyOfficers { tip_id, reason, unit_id } => {
+                format!("notify:{tip_id}:{}:{unit_id}", serde_json::to_value(reason).unwrap_or_default())
+            }
+            JobPayload::NotifyTipster { tip_id, event_id } => format!("tipster:{tip_id}:{event_id}"),
+            JobPayload::Deliver { delivery_id } => format!("deliver:{delivery_id}"),
+        }
+    }
+
+    pub(crate) fn job(&self, run_at_ms: i64, max_attempts: i64) -> NewJob {
+        NewJob {
+            kind: self.kind(),
+            payload: serde_json::to_string(self).expect("a job payload serialises"),
+            dedupe_key: Some(self.dedupe_key()),
+            run_at_ms,
+            max_attempts,
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Turning "tell these people about this tip" into messages: an in-app notification for each person, a
+//! delivery for each channel they chose, and one to the webhook when one is configured. The messages say
+//! which tip, what kind and where, never what it says or who sent it: they travel through third parties
+//! (mail servers, SMS gateways, Zalo).
+//!
+//! Confidential tipsters are never notified: a notification row, an SMS or an e-mail would tie their account
+//! to the tip, which is what their protection seals away. They follow their tips in "Tin báo của tôi"; anonymous
+//! tipsters on the receipt page.
+
+use std::collections::BTreeMap;
+
+use binhyen_channels::ChannelKind;
+use binhyen_domain::time_vn;
+use binhyen_domain::tip::Protection;
+use binhyen_store::accounts::Account;
+use binhyen_store::deliveries::{self, NewDelivery};
+use binhyen_store::jobs::Job;
+use binhyen_store::notifications::{self, NewNotification};
+use binhyen_store::tips::Tip;
+use binhyen_store::Tx;
+
+use super::escalation::INTERNAL_ATTEMPTS;
+use super::jobs::JobFailure;
+use super::{JobPayload, NotifyReason};
+use crate::{Core, Result};
+
+/// One message to several people about one tip.
+struct Message {
+    /// Makes every delivery's idempotency key: `<key>:<account>:<channel>`.
+    key: String,
+    kind: &'static str,
+    tip_id: i64,
+    title: String,
+    body: String,
+    link: String,
+    data: serde_json::Value,
+}
+
+fn when(ms: i64) -> String {
+    let at = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    time_vn::format_datetime(at)
+}
+
+impl Core {
+    pub(crate) async fn notify_officers(
+        &self,
+        job: &Job,
+        tip_id: i64,
+        reason: NotifyReason,
+        unit_id: i64,
+    ) -> Result<(), JobFailure> {
+        let tip = self.store.tip(tip_id).await?;
+        let unit = self.store.unit(unit_id).await?;
+        let mut people: BTreeMap<i64, Account> = BTreeMap::new();
+        match reason {
+            NotifyReason::Urgent => {
+                let mut units = vec![tip.unit_id];
+                let forest = self.directory_snapshot().await?.forest;
+                let above = super::sla::ancestry(&forest, tip.unit_id);
+                for (watcher, scope) in self.store.urgent_watchers().await? {
+                    if above.contains(&scope) && !units.contains(&watcher) {
+                        units.push(watcher);
+                    }
+                }
+                for u in units {
+                    people.extend(self.store.officers_to_alert(u, false).await?.into_iter().map(|a| (a.id, a)));
+                }
+            }
+            NotifyReason::Escalated => {
+                people.extend(self.store.officers_to_alert(unit_id, true).await?.into_iter().map(|a| (a.id, a)));
+            }
+        }
+        let (category, _) = tip.category.names();
+        let (kind, title, key) = match reason {
+            NotifyReason::Urgent => ("tip_urgent", format!("Tin báo KHẨN #{tip_id}: {category}"), "urgent"),
+            NotifyReason::Escalated => {
+                ("tip_escalated", format!("Tin báo #{tip_id} quá hạn tiếp nhận, chuyển lên {}", unit.name), "escalated")
+            }
+        };
+        let receiving = self.store.unit(tip.unit_id).await?;
+        let message = Message {
+            key: format!("tip:{tip_id}:{key}:{unit_id}"),
+            kind,
+            tip_id,
+            body: format!(
+                "{category}. Đơn vị tiếp nhận: {}. Gửi lúc {}. Mở binhyen để tiếp nhận và xử lý.",
+                receiving.name,
+                when(tip.submitted_at_ms)
+            ),
+            title,
+            link: format!("{}/inbox/{tip_id}", self.alerts.public_url),
+            data: serde_json::json!({
+                "event": kind, "tip_id": tip_id, "unit_id": tip.unit_id, "notified_unit_id": unit_id,
+                "category": tip.category.as_str(), "priority": tip.priority.as_str(), "state": tip.state.as_str(),
+            }),
+        };
+        let mut tx = self.store.begin().await?;
+        for person in people.values() {
+            self.send_to(&mut tx, &message, person).await?;
+        }
+        if self.alerts.channels.get(ChannelKind::Webhook).is_some() {
+            self.queue_delivery(&mut tx, &message, None, ChannelKind::Webhook, None).await?;
+        }
+        self.finish(&mut tx, job).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn notify_tipster(&self, job: &Job, tip_id: i64, event_id: i64) -> Result<(), JobFailure> {
+        let tip = self.store.tip(tip_id).await?;
+        let event = self.store.tip_events(tip_id).await?.into_iter().find(|e| e.id == event_id);
+        let mut tx = self.store.begin().await?;
+        if let (Some(event), Some(account_id)) = (event, identified_reporter(&tip)) {
+            let person = self.store.account(account_id).await?;
+            let title = match (event.kind.as_str(), event.to_state) {
+                ("state_changed", Some(state)) => format!("Tin báo #{tip_id} của bạn: {}", state.names().0),
+                _ => format!("Cán bộ đã nhắn về tin báo #{tip_id} của bạn"),
+            };
+            let message = Message {
+                key: format!("tip:{tip_id}:tipster:{event_id}"),
+                kind: "tip_update",
+                tip_id,
+                title,
+                body: format!("Cập nhật lúc {}. Mở binhyen để xem chi tiết.", when(event.at_ms)),
+                link: format!("{}/my/tips/{tip_id}", self.alerts.public_url),
+                data: serde_json::json!({"event": "tip_update", "tip_id": tip_id}),
+            };
+            self.send_to(&mut tx, &message, &person).await?;
+        }
+        self.finish(&mut tx, job).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Queues, in `tx`, news of `event_id` for the tip's tipster when they are identified.
+    pub(crate) async fn tell_tipster(&self, tx: &mut Tx, tip: &Tip, event_id: i64) -> Result<()> {
+        if identified_reporter(tip).is_none() {
+            return Ok(());
+        }
+        let job = JobPayload::NotifyTipster { tip_id: tip.id, event_id }.job(self.now_ms(), INTERNAL_ATTEMPTS);
+        self.enqueue(tx, &[job]).await
+    }
+
+    async fn send_to(&self, tx: &mut Tx, m: &Message, person: &Account) -> Result<()> {
+        let note = NewNotification {
+            account_id: person.id,
+            at_ms: self.now_ms(),
+            kind: m.kind.to_owned(),
+            tip_id: Some(m.tip_id),
+            title: m.title.clone(),
+            body: m.body.clone(),
+            link: Some(m.link.clone()),
+        };
+        notifications::insert(tx, &note).await?;
+        for c in self.store.contact_channels(person.id).await?.into_iter().filter(|c| c.enabled) {
+            if let Some(kind) = ChannelKind::parse(&c.channel) {
+                self.queue_delivery(tx, m, Some(person.id), kind, Some(c.address)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A delivery, and the job that sends it; or, when the channel is not configured (any more), a delivery
+    /// that is dead at once with the reason, so that nothing a person chose disappears without a trace.
+    async fn queue_delivery(
+        &self,
+        tx: &mut Tx,
+        m: &Message,
+        account_id: Option<i64>,
+        kind: ChannelKind,
+        address: Option<String>,
+    ) -> Result<()> {
+        let configured = self.alerts.channels.get(kind).is_some();
+        let who = account_id.map_or("unit".to_owned(), |a| a.to_string());
+        let delivery = NewDelivery {
+            idempotency_key: format!("{}:{who}:{}", m.key, kind.as_str()),
+            channel: kind.as_str().to_owned(),
+            account_id,
+            address,
+            tip_id: Some(m.tip_id),
+            subject: m.title.clone(),
+            body: m.body.clone(),
+            link: Some(m.link.clone()),
+            data: m.data.to_string(),
+            state: if configured { "queued" } else { "dead" },
+            last_error: (!configured).then(|| "channel_not_configured".to_owned()),
+        };
+        let Some(id) = deliveries::insert(tx, &delivery, self.now_ms()).await? else { return Ok(()) };
+        if configured {
+            let job = JobPayload::Deliver { delivery_id: id }.job(self.now_ms(), self.alerts.delivery_attempts);
+            self.enqueue(tx, &[job]).await?;
+        }
+        Ok(())
+    }
+}
+
+fn identified_reporter(tip: &Tip) -> Option<i64> {
+    (tip.protection == Protection::Identified).then_some(tip.reporter_account_id).flatten()
+}
