@@ -195,6 +195,14 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
     let Builder { tx, units, sign_ins, accounts, .. } = b;
     tx.commit().await?;
     core.units_changed();
+    // As in the article: the mobile police hear of every urgent tip in the province, and their duty officer
+    // and an officer of Ea KPam are on duty.
+    s.set_urgent_watch(units["pcsd-dak-lak"], units["ca-tinh-dak-lak"], true).await?;
+    for phone in data::ON_DUTY {
+        let e164 = PhoneNumber::parse(phone)?.e164().to_owned();
+        let officer = s.account_by_phone(&e164).await?.ok_or(CoreError::Internal("demo officer".into()))?;
+        s.set_on_duty(officer.id, true, core.now_ms()).await?;
+    }
     let receipt = tips::build(core).await?;
     Ok(DemoReport { sign_ins, units: units.len() as u64, areas: s.count_areas().await? as u64, accounts, receipt })
 }

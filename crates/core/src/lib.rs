@@ -129,7 +129,9 @@ impl Core {
         self
     }
 
+    /// A new live hub with these settings (clones made before keep the old one).
     pub fn with_live(mut self, settings: live::LiveSettings) -> Self {
+        self.live = Arc::new(live::LiveHub::new(settings.buffer));
         self.live_settings = settings;
         self
     }

@@ -23,8 +23,6 @@ use tokio::sync::{broadcast, Notify};
 use crate::units::UnitNode;
 use crate::{Core, Result};
 
-/// Events one node keeps for its subscribers; a subscriber further behind is told to resynchronise.
-const BUFFER: usize = 4096;
 /// Most events replayed to a reconnecting client; further behind, it resynchronises instead.
 const MAX_REPLAY: i64 = 1000;
 
@@ -66,6 +64,11 @@ pub struct LiveScope {
 }
 
 impl LiveScope {
+    /// Events of `units`, and urgent events of `urgent_units`.
+    pub fn new(units: HashSet<i64>, urgent_units: HashSet<i64>) -> Self {
+        Self { units: Arc::new(units), urgent_units: Arc::new(urgent_units) }
+    }
+
     pub fn admits(&self, m: &LiveMessage) -> bool {
         m.unit_id.is_some_and(|u| self.units.contains(&u) || (m.urgent && self.urgent_units.contains(&u)))
     }
@@ -90,11 +93,13 @@ pub struct LiveSettings {
     pub replay_window: time::Duration,
     /// How often the tail looks even without a wake-up (a lost NOTIFY, another process's SQLite write).
     pub poll: Duration,
+    /// Events one node keeps for its subscribers; a subscriber further behind is told to resynchronise.
+    pub buffer: usize,
 }
 
 impl Default for LiveSettings {
     fn default() -> Self {
-        Self { replay_window: time::Duration::hours(1), poll: Duration::from_secs(1) }
+        Self { replay_window: time::Duration::hours(1), poll: Duration::from_secs(1), buffer: 4096 }
     }
 }
 
@@ -105,9 +110,19 @@ pub(crate) struct LiveHub {
     started: AtomicBool,
 }
 
+impl LiveHub {
+    pub(crate) fn new(buffer: usize) -> Self {
+        Self {
+            sender: broadcast::channel(buffer.max(1)).0,
+            wake: Arc::new(Notify::new()),
+            started: AtomicBool::new(false),
+        }
+    }
+}
+
 impl Default for LiveHub {
     fn default() -> Self {
-        Self { sender: broadcast::channel(BUFFER).0, wake: Arc::new(Notify::new()), started: AtomicBool::new(false) }
+        Self::new(LiveSettings::default().buffer)
     }
 }
 

@@ -307,8 +307,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             println!("Configuration is valid. Effective values (secrets hidden):");
             println!("{}", serde_json::to_string_pretty(&config)?);
+            config.alerts.validate()?;
+            config.channels.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("database: {}", config.database_url().redacted());
             println!("seal keys: {keys}");
+            let on: Vec<&str> = [
+                ("email", config.channels.email.is_some()),
+                ("sms", config.channels.sms.is_some()),
+                ("webhook", config.channels.webhook.is_some()),
+                ("zalo", config.channels.zalo.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(name, on)| on.then_some(name))
+            .collect();
+            println!("channels: {}", if on.is_empty() { "none (in-app only)".to_owned() } else { on.join(", ") });
             Ok(())
         }
         Command::Keys { action: KeysAction::Generate } => {
@@ -390,6 +402,7 @@ async fn keys_rotate(core: &binhyen_core::Core) -> anyhow::Result<()> {
 
 async fn serve(config: Config, store: binhyen_core::Store, keys: KeyRing) -> anyhow::Result<()> {
     let core = startup::core_with(store, config.policy(), keys).with_objects(startup::open_objects(&config)?);
+    let core = startup::with_alerting(core, &config)?;
     let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let running = startup::start(core, config.web(), listener)?;
     println!("binhyen listening on {}", running.url());

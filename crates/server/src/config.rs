@@ -26,6 +26,72 @@ pub struct Config {
     pub log: String,
     pub security: Security,
     pub seal: Seal,
+    /// Live events, SLA defaults and delivery retries.
+    pub alerts: Alerts,
+    /// Outbound channels (`[channels.email]`, `.sms`, `.webhook`, `.zalo`); each is on when present. Never
+    /// printed: its sections hold passwords and tokens (`config check` names the channels that are on).
+    #[serde(skip_serializing)]
+    pub channels: binhyen_channels::ChannelsConfig,
+}
+
+/// `[alerts]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Alerts {
+    /// The address people reach the web UI at: links in e-mails, SMS and Zalo messages point there.
+    pub public_url: String,
+    /// Minutes a tip may wait for acknowledgement before it escalates, where no unit above set its own.
+    pub urgent_minutes: i64,
+    pub high_minutes: i64,
+    pub normal_minutes: i64,
+    /// How long live events are kept for clients that reconnect.
+    pub replay_window_minutes: i64,
+    /// Attempts at a delivery before it is dead; the delay doubles from `retry_base_seconds`.
+    pub delivery_attempts: i64,
+    pub retry_base_seconds: i64,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        let d = binhyen_core::alerting::AlertSettings::default();
+        Self {
+            public_url: d.public_url,
+            urgent_minutes: d.default_sla.urgent,
+            high_minutes: d.default_sla.high,
+            normal_minutes: d.default_sla.normal,
+            replay_window_minutes: binhyen_core::live::LiveSettings::default().replay_window.whole_minutes(),
+            delivery_attempts: d.delivery_attempts,
+            retry_base_seconds: d.retry_base.whole_seconds(),
+        }
+    }
+}
+
+impl Alerts {
+    /// Refuses values that cannot work, naming the key.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let url = self.public_url.trim_end_matches('/');
+        anyhow::ensure!(
+            (url.starts_with("http://") || url.starts_with("https://")) && !url.contains(char::is_whitespace),
+            "[alerts] public_url: not an http(s) URL"
+        );
+        for (key, v) in [
+            ("urgent_minutes", self.urgent_minutes),
+            ("high_minutes", self.high_minutes),
+            ("normal_minutes", self.normal_minutes),
+        ] {
+            anyhow::ensure!((1..=43_200).contains(&v), "[alerts] {key}: between 1 and 43200 minutes");
+        }
+        anyhow::ensure!(
+            (1..=10_080).contains(&self.replay_window_minutes),
+            "[alerts] replay_window_minutes: between 1 and 10080"
+        );
+        anyhow::ensure!((1..=20).contains(&self.delivery_attempts), "[alerts] delivery_attempts: between 1 and 20");
+        anyhow::ensure!(
+            (1..=3600).contains(&self.retry_base_seconds),
+            "[alerts] retry_base_seconds: between 1 and 3600"
+        );
+        Ok(())
+    }
 }
 
 /// The keys sensitive values (tipster identity and contact) are sealed with. Empty: `serve` uses the key
@@ -97,6 +163,8 @@ impl Default for Config {
             log: "info".to_owned(),
             security: Security::default(),
             seal: Seal::default(),
+            alerts: Alerts::default(),
+            channels: Default::default(),
         }
     }
 }

@@ -32,6 +32,32 @@ pub fn core_with(store: Store, policy: Policy, keys: KeyRing) -> Core {
     Core::new(store, clock, random, policy).with_keys(keys)
 }
 
+/// Gives `core` the configured alerting: channels (refused, with the key at fault, if misconfigured), SLA
+/// defaults, retries and the live replay window.
+pub fn with_alerting(core: Core, config: &Config) -> anyhow::Result<Core> {
+    config.alerts.validate()?;
+    let tokens: Arc<dyn binhyen_channels::ZaloTokenStore> = Arc::new(core.zalo_token_store());
+    let channels = config.channels.build(tokens).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let a = &config.alerts;
+    let alerts = binhyen_core::alerting::AlertSettings {
+        public_url: a.public_url.trim_end_matches('/').to_owned(),
+        channels: Arc::new(channels),
+        default_sla: binhyen_core::alerting::SlaMinutes {
+            urgent: a.urgent_minutes,
+            high: a.high_minutes,
+            normal: a.normal_minutes,
+        },
+        delivery_attempts: a.delivery_attempts,
+        retry_base: time::Duration::seconds(a.retry_base_seconds),
+        ..Default::default()
+    };
+    let live = binhyen_core::live::LiveSettings {
+        replay_window: time::Duration::minutes(a.replay_window_minutes),
+        ..Default::default()
+    };
+    Ok(core.with_alerts(alerts).with_live(live))
+}
+
 /// What to do when neither the configuration nor the key file has a seal key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MissingKeys {
@@ -155,6 +181,7 @@ pub struct Running {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    worker: Option<binhyen_core::alerting::WorkerHandle>,
 }
 
 impl Running {
@@ -168,6 +195,10 @@ impl Running {
             let _ = stop.send(());
         }
         let _ = self.task.await;
+        // Jobs in flight finish or, if cut short, are claimed again after their lease: nothing is lost.
+        if let Some(worker) = self.worker.take() {
+            worker.stop().await;
+        }
     }
 
     /// Runs until the process is told to stop (Ctrl-C or SIGTERM).
@@ -179,9 +210,10 @@ impl Running {
     }
 }
 
-/// Serves the app on an already bound listener (port 0 in tests).
+/// Serves the app on an already bound listener (port 0 in tests), and runs its job worker.
 pub fn start(core: Core, web: binhyen_web::WebConfig, listener: TcpListener) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
+    let worker = Some(core.start_job_worker());
     let app = binhyen_web::router(core, web).into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -191,7 +223,7 @@ pub fn start(core: Core, web: binhyen_web::WebConfig, listener: TcpListener) -> 
             })
             .await
     });
-    Ok(Running { addr, stop: Some(stop), task })
+    Ok(Running { addr, stop: Some(stop), task, worker })
 }
 
 async fn shutdown_signal() {

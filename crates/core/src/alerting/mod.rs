@@ -17,6 +17,7 @@ mod jobs;
 mod notify;
 mod settings;
 mod sla;
+mod zalo_tokens;
 
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ pub(crate) use jobs::JobWake;
 pub use jobs::{JobReport, WorkerHandle};
 pub use settings::{ContactInput, SlaMinutes};
 pub(crate) use sla::SlaCache;
+pub use zalo_tokens::StoredZaloTokens;
 
 /// Alerting's configuration.
 #[derive(Clone)]

@@ -127,6 +127,9 @@ pub(super) const OFFICERS: &[Officer] = &[
     },
 ];
 
+/// Officers on duty when the demo starts: the mobile police's duty officer and an officer of Ea KPam.
+pub(super) const ON_DUTY: &[&str] = &["0388 000 003", "0388 000 006"];
+
 /// Citizens: who, phone, name, home village.
 pub(super) const CITIZENS: &[(&str, &str, &str, &str)] = &[
     ("Người dân – H'Đào Niê, buôn Bling", "0399 000 001", "H'Đào Niê", "Buôn Bling"),

@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use binhyen_core::alerting::AlertSettings;
+use binhyen_core::live::LiveSettings;
 use binhyen_core::{Core, KeyRing, ManualClock, OsRandom, Policy};
 use binhyen_server::startup;
 use serde_json::Value;
@@ -49,6 +51,34 @@ fn template() -> &'static PathBuf {
     })
 }
 
+/// Alerting for tests: no channels, and a worker that looks for due jobs often (the clock is moved by hand).
+pub fn test_alerts() -> AlertSettings {
+    AlertSettings { job_poll: std::time::Duration::from_millis(50), ..AlertSettings::default() }
+}
+
+/// What a test app is started with, kept to start it again.
+struct Setup {
+    policy: Policy,
+    alerts: AlertSettings,
+    live: LiveSettings,
+    clock: Arc<ManualClock>,
+}
+
+impl Setup {
+    async fn start(&self, path: &std::path::Path, dir: &std::path::Path) -> (Core, startup::Running) {
+        let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
+        let objects = binhyen_media::ObjectStore::open(dir.join("objects")).expect("objects");
+        let core = Core::new(store, self.clock.clone(), Arc::new(OsRandom), self.policy.clone())
+            .with_keys(KeyRing::for_tests())
+            .with_objects(objects)
+            .with_alerts(self.alerts.clone())
+            .with_live(self.live.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let running = startup::start(core.clone(), binhyen_web::WebConfig::default(), listener).expect("start");
+        (core, running)
+    }
+}
+
 pub struct TestApp {
     pub url: String,
     pub core: Core,
@@ -59,6 +89,7 @@ pub struct TestApp {
     running: Option<startup::Running>,
     /// The SQLite file behind the app (tests read it raw to prove what is not stored in clear).
     pub db_path: PathBuf,
+    setup: Setup,
     _dir: tempfile::TempDir,
 }
 
@@ -69,17 +100,17 @@ impl TestApp {
     }
 
     pub async fn spawn_with(policy: Policy) -> TestApp {
+        Self::spawn_alerting(policy, test_alerts(), LiveSettings::default()).await
+    }
+
+    /// The app with these alerting settings (channels pointing at fakes) and live-event settings.
+    pub async fn spawn_alerting(policy: Policy, alerts: AlertSettings, live: LiveSettings) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("app.sqlite");
         std::fs::copy(template(), &path).expect("copy template");
-        let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
         let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
-        let objects = binhyen_media::ObjectStore::open(dir.path().join("objects")).expect("objects");
-        let core = Core::new(store, clock.clone(), Arc::new(OsRandom), policy)
-            .with_keys(KeyRing::for_tests())
-            .with_objects(objects);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let running = startup::start(core.clone(), binhyen_web::WebConfig::default(), listener).expect("start");
+        let setup = Setup { policy, alerts, live, clock: clock.clone() };
+        let (core, running) = setup.start(&path, dir.path()).await;
         let browser = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -93,8 +124,22 @@ impl TestApp {
             api: reqwest::Client::new(),
             running: Some(running),
             db_path: path,
+            setup,
             _dir: dir,
         }
+    }
+
+    /// Stops the app and starts it again on the same database (a new core, a new port): what survives is
+    /// what was stored.
+    pub async fn restart(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+        self.core.store.close().await;
+        let (core, running) = self.setup.start(&self.db_path, self._dir.path()).await;
+        self.url = running.url();
+        self.core = core;
+        self.running = Some(running);
     }
 
     pub fn at(&self, path: &str) -> String {
