@@ -15,6 +15,8 @@
 
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/alerting.rs"]
+mod alerting;
 #[path = "conformance/areas.rs"]
 mod areas;
 #[path = "conformance/audit.rs"]
@@ -102,6 +104,10 @@ conformance! {
         intake::batch_insert_beyond_one_statement,
         intake::batch_audit_appends_chain_like_single_appends,
         intake::concurrent_batch_appends_keep_one_chain,
+        alerting::jobs_are_claimed_once_due_and_deduplicated,
+        alerting::concurrent_claims_never_share_a_job,
+        alerting::live_events_append_in_commit_order_and_prune,
+        alerting::deliveries_notifications_and_alerting_settings,
     ],
     url: [
         basics::committed_writes_survive_reopen,
