@@ -195,8 +195,7 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
     let Builder { tx, units, sign_ins, accounts, .. } = b;
     tx.commit().await?;
     core.units_changed();
-    // As in the article: the mobile police hear of every urgent tip in the province, and their duty officer
-    // and an officer of Ea KPam are on duty.
+    // As in the article: the mobile police hear of every urgent tip in the province; duty officers are on.
     s.set_urgent_watch(units["pcsd-dak-lak"], units["ca-tinh-dak-lak"], true).await?;
     for phone in data::ON_DUTY {
         let e164 = PhoneNumber::parse(phone)?.e164().to_owned();

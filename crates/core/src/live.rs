@@ -18,7 +18,7 @@ use binhyen_domain::tip::Priority;
 use binhyen_domain::Actor;
 use binhyen_store::live::{LiveEvent, NewLiveEvent};
 use binhyen_store::{Store, Tx};
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::{broadcast, watch, Notify};
 
 use crate::units::UnitNode;
 use crate::{Core, Result};
@@ -84,6 +84,8 @@ pub struct LiveSubscription {
     /// Live events; skip those with an id not above `after`.
     pub receiver: broadcast::Receiver<Arc<LiveMessage>>,
     pub after: i64,
+    /// Becomes true when the node shuts down: the stream ends, so that the server can stop.
+    pub closing: watch::Receiver<bool>,
 }
 
 /// Settings of the live feed and of alerting, from configuration.
@@ -108,6 +110,7 @@ pub(crate) struct LiveHub {
     sender: broadcast::Sender<Arc<LiveMessage>>,
     wake: Arc<Notify>,
     started: AtomicBool,
+    closing: watch::Sender<bool>,
 }
 
 impl LiveHub {
@@ -116,6 +119,7 @@ impl LiveHub {
             sender: broadcast::channel(buffer.max(1)).0,
             wake: Arc::new(Notify::new()),
             started: AtomicBool::new(false),
+            closing: watch::channel(false).0,
         }
     }
 }
@@ -263,7 +267,13 @@ impl Core {
                 }
             }
         }
-        Ok(LiveSubscription { scope, replay, resync, receiver, after })
+        let closing = self.live.closing.subscribe();
+        Ok(LiveSubscription { scope, replay, resync, receiver, after, closing })
+    }
+
+    /// Ends every live stream of this node (at shutdown: an open stream would keep the server waiting).
+    pub fn close_live_streams(&self) {
+        self.live.closing.send_replace(true);
     }
 
     /// Forgets live events older than the replay window. Run periodically by the job worker.

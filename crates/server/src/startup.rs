@@ -182,6 +182,7 @@ pub struct Running {
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     worker: Option<binhyen_core::alerting::WorkerHandle>,
+    core: Core,
 }
 
 impl Running {
@@ -194,6 +195,8 @@ impl Running {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        // Live streams never end by themselves: graceful shutdown would wait for them forever.
+        self.core.close_live_streams();
         let _ = self.task.await;
         // Jobs in flight finish or, if cut short, are claimed again after their lease: nothing is lost.
         if let Some(worker) = self.worker.take() {
@@ -214,6 +217,7 @@ impl Running {
 pub fn start(core: Core, web: binhyen_web::WebConfig, listener: TcpListener) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let worker = Some(core.start_job_worker());
+    let handle = core.clone();
     let app = binhyen_web::router(core, web).into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -223,7 +227,7 @@ pub fn start(core: Core, web: binhyen_web::WebConfig, listener: TcpListener) -> 
             })
             .await
     });
-    Ok(Running { addr, stop: Some(stop), task, worker })
+    Ok(Running { addr, stop: Some(stop), task, worker, core: handle })
 }
 
 async fn shutdown_signal() {

@@ -39,7 +39,16 @@ fn binhyen(data_dir: &std::path::Path) -> Command {
 /// Starts `serve` on a free port and returns it with its URL, once it listens. Its output is drained in the
 /// background so that logging never blocks it.
 async fn serve(data_dir: &std::path::Path, db: &str) -> (Child, String) {
-    let mut child = binhyen(data_dir)
+    serve_with(data_dir, db, &[]).await
+}
+
+/// `serve` with configuration from these `BINHYEN_…` variables.
+async fn serve_with(data_dir: &std::path::Path, db: &str, env: &[(&str, String)]) -> (Child, String) {
+    let mut command = binhyen(data_dir);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db, "--data-dir"])
         .arg(data_dir)
         .stdout(std::process::Stdio::piped())
@@ -61,20 +70,23 @@ async fn serve(data_dir: &std::path::Path, db: &str) -> (Child, String) {
     (child, url)
 }
 
+/// Builds the demo in `data` (once; `serve` it as often as needed) and returns its database URL and the id of
+/// today's Xã Cư M'gar.
+async fn demo(data: &std::path::Path) -> (String, i64) {
+    let built = binhyen(data).args(["demo", "--no-serve", "--data-dir"]).arg(data).output().await.expect("run demo");
+    assert!(built.status.success(), "demo: {}", String::from_utf8_lossy(&built.stdout));
+    let db = format!("sqlite:{}", data.join("demo.sqlite").display());
+    let store = Store::connect(&db).await.expect("open the demo");
+    let areas = store.areas_by_code("24280").await.expect("areas");
+    store.close().await;
+    (db, areas.into_iter().find(|a| a.valid_to.is_none()).expect("today's Xã Cư M'gar").id)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_tips_survive_sigkill_whole() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path();
-    // `demo` rebuilds its database on every run: build it once, then `serve` it (twice).
-    let built = binhyen(data).args(["demo", "--no-serve", "--data-dir"]).arg(data).output().await.expect("run demo");
-    assert!(built.status.success(), "demo: {}", String::from_utf8_lossy(&built.stdout));
-    let db = format!("sqlite:{}", data.join("demo.sqlite").display());
-    let area = {
-        let store = Store::connect(&db).await.expect("open the demo");
-        let areas = store.areas_by_code("24280").await.expect("areas");
-        store.close().await;
-        areas.into_iter().find(|a| a.valid_to.is_none()).expect("today's Xã Cư M'gar").id
-    };
+    let (db, area) = demo(data).await;
 
     let (mut server, url) = serve(data, &db).await;
     let acknowledged: Arc<Mutex<Vec<(i64, i64, String)>>> = Arc::default();
@@ -174,4 +186,52 @@ async fn acknowledged_tips_survive_sigkill_whole() {
         stored.len()
     );
     store.close().await;
+}
+
+/// Deliveries in flight when the server is killed are sent after it starts again: none is lost (a receiver may
+/// see one twice, with the same idempotency key).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_in_flight_at_sigkill_are_sent_after_the_restart() {
+    const TIPS: usize = 12;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    let (db, area) = demo(data).await;
+    // The command centre's webhook takes its time to answer: the kill comes while every delivery waits.
+    let webhook = binhyen_channels::fakes::HttpFake::start().await;
+    webhook.set_default(binhyen_channels::fakes::Reply::json(200, json!({})).after(Duration::from_secs(1)));
+    let env = [
+        ("BINHYEN_CHANNELS__WEBHOOK__URL", format!("{}/hook", webhook.url())),
+        ("BINHYEN_CHANNELS__WEBHOOK__SECRET", "a-webhook-secret-of-at-least-32-characters".to_owned()),
+    ];
+    let (mut server, url) = serve_with(data, &db, &env).await;
+    let client = reqwest::Client::new();
+    for n in 0..TIPS {
+        let body = json!({"category": "disorder", "description": format!("Đánh nhau ở chợ, lần {n}."),
+            "happening_now": true, "area_id": area, "protection": "anonymous"});
+        let answer = client.post(format!("{url}/api/v1/tips")).json(&body).send().await.expect("submit");
+        assert_eq!(answer.status().as_u16(), 201);
+    }
+    webhook.wait_for(3, Duration::from_secs(30)).await;
+    server.kill().await.expect("kill the server");
+    let before: BTreeSet<String> = keys(&webhook.requests());
+
+    let (mut server, _) = serve_with(data, &db, &env).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while keys(&webhook.requests()).len() < TIPS {
+        assert!(tokio::time::Instant::now() < deadline, "deliveries lost: {:?}", keys(&webhook.requests()));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Let the answers arrive, then read what the server recorded.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.kill().await.expect("stop the restarted server");
+    let store = Store::connect(&db).await.expect("open the store");
+    let sent = store.deliveries(Some("sent"), 100).await.expect("deliveries");
+    assert_eq!(sent.iter().filter(|d| d.channel == "webhook").count(), TIPS, "every delivery recorded as sent");
+    assert!(store.jobs(Some("running"), 10).await.expect("jobs").is_empty());
+    eprintln!("crash: {} deliveries in flight at SIGKILL, all {TIPS} sent after the restart", before.len());
+    store.close().await;
+}
+
+fn keys(requests: &[binhyen_channels::fakes::RecordedRequest]) -> BTreeSet<String> {
+    requests.iter().filter_map(|r| r.header("idempotency-key").map(str::to_owned)).collect()
 }

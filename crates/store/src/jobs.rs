@@ -157,6 +157,21 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// SQLite only (one node): jobs left `running` by this node's previous life are queued again at once,
+    /// rather than after their lease. Returns how many. On PostgreSQL other nodes may be running them: leases
+    /// decide there.
+    pub async fn release_orphaned_jobs(&self) -> Result<u64> {
+        if self.backend() != crate::Backend::Sqlite {
+            return Ok(0);
+        }
+        let done = sqlx::query(
+            "UPDATE jobs SET state = 'queued', locked_by = NULL, locked_until = NULL WHERE state = 'running'",
+        )
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Jobs in `state` (all states when None), newest first.
     pub async fn jobs(&self, state: Option<&str>, limit: i64) -> Result<Vec<Job>> {
         let rows = sqlx::query(&format!(

@@ -71,7 +71,15 @@ fn feed(sub: LiveSubscription) -> impl Stream<Item = Result<Event, std::convert:
 
 async fn next_live(mut sub: LiveSubscription) -> Option<(Result<Event, std::convert::Infallible>, Phase)> {
     loop {
-        match sub.receiver.recv().await {
+        if *sub.closing.borrow() {
+            return None;
+        }
+        let received = tokio::select! {
+            r = sub.receiver.recv() => r,
+            // The node is shutting down: end the stream (the client reconnects elsewhere, or later).
+            _ = sub.closing.changed() => return None,
+        };
+        match received {
             Ok(m) if m.id > sub.after && sub.scope.admits(&m) => return Some((Ok(event(&m)), Phase::Live(sub))),
             Ok(_) => continue,
             Err(RecvError::Lagged(_)) => return Some((Ok(resync()), Phase::Done)),
@@ -91,4 +99,78 @@ pub(crate) async fn respond(state: &AppState, actor: &Actor, headers: &HeaderMap
     // Proxies such as nginx must pass each event on at once.
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use binhyen_core::live::LiveScope;
+    use tokio::sync::broadcast;
+
+    use super::*;
+
+    fn message(id: i64, unit: i64) -> Arc<LiveMessage> {
+        Arc::new(LiveMessage {
+            id,
+            kind: "tip.submitted".into(),
+            unit_id: Some(unit),
+            urgent: false,
+            json: format!(r#"{{"id":{id},"tip_id":{id}}}"#),
+        })
+    }
+
+    async fn body(sub: LiveSubscription) -> String {
+        let response = Sse::new(feed(sub)).into_response();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    fn subscription(
+        receiver: broadcast::Receiver<Arc<LiveMessage>>,
+        replay: Vec<Arc<LiveMessage>>,
+    ) -> LiveSubscription {
+        let scope = LiveScope::new(HashSet::from([7]), HashSet::new());
+        let closing = tokio::sync::watch::channel(false).1;
+        LiveSubscription { scope, replay, resync: false, receiver, after: 2, closing }
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_that_falls_behind_is_told_to_resync_and_dropped() {
+        let (sender, receiver) = broadcast::channel(4);
+        // Ten events while this subscriber reads nothing: more than the buffer holds.
+        for id in 3..13 {
+            sender.send(message(id, 7)).unwrap();
+        }
+        let text = body(subscription(receiver, vec![message(2, 7)])).await;
+        assert!(text.starts_with(": binhyen\nretry: 2000\n\n"), "{text}");
+        assert!(text.contains("id: 2\nevent: tip.submitted\n"), "the replay comes first: {text}");
+        assert!(text.ends_with("event: resync\ndata: {}\n\n"), "then resync, and the stream ends: {text}");
+        assert!(!text.contains("id: 3\n"), "nothing from the overwritten part of the buffer");
+    }
+
+    #[tokio::test]
+    async fn only_events_in_scope_and_after_the_replay_are_sent() {
+        let (sender, receiver) = broadcast::channel(16);
+        // Id 2 was replayed; unit 8 is outside the scope; the sender goes away after id 4, ending the stream.
+        for m in [message(2, 7), message(3, 8), message(4, 7)] {
+            sender.send(m).unwrap();
+        }
+        drop(sender);
+        let text = body(subscription(receiver, Vec::new())).await;
+        let ids: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("id: ")).collect();
+        assert_eq!(ids, ["4"], "{text}");
+    }
+
+    #[test]
+    fn last_event_id_must_be_an_event_id() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(last_event_id(&headers).unwrap(), None);
+        headers.insert("last-event-id", HeaderValue::from_static(" 42 "));
+        assert_eq!(last_event_id(&headers).unwrap(), Some(42));
+        for bad in ["x", "-3", "1e3"] {
+            headers.insert("last-event-id", HeaderValue::from_static(bad));
+            assert!(last_event_id(&headers).is_err(), "{bad}");
+        }
+    }
 }

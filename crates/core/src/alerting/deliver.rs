@@ -30,8 +30,9 @@ impl Core {
         let d = self.store.delivery(delivery_id).await?;
         let channel = ChannelKind::parse(&d.channel).and_then(|k| self.alerts.channels.get(k));
         let result = match (&d.state[..], channel) {
-            // Sent already (the job ran, then its completion was lost): nothing to do.
-            ("sent" | "dead", _) => return self.record(job, &d, None, None).await,
+            // Sent already (the job ran, then its completion was lost): nothing to do. A dead one is sent again:
+            // its job was queued again by an administrator.
+            ("sent", _) => return self.record(job, &d, None, None).await,
             (_, None) => Err(DeliveryError::Permanent("channel_not_configured".into())),
             (_, Some(channel)) => {
                 let m = message(&d);

@@ -164,11 +164,17 @@ impl Core {
     }
 
     /// Runs jobs until stopped: whenever woken by a commit that queued some, and every `job_poll` otherwise.
-    /// Also forgets live events past their replay window, once a minute.
+    /// Also forgets live events past their replay window, once a minute. On SQLite (one node) it first takes
+    /// back the jobs its previous life left running.
     pub fn start_job_worker(&self) -> WorkerHandle {
         let (stop, mut stopped) = watch::channel(false);
         let core = self.clone();
         let task = tokio::spawn(async move {
+            match core.store.release_orphaned_jobs().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(jobs = n, "job worker: resuming jobs interrupted by the last stop"),
+                Err(e) => tracing::warn!(error = %e, "job worker: could not release interrupted jobs"),
+            }
             let mut pruned = tokio::time::Instant::now();
             loop {
                 let ran = match core.run_due_jobs().await {

@@ -125,10 +125,18 @@ pub(super) const OFFICERS: &[Officer] = &[
         unit: "ca-xa-cu-mgar-2025",
         role: Role::Commander,
     },
+    Officer {
+        who: "Cán bộ trực ban – Công an xã Cư M'gar (từ 01/07/2025)",
+        phone: "0388 000 009",
+        name: "H'Linh Mlô",
+        unit: "ca-xa-cu-mgar-2025",
+        role: Role::Officer,
+    },
 ];
 
-/// Officers on duty when the demo starts: the mobile police's duty officer and an officer of Ea KPam.
-pub(super) const ON_DUTY: &[&str] = &["0388 000 003", "0388 000 006"];
+/// Officers on duty when the demo starts: the duty officers of the mobile police and of Công an xã Cư M'gar
+/// (which answers for the former Ea KPam today).
+pub(super) const ON_DUTY: &[&str] = &["0388 000 003", "0388 000 009"];
 
 /// Citizens: who, phone, name, home village.
 pub(super) const CITIZENS: &[(&str, &str, &str, &str)] = &[

@@ -8,6 +8,7 @@ mod support;
 #[path = "../../../media/tests/media/fixtures.rs"]
 mod media_fixtures;
 
+mod alerting;
 mod attachments;
 mod auth;
 mod bad_input;

@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+pub mod sse;
+
 use binhyen_core::alerting::AlertSettings;
 use binhyen_core::live::LiveSettings;
 use binhyen_core::{Core, KeyRing, ManualClock, OsRandom, Policy};
@@ -25,6 +27,8 @@ pub const CITIZEN_HDAO: &str = "0399000001";
 pub const CLUSTER: &str = "0397000001";
 /// Commander of Công an xã Cư M'gar (from 01/07/2025), which answers today for the former Ea KPam.
 pub const CU_MGAR_COMMANDER: &str = "0388000008";
+/// Duty officer of Công an xã Cư M'gar, on duty in the demo.
+pub const CU_MGAR_DUTY_OFFICER: &str = "0388000009";
 
 /// Builds the demo database once per test binary, on a thread with its own runtime (each test has its own).
 fn template() -> &'static PathBuf {

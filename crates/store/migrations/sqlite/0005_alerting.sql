@@ -3,8 +3,9 @@
 -- What officers' consoles receive live (Server-Sent Events), kept for the replay window. `id` is the SSE event
 -- id; rows are appended last in their transaction (after the audit chain's lock on PostgreSQL), so ids are in
 -- commit order and a client resuming after id N misses nothing. Payloads carry ids, states and categories only.
+-- AUTOINCREMENT: old rows are pruned, and an id must never be handed out again once the table has emptied.
 CREATE TABLE live_events (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     at           INTEGER NOT NULL,
     kind         TEXT NOT NULL,
     unit_id      INTEGER,

@@ -140,6 +140,12 @@ pub async fn live_events_append_in_commit_order_and_prune(store: Store) {
     let kept = store.live_events_after(0, 100).await.unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(store.first_live_event_id().await.unwrap(), Some(kept[0].id));
+    // Emptied by pruning, the table never hands out an id again: a client resuming after it would miss events.
+    assert_eq!(store.prune_live_events(NOW + 20_000).await.unwrap(), 1);
+    let mut tx = store.begin().await.unwrap();
+    live::append(&mut tx, &[event(1, "tip.submitted")]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(store.last_live_event_id().await.unwrap() > kept[0].id);
 }
 
 pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
