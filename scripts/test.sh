@@ -51,7 +51,7 @@ phase "PostgreSQL: dropping leftover test databases"
 # A killed run leaves its binhyen_t_* databases behind; they are throwaway, so clear them (best effort).
 # Without FORCE: a database still in use belongs to a run going on right now, and is left to it.
 leftovers="$(psql -U postgres -h 127.0.0.1 -d postgres -Atc \
-    "SELECT datname FROM pg_database WHERE datname LIKE 'binhyen\_t\_%'" 2>/dev/null || true)"
+    "SELECT datname FROM pg_database WHERE datname LIKE 'binhyen\_t\_%' OR datname LIKE 'binhyen\_scratch\_%'" 2>/dev/null || true)"
 count=0
 for db in $leftovers; do
     if psql -U postgres -h 127.0.0.1 -d postgres -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1; then

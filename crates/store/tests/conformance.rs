@@ -108,6 +108,7 @@ conformance! {
         alerting::concurrent_claims_never_share_a_job,
         alerting::live_events_append_in_commit_order_and_prune,
         alerting::deliveries_notifications_and_alerting_settings,
+        alerting::committed_live_events_wake_listeners,
     ],
     url: [
         basics::committed_writes_survive_reopen,

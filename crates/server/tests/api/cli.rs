@@ -234,3 +234,58 @@ fn keys_generate_rotate_and_config_check_hide_keys() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains(&id) && !err.contains("too-short"), "{err}");
 }
+
+#[test]
+fn channels_that_cannot_work_are_refused_at_start_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let cases: [(&[(&str, &str)], &str); 4] = [
+        (
+            &[
+                ("BINHYEN_CHANNELS__WEBHOOK__URL", "ftp://tiepnhan.example.vn"),
+                ("BINHYEN_CHANNELS__WEBHOOK__SECRET", "x".repeat(40).leak()),
+            ],
+            "[channels.webhook] url",
+        ),
+        (
+            &[
+                ("BINHYEN_CHANNELS__WEBHOOK__URL", "https://tiepnhan.example.vn"),
+                ("BINHYEN_CHANNELS__WEBHOOK__SECRET", "short"),
+            ],
+            "[channels.webhook] secret",
+        ),
+        (
+            &[
+                ("BINHYEN_CHANNELS__SMS__URL", "https://sms.example.vn"),
+                ("BINHYEN_CHANNELS__SMS__TOKEN", "t"),
+                ("BINHYEN_CHANNELS__SMS__PASSWORD", "p"),
+            ],
+            "password",
+        ),
+        (&[("BINHYEN_ALERTS__PUBLIC_URL", "binhyen.example.vn")], "[alerts] public_url"),
+    ];
+    for (env, expected) in cases {
+        for args in [&["config", "check"][..], &["serve", "--listen", "127.0.0.1:0", "--data-dir", data][..]] {
+            let mut command = binhyen();
+            command.current_dir(dir.path()).args(args);
+            for (key, value) in env {
+                command.env(key, value);
+            }
+            let out = command.output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{args:?} with {env:?} must fail");
+            assert!(stderr.contains(expected), "{args:?} with {env:?}: {stderr}");
+        }
+    }
+    // A valid channel is named by `config check`, its secret is not printed.
+    let out = binhyen()
+        .current_dir(dir.path())
+        .env("BINHYEN_CHANNELS__WEBHOOK__URL", "https://tiepnhan.example.vn/binhyen")
+        .env("BINHYEN_CHANNELS__WEBHOOK__SECRET", "s3cret-s3cret-s3cret-s3cret-s3cret-42")
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("channels: webhook") && !text.contains("s3cret"), "{text}");
+}

@@ -1,5 +1,7 @@
 //! A Server-Sent Events client for tests: reads frames off a streaming response.
 
+#![allow(dead_code)]
+
 use std::time::Duration;
 
 use serde_json::Value;

@@ -246,3 +246,18 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
     assert_eq!(store.mark_notifications_read(officer, None, NOW).await.unwrap(), 2);
     assert_eq!(store.unread_notifications(officer).await.unwrap(), 0);
 }
+
+/// PostgreSQL wakes every node's listener when live events commit (and not before); SQLite has no listener.
+pub async fn committed_live_events_wake_listeners(store: Store) {
+    let Some(mut listener) = store.live_event_listener().await.unwrap() else {
+        assert_eq!(store.backend(), binhyen_store::Backend::Sqlite);
+        return;
+    };
+    let mut tx = store.begin().await.unwrap();
+    live::append(&mut tx, &[event(1, "tip.submitted")]).await.unwrap();
+    let early = tokio::time::timeout(std::time::Duration::from_millis(300), listener.recv()).await;
+    assert!(early.is_err(), "nothing is announced before the commit");
+    tx.commit().await.unwrap();
+    let woken = tokio::time::timeout(std::time::Duration::from_secs(5), listener.recv()).await;
+    assert_eq!(woken.expect("woken after the commit").unwrap().channel(), live::NOTIFY_CHANNEL);
+}

@@ -1,0 +1,72 @@
+//! Several nodes on one PostgreSQL database: a tip submitted through node A reaches an officer's live feed on
+//! node B (LISTEN/NOTIFY), and the job queue is shared. Needs PostgreSQL (`--features postgres-tests`,
+//! `TEST_POSTGRES_URL`); fails, never skips, when it cannot be reached.
+
+#![cfg(feature = "postgres-tests")]
+
+use std::time::Duration;
+
+use binhyen_core::{KeyRing, Policy};
+use binhyen_server::startup;
+use binhyen_store::scratch::ScratchDatabase;
+use serde_json::json;
+
+#[path = "support/process.rs"]
+mod process;
+#[path = "support/sse.rs"]
+mod sse;
+
+/// `KeyRing::for_tests()` as configuration: every node must seal with the same keys.
+const TEST_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tip_submitted_on_one_node_reaches_a_live_feed_on_another() {
+    let server =
+        std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let db = ScratchDatabase::create(&server)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {server} is needed (see scripts/test.sh): {e}"));
+    let url = db.url().to_owned();
+    let area = {
+        let store = startup::open_store(&url).await.expect("migrate");
+        let core = startup::core_with(store.clone(), Policy::default(), KeyRing::for_tests());
+        binhyen_core::demo::build(&core).await.expect("demo on PostgreSQL");
+        let areas = store.areas_by_code("24280").await.expect("areas");
+        store.close().await;
+        areas.into_iter().find(|a| a.valid_to.is_some()).expect("the former Ea KPam").id
+    };
+    let env = [("BINHYEN_SEAL__CURRENT", "test".to_owned()), ("BINHYEN_SEAL__KEYS__TEST", TEST_KEY.to_owned())];
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut node_a, url_a) = process::serve_with(dir_a.path(), &url, &env).await;
+    let (mut node_b, url_b) = process::serve_with(dir_b.path(), &url, &env).await;
+
+    let client = reqwest::Client::new();
+    let sign_in = json!({"phone": "0388000009", "password": "binhyen-demo"});
+    let token: serde_json::Value =
+        client.post(format!("{url_b}/api/v1/auth/tokens")).json(&sign_in).send().await.unwrap().json().await.unwrap();
+    let token = token["token"].as_str().expect("a token from node B").to_owned();
+    let mut feed = sse::SseClient::open(&format!("{url_b}/api/v1/events"), &token, None).await;
+
+    let tip = json!({"category": "disorder", "description": "Hai nhóm thanh niên hẹn nhau đánh nhau lúc nửa đêm.",
+        "happening_now": true, "area_id": area, "protection": "anonymous"});
+    let answer = client.post(format!("{url_a}/api/v1/tips")).json(&tip).send().await.unwrap();
+    assert_eq!(answer.status(), 201);
+    let id = answer.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let seen = feed.expect("tip.submitted", id, Duration::from_secs(10)).await;
+    assert_eq!(seen.data["priority"], "urgent");
+
+    // A reconnect to node A with node B's last event id misses nothing either: ids are the database's.
+    let token_a: serde_json::Value =
+        client.post(format!("{url_a}/api/v1/auth/tokens")).json(&sign_in).send().await.unwrap().json().await.unwrap();
+    let token_a = token_a["token"].as_str().unwrap().to_owned();
+    let ack = json!({"action": "acknowledge"});
+    let acked =
+        client.post(format!("{url_b}/api/v1/tips/{id}/transitions")).bearer_auth(&token).json(&ack).send().await;
+    assert_eq!(acked.unwrap().status(), 200);
+    let mut moved = sse::SseClient::open(&format!("{url_a}/api/v1/events"), &token_a, seen.id).await;
+    moved.expect("tip.state_changed", id, Duration::from_secs(10)).await;
+
+    node_a.kill().await.unwrap();
+    node_b.kill().await.unwrap();
+    db.drop_database().await.expect("drop the scratch database");
+}
