@@ -133,6 +133,8 @@ impl Core {
     pub fn with_live(mut self, settings: live::LiveSettings) -> Self {
         self.live = Arc::new(live::LiveHub::new(settings.buffer));
         self.live_settings = settings;
+        // The tip writer publishes through the hub it was started with.
+        self.intake = Default::default();
         self
     }
 

@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use crate::accounts::Account;
-use crate::{Result, Store};
+use crate::{Result, Store, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactChannel {
@@ -13,18 +13,56 @@ pub struct ContactChannel {
     pub enabled: bool,
 }
 
-impl Store {
-    pub async fn set_on_duty(&self, account_id: i64, on: bool, now_ms: i64) -> Result<()> {
-        if on {
-            sqlx::query("INSERT INTO duty (account_id, since) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING")
-                .bind(account_id)
-                .bind(now_ms)
-                .execute(&self.write)
+/// Puts an officer on duty (keeping the first `since` if already on) or off.
+pub async fn set_on_duty(tx: &mut Tx, account_id: i64, on: bool, now_ms: i64) -> Result<()> {
+    if on {
+        sqlx::query("INSERT INTO duty (account_id, since) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING")
+            .bind(account_id)
+            .bind(now_ms)
+            .execute(tx.conn())
+            .await?;
+    } else {
+        sqlx::query("DELETE FROM duty WHERE account_id = $1").bind(account_id).execute(tx.conn()).await?;
+    }
+    Ok(())
+}
+
+/// Sets (Some) or clears (None, inherit) a unit's SLA minutes per priority.
+pub async fn set_sla_policy(tx: &mut Tx, unit_id: i64, minutes: &[(String, Option<i64>)]) -> Result<()> {
+    for (priority, value) in minutes {
+        sqlx::query("DELETE FROM sla_policies WHERE unit_id = $1 AND priority = $2")
+            .bind(unit_id)
+            .bind(priority.as_str())
+            .execute(tx.conn())
+            .await?;
+        if let Some(m) = value {
+            sqlx::query("INSERT INTO sla_policies (unit_id, priority, minutes) VALUES ($1, $2, $3)")
+                .bind(unit_id)
+                .bind(priority.as_str())
+                .bind(*m)
+                .execute(tx.conn())
                 .await?;
-        } else {
-            sqlx::query("DELETE FROM duty WHERE account_id = $1").bind(account_id).execute(&self.write).await?;
         }
-        Ok(())
+    }
+    Ok(())
+}
+
+pub async fn set_urgent_watch(tx: &mut Tx, unit_id: i64, scope_unit_id: i64, on: bool) -> Result<()> {
+    let sql = if on {
+        "INSERT INTO urgent_watchers (unit_id, scope_unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM urgent_watchers WHERE unit_id = $1 AND scope_unit_id = $2"
+    };
+    sqlx::query(sql).bind(unit_id).bind(scope_unit_id).execute(tx.conn()).await?;
+    Ok(())
+}
+
+impl Store {
+    /// `set_on_duty` in a transaction of its own.
+    pub async fn set_on_duty(&self, account_id: i64, on: bool, now_ms: i64) -> Result<()> {
+        let mut tx = self.begin().await?;
+        set_on_duty(&mut tx, account_id, on, now_ms).await?;
+        tx.commit().await
     }
 
     /// Since when the officer is on duty (None when off).
@@ -103,23 +141,10 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
+    /// `set_sla_policy` in a transaction of its own.
     pub async fn set_sla_policy(&self, unit_id: i64, minutes: &[(String, Option<i64>)]) -> Result<()> {
         let mut tx = self.begin().await?;
-        for (priority, value) in minutes {
-            sqlx::query("DELETE FROM sla_policies WHERE unit_id = $1 AND priority = $2")
-                .bind(unit_id)
-                .bind(priority.as_str())
-                .execute(tx.conn())
-                .await?;
-            if let Some(m) = value {
-                sqlx::query("INSERT INTO sla_policies (unit_id, priority, minutes) VALUES ($1, $2, $3)")
-                    .bind(unit_id)
-                    .bind(priority.as_str())
-                    .bind(*m)
-                    .execute(tx.conn())
-                    .await?;
-            }
-        }
+        set_sla_policy(&mut tx, unit_id, minutes).await?;
         tx.commit().await
     }
 
@@ -131,13 +156,10 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 
+    /// `set_urgent_watch` in a transaction of its own.
     pub async fn set_urgent_watch(&self, unit_id: i64, scope_unit_id: i64, on: bool) -> Result<()> {
-        let sql = if on {
-            "INSERT INTO urgent_watchers (unit_id, scope_unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
-        } else {
-            "DELETE FROM urgent_watchers WHERE unit_id = $1 AND scope_unit_id = $2"
-        };
-        sqlx::query(sql).bind(unit_id).bind(scope_unit_id).execute(&self.write).await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        set_urgent_watch(&mut tx, unit_id, scope_unit_id, on).await?;
+        tx.commit().await
     }
 }

@@ -4,7 +4,7 @@
 use binhyen_channels::ChannelKind;
 use binhyen_domain::tip::Priority;
 use binhyen_domain::{Action, Actor, Invalid, PhoneNumber};
-use binhyen_store::alerting::ContactChannel;
+use binhyen_store::alerting::{self, ContactChannel};
 
 use crate::audit::AuditEvent;
 use crate::{Core, Result};
@@ -72,10 +72,9 @@ impl Core {
     /// on their channels.
     pub async fn set_on_duty(&self, actor: &Actor, on: bool) -> Result<()> {
         self.authorize(actor, Action::WorkTips, actor.unit_id).await?;
-        let now = self.now_ms();
-        self.store.set_on_duty(actor.account_id, on, now).await?;
         let action = if on { "duty.started" } else { "duty.ended" };
         let mut tx = self.store.begin().await?;
+        alerting::set_on_duty(&mut tx, actor.account_id, on, self.now_ms()).await?;
         self.audit(&mut tx, AuditEvent::new(action, "account", Some(actor.account_id)).by(Some(actor.account_id)))
             .await?;
         tx.commit().await?;
@@ -141,17 +140,14 @@ impl Core {
             }
         }
         let rows: Vec<(String, Option<i64>)> = minutes.iter().map(|(p, m)| (p.as_str().to_owned(), *m)).collect();
-        self.store.set_sla_policy(unit_id, &rows).await?;
-        self.sla_cache.invalidate();
+        let mut tx = self.store.begin().await?;
+        alerting::set_sla_policy(&mut tx, unit_id, &rows).await?;
         let detail =
             serde_json::json!(rows.iter().map(|(p, m)| (p.clone(), *m)).collect::<std::collections::BTreeMap<_, _>>());
-        let mut tx = self.store.begin().await?;
-        self.audit(
-            &mut tx,
-            AuditEvent::new("unit.sla_changed", "unit", Some(unit_id)).by(Some(actor.account_id)).detail(detail),
-        )
-        .await?;
+        let event = AuditEvent::new("unit.sla_changed", "unit", Some(unit_id)).by(Some(actor.account_id));
+        self.audit(&mut tx, event.detail(detail)).await?;
         tx.commit().await?;
+        self.sla_cache.invalidate();
         self.sla_policy(actor, unit_id).await
     }
 
@@ -160,9 +156,9 @@ impl Core {
     pub async fn set_urgent_watch(&self, actor: &Actor, watcher: i64, scope: i64, on: bool) -> Result<()> {
         self.authorize(actor, Action::ManageUnits, watcher).await?;
         self.authorize(actor, Action::ManageUnits, scope).await?;
-        self.store.set_urgent_watch(watcher, scope, on).await?;
         let detail = serde_json::json!({"scope_unit_id": scope, "on": on});
         let mut tx = self.store.begin().await?;
+        alerting::set_urgent_watch(&mut tx, watcher, scope, on).await?;
         self.audit(
             &mut tx,
             AuditEvent::new("unit.urgent_watch", "unit", Some(watcher)).by(Some(actor.account_id)).detail(detail),
