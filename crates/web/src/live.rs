@@ -11,11 +11,27 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use binhyen_core::live::{LiveMessage, LiveSubscription};
 use binhyen_domain::Actor;
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::error::ApiError;
 use crate::AppState;
+
+/// Counts an open stream in the `live_streams` gauge for as long as it lives.
+struct OpenStream(prometheus_client::metrics::gauge::Gauge);
+
+impl OpenStream {
+    fn new(gauge: &prometheus_client::metrics::gauge::Gauge) -> Self {
+        gauge.inc();
+        Self(gauge.clone())
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
 
 /// How long a browser waits before reconnecting after a drop.
 const RETRY: Duration = Duration::from_secs(2);
@@ -92,8 +108,13 @@ async fn next_live(mut sub: LiveSubscription) -> Option<(Result<Event, std::conv
 pub(crate) async fn respond(state: &AppState, actor: &Actor, headers: &HeaderMap) -> Result<Response, ApiError> {
     let last = last_event_id(headers)?;
     let sub = state.core.subscribe_live(actor, last).await?;
-    let mut response =
-        Sse::new(feed(sub)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response();
+    let open = OpenStream::new(&state.metrics.live_streams);
+    // The stream owns the count's guard: the gauge goes down when the connection drops it.
+    let counted = feed(sub).map(move |event| {
+        let _ = &open;
+        event
+    });
+    let mut response = Sse::new(counted).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response();
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     // Proxies such as nginx must pass each event on at once.

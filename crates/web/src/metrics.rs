@@ -9,6 +9,7 @@ use axum::response::Response;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -31,6 +32,8 @@ pub(crate) struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
+    /// Live-event (SSE) streams open now.
+    pub(crate) live_streams: Gauge,
 }
 
 fn latency_histogram() -> Histogram {
@@ -44,7 +47,9 @@ impl Metrics {
         let latency = Family::<RouteLabels, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register("http_request_duration_seconds", "Time to answer an HTTP request", latency.clone());
-        Self { registry, requests, latency }
+        let live_streams = Gauge::default();
+        registry.register("live_streams", "Live-event (SSE) streams open", live_streams.clone());
+        Self { registry, requests, latency, live_streams }
     }
 
     pub(crate) fn render(&self) -> String {

@@ -65,6 +65,8 @@ async fn officers_see_tips_live_within_their_scope_and_a_reconnect_replays_what_
     let mut duty_feed = SseClient::open(&events_url(&app), &duty, None).await;
     let mut mobile_feed = SseClient::open(&events_url(&app), &mobile, None).await;
     let mut tan_loi_feed = SseClient::open(&events_url(&app), &tan_loi, None).await;
+    let metrics = app.api.get(app.at("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("binhyen_live_streams 3"), "{metrics}");
 
     let urgent = send_tip(&app, true, "anonymous", None).await;
     let seen = duty_feed.expect("tip.submitted", urgent, WAIT).await;
