@@ -110,6 +110,8 @@ pub(crate) struct LiveHub {
     sender: broadcast::Sender<Arc<LiveMessage>>,
     wake: Arc<Notify>,
     started: AtomicBool,
+    /// True once the tail knows where the table ends: from then on, whatever commits is broadcast.
+    ready: watch::Sender<bool>,
     closing: watch::Sender<bool>,
 }
 
@@ -119,6 +121,7 @@ impl LiveHub {
             sender: broadcast::channel(buffer.max(1)).0,
             wake: Arc::new(Notify::new()),
             started: AtomicBool::new(false),
+            ready: watch::channel(false).0,
             closing: watch::channel(false).0,
         }
     }
@@ -146,6 +149,10 @@ async fn tail(hub: Weak<LiveHub>, store: Store, poll: Duration) {
             Err(e) => tracing::warn!(error = %e, "live events: cannot read where the table ends; trying again"),
         }
         tokio::time::sleep(poll).await;
+    };
+    match hub.upgrade() {
+        Some(live) => live.ready.send_replace(true),
+        None => return,
     };
     let mut listener = match store.live_event_listener().await {
         Ok(l) => l,
@@ -240,10 +247,20 @@ impl Core {
         Ok(LiveScope { units: Arc::new(units), urgent_units: Arc::new(urgent_units) })
     }
 
+    /// Starts following the live-event table (the server does at start; a subscription would otherwise).
+    pub fn start_live(&self) {
+        self.live.start(&self.store, self.live_settings.poll);
+    }
+
     /// Subscribes `actor` to live events, replaying those after `last_event_id` that are still kept.
     pub async fn subscribe_live(&self, actor: &Actor, last_event_id: Option<i64>) -> Result<LiveSubscription> {
         let scope = self.live_scope(actor).await?;
-        self.live.start(&self.store, self.live_settings.poll);
+        self.start_live();
+        // Until the tail knows where the table ends, an event committing now could fall before its start.
+        let mut ready = self.live.ready.subscribe();
+        if tokio::time::timeout(Duration::from_secs(10), ready.wait_for(|ready| *ready)).await.is_err() {
+            return Err(crate::CoreError::Internal("live events: the table cannot be read".into()));
+        }
         // Subscribe before reading the table, so nothing falls between the replay and the feed.
         let receiver = self.live.sender.subscribe();
         // Without a Last-Event-ID, everything broadcast from now on is new to this subscriber.

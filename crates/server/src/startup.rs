@@ -217,6 +217,7 @@ impl Running {
 pub fn start(core: Core, web: binhyen_web::WebConfig, listener: TcpListener) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let worker = Some(core.start_job_worker());
+    core.start_live();
     let handle = core.clone();
     let app = binhyen_web::router(core, web).into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = oneshot::channel::<()>();

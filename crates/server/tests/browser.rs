@@ -92,9 +92,19 @@ impl Drop for Chromedriver {
 /// Starts the app and a browser, runs `body`, and on failure saves a screenshot and the page source before
 /// panicking: every assertion in a body returns `Err` instead of panicking so that this always happens.
 async fn in_browser(name: &str, body: impl AsyncFnOnce(&Browser) -> Result<(), String>) {
+    in_browser_with(name, TestApp::spawn(), async move |b: &Browser, _: &TestApp| body(b).await).await;
+}
+
+/// `in_browser` with the app started by `app`, which the body also gets (to act beside the browser: send a tip
+/// through the API, move the clock).
+async fn in_browser_with(
+    name: &str,
+    app: impl std::future::Future<Output = TestApp>,
+    body: impl AsyncFnOnce(&Browser, &TestApp) -> Result<(), String>,
+) {
     // The driver first: a machine without a browser fails at once, with what to install.
     let driver = Chromedriver::start().await;
-    let app = TestApp::spawn().await;
+    let app = app.await;
     let profile = tempfile::tempdir().expect("profile dir");
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("chrome"));
@@ -129,7 +139,7 @@ async fn in_browser(name: &str, body: impl AsyncFnOnce(&Browser) -> Result<(), S
         let _ = std::fs::remove_file(workspace_root().join("test-artifacts").join(format!("{name}.{ext}")));
     }
     let started = Instant::now();
-    let outcome = match tokio::time::timeout(WHOLE_TEST, body(&browser)).await {
+    let outcome = match tokio::time::timeout(WHOLE_TEST, body(&browser, &app)).await {
         Ok(r) => r,
         Err(_) => Err(format!("the test did not finish within {WHOLE_TEST:?}")),
     };
@@ -484,6 +494,273 @@ async fn an_anonymous_tip_goes_from_the_form_to_the_officers_page() {
         b.fits_the_screen().await?;
         b.follow("#step-acknowledge").await?;
         b.expect_text("#tip-state", "Đã tiếp nhận").await
+    })
+    .await;
+}
+
+/// Moves the app's clock to 30/06/2025, noon in Vietnam: the last day Công an xã Ea KPam answered for Ea KPam
+/// (the 2025 reform merged the commune into Cư M'gar), so a tip sent for Ea KPam reaches its officers.
+fn before_the_2025_reform(app: &TestApp) {
+    use binhyen_core::Clock;
+    let noon = time::macros::datetime!(2025-06-30 05:00 UTC);
+    app.clock.advance(noon - app.clock.now());
+}
+
+/// The legacy Xã Ea KPam (code 24280, in force until 01/07/2025).
+async fn ea_kpam_area(app: &TestApp) -> Result<i64, String> {
+    let areas = app.core.areas_by_code("24280").await.map_err(|e| format!("areas of code 24280: {e}"))?;
+    areas.into_iter().find(|a| a.valid_to.is_some()).map(|a| a.id).ok_or_else(|| "no legacy Ea KPam".to_owned())
+}
+
+/// An anonymous tip happening now (hence urgent) for Ea KPam, sent through the API as the app sends it.
+async fn urgent_tip_for_ea_kpam(app: &TestApp) -> Result<i64, String> {
+    let body = json!({
+        "category": "theft",
+        "description": "Hai thanh niên đi xe máy đang bắt trộm chó ở buôn Bling, chạy về hướng Ea Tar.",
+        "happening_now": true,
+        "area_id": ea_kpam_area(app).await?,
+        "protection": "anonymous",
+    });
+    let (status, sent) = app.post_json("/api/v1/tips", &body, None).await;
+    check(status == 201, || format!("sending the tip: {status} {sent}"))?;
+    let unit = app.core.unit_by_code("ca-xa-ea-kpam").await.map_err(|e| format!("unit ca-xa-ea-kpam: {e}"))?;
+    check(sent["priority"] == "urgent" && sent["unit_id"] == unit.id, || {
+        format!("an urgent tip for Công an xã Ea KPam was expected: {sent}")
+    })?;
+    sent["id"].as_i64().ok_or_else(|| format!("no tip id in {sent}"))
+}
+
+impl Browser {
+    /// Waits until the page's live feed is connected. A node starts following the table of live events when
+    /// its first subscriber arrives; the short pause lets it find where the table ends before the test acts.
+    async fn wait_for_live_feed(&self) -> Result<(), String> {
+        self.find("#live[data-state=open]").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        Ok(())
+    }
+
+    /// Marks the page, to prove later that it was not reloaded.
+    async fn mark_page(&self) -> Result<(), String> {
+        self.c.execute("window.__binhyenSamePage = true", vec![]).await.step("marking the page").map(|_| ())
+    }
+
+    async fn still_the_same_page(&self) -> Result<(), String> {
+        let same = self.c.execute("return window.__binhyenSamePage === true", vec![]).await.step("reading the mark")?;
+        check(same == json!(true), || "the page was reloaded; it should have changed in place".into())
+    }
+
+    /// Goes on duty from the inbox unless already on (urgent tips reach officers on duty).
+    async fn go_on_duty(&self) -> Result<(), String> {
+        self.open("/inbox").await?;
+        if self.text("#duty-status").await? != "Đang trực" {
+            self.follow("#duty-toggle").await?;
+            self.wait_for_page("/inbox").await?;
+            self.expect_text("#duty-status", "Đang trực").await?;
+        }
+        Ok(())
+    }
+
+    /// Polls `script` (returning `[done, what it saw]`) until done, for up to `STEP`.
+    async fn wait_until(&self, what: &str, script: &str) -> Result<(), String> {
+        let started = Instant::now();
+        loop {
+            let seen = self.c.execute(script, vec![]).await.step(format_args!("checking {what}"))?;
+            if seen[0] == json!(true) {
+                return Ok(());
+            }
+            if started.elapsed() > STEP {
+                return Err(format!("{what}: not within {STEP:?}; last seen {}", seen[1]));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_urgent_tip_appears_in_the_open_inbox_without_reloading() {
+    let name = "an_urgent_tip_appears_in_the_open_inbox_without_reloading";
+    in_browser_with(name, TestApp::spawn(), async |b: &Browser, app: &TestApp| {
+        before_the_2025_reform(app);
+        sign_in(b, support::EA_KPAM_OFFICER, support::PASSWORD).await?;
+        b.go_on_duty().await?;
+        b.wait_for_page("/inbox").await?;
+        b.wait_for_live_feed().await?;
+        b.mark_page().await?;
+        let title = b.c.title().await.step("reading the title")?;
+        check(!title.contains("KHẨN"), || format!("no urgent tip yet, but the title says {title:?}"))?;
+
+        let id = urgent_tip_for_ea_kpam(app).await?;
+        let row = format!("tip-{id}");
+        b.wait_until(
+            "the new urgent tip in the list and the title",
+            &format!(
+                "var row = document.getElementById('{row}');
+                 return [row !== null && row.classList.contains('urgent') && document.title.indexOf('(1) KHẨN – ') === 0,
+                         [row && row.className, document.title]];"
+            ),
+        )
+        .await?;
+        b.still_the_same_page().await?;
+        b.expect_text(&format!("#{row}"), "KHẨN").await?;
+        b.expect_text(&format!("#{row}"), &format!("Tin báo số {id}")).await?;
+        let class = b.find(&format!("#{row}")).await?.attr("class").await.step("reading the row's class")?;
+        check(class.is_some_and(|c| c.contains("fresh")), || "the new urgent row should be highlighted".into())?;
+        b.expect_text("#live-alert.urgent", "Có tin báo KHẨN mới").await?;
+        b.expect_text("#live-alert-link", &format!("Tin báo số {id}")).await?;
+        b.fits_the_screen().await?;
+
+        // "Đã xem" takes the alarm down.
+        b.click("#live-seen").await?;
+        b.wait_until(
+            "the title without the alarm",
+            "return [document.title.indexOf('KHẨN') < 0 && document.getElementById('live-alert').hidden, document.title];",
+        )
+        .await?;
+
+        // The tip's page follows its tip: a note written elsewhere appears in the timeline.
+        b.open(&format!("/inbox/{id}")).await?;
+        b.wait_for_page(&format!("/inbox/{id}")).await?;
+        b.expect_text("#tip-heading", "KHẨN").await?;
+        b.expect_text("#deliveries", "Chưa có tin nhắn nào").await?;
+        b.wait_for_live_feed().await?;
+        b.mark_page().await?;
+        let commander = app.token(support::EA_KPAM_COMMANDER).await;
+        let note = json!({"body": "Đã cử tổ tuần tra đến buôn Bling."});
+        let (status, body) = app.post_json(&format!("/api/v1/tips/{id}/notes"), &note, Some(&commander)).await;
+        check(status == 201, || format!("the commander's note: {status} {body}"))?;
+        b.wait_until(
+            "the note in the timeline",
+            "var t = document.getElementById('timeline').textContent;
+             return [t.indexOf('Đã cử tổ tuần tra đến buôn Bling.') >= 0, t];",
+        )
+        .await?;
+        b.still_the_same_page().await?;
+
+        // Being on duty, the officer was told in the app too.
+        let mut told = false;
+        let started = Instant::now();
+        while !told && started.elapsed() < STEP {
+            b.open("/notifications").await?;
+            told = b.text("main").await?.contains(&format!("Tin báo KHẨN #{id}"));
+            if !told {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+        check(told, || format!("no notification of tip {id} on /notifications"))?;
+        b.expect_text("#nav-notifications", "Thông báo").await?;
+        b.follow("#mark-all-read").await?;
+        b.wait_for_page("/notifications").await?;
+        b.expect_text("#unread-count", "0 chưa đọc").await?;
+        b.fits_the_screen().await
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_goes_on_and_off_duty_from_the_inbox() {
+    in_browser("an_officer_goes_on_and_off_duty_from_the_inbox", async |b: &Browser| {
+        // The demo's commander of Ea KPam is not on duty.
+        sign_in(b, support::EA_KPAM_COMMANDER, support::PASSWORD).await?;
+        b.open("/inbox").await?;
+        b.expect_text("#duty-status", "Không trực").await?;
+        check(!b.is_present("#duty-since").await?, || "off duty, yet a start time is shown".into())?;
+        b.fits_the_screen().await?;
+
+        b.follow("#duty-toggle").await?;
+        b.wait_for_page("/inbox").await?;
+        b.expect_text("#duty-status", "Đang trực").await?;
+        // Since when, as dd/mm/yyyy HH:MM.
+        let since = b.text("#duty-since").await?;
+        let shape: String = since.chars().map(|c| if c.is_ascii_digit() { 'd' } else { c }).collect();
+        check(shape == "từ dd/dd/dddd dd:dd", || {
+            format!("#duty-since should read \"từ dd/mm/yyyy HH:MM\": {since:?}")
+        })?;
+
+        b.follow("#duty-toggle").await?;
+        b.wait_for_page("/inbox").await?;
+        b.expect_text("#duty-status", "Không trực").await?;
+
+        // Without channels configured, the account page says notifications stay in the app.
+        b.open("/account").await?;
+        b.expect_text("#channels-none", "Hệ thống chưa cấu hình kênh gửi tin ngoài ứng dụng").await
+    })
+    .await;
+}
+
+/// An SMS gateway that takes every message (a real one is faked in the channels crate's own tests).
+#[derive(Default)]
+struct AcceptingSms(std::sync::Mutex<Vec<String>>);
+
+impl binhyen_channels::Channel for AcceptingSms {
+    fn kind(&self) -> binhyen_channels::ChannelKind {
+        binhyen_channels::ChannelKind::Sms
+    }
+
+    fn send<'a>(
+        &'a self,
+        m: &'a binhyen_channels::OutboundMessage,
+    ) -> binhyen_channels::BoxFuture<'a, Result<binhyen_channels::Sent, binhyen_channels::DeliveryError>> {
+        Box::pin(async move {
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).push(m.idempotency_key.clone());
+            Ok(binhyen_channels::Sent { provider_id: Some("sms-1".into()) })
+        })
+    }
+}
+
+/// The app with an SMS channel.
+async fn app_with_sms() -> TestApp {
+    let mut channels = binhyen_channels::Channels::default();
+    channels.set(std::sync::Arc::new(AcceptingSms::default()));
+    let alerts =
+        binhyen_core::alerting::AlertSettings { channels: std::sync::Arc::new(channels), ..support::test_alerts() };
+    TestApp::spawn_alerting(binhyen_core::Policy::default(), alerts, binhyen_core::live::LiveSettings::default()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_adds_an_sms_number_and_sees_the_message_an_urgent_tip_sent() {
+    let name = "an_officer_adds_an_sms_number_and_sees_the_message_an_urgent_tip_sent";
+    in_browser_with(name, app_with_sms(), async |b: &Browser, app: &TestApp| {
+        before_the_2025_reform(app);
+        sign_in(b, support::EA_KPAM_OFFICER, support::PASSWORD).await?;
+        b.open("/account").await?;
+        b.expect_text("#channel-sms", "Tin nhắn SMS").await?;
+        check(!b.is_present("#channel-email").await?, || "e-mail is not configured, yet offered".into())?;
+        b.fits_the_screen().await?;
+
+        // A wrong number is refused beside the field, in Vietnamese, with what was typed kept.
+        b.type_into("#sms-address", "12345").await?;
+        b.click("#sms-enabled").await?;
+        b.follow("#sms-save").await?;
+        b.expect_text("#sms-address-error", "Số điện thoại không hợp lệ").await?;
+        let kept = b.value("#sms-address").await?;
+        check(kept == "12345", || format!("the typed number should be kept, the field holds {kept:?}"))?;
+        let ticked = b.find("#sms-enabled").await?.prop("checked").await.step("reading the checkbox")?;
+        check(ticked.as_deref() == Some("true"), || format!("the ticked box should stay ticked: {ticked:?}"))?;
+
+        b.type_into("#sms-address", "0912 345 678").await?;
+        b.follow("#sms-save").await?;
+        b.wait_for_page("/account").await?;
+        b.expect_text("#sms-saved", "Đã lưu").await?;
+        let number = b.value("#sms-address").await?;
+        check(number.replace(' ', "") == "0912345678", || format!("the saved number reads {number:?}"))?;
+
+        // On duty, the officer gets an SMS for an urgent tip; its page says it was sent.
+        b.go_on_duty().await?;
+        let id = urgent_tip_for_ea_kpam(app).await?;
+        let started = Instant::now();
+        loop {
+            b.open(&format!("/inbox/{id}")).await?;
+            let text = b.text("#deliveries").await?;
+            if text.contains("Tin nhắn SMS") && text.contains("Đã gửi") {
+                break;
+            }
+            if started.elapsed() > STEP {
+                return Err(format!("the SMS of tip {id} is not shown as sent; #deliveries reads {text:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        b.expect_text("#deliveries", "Y Tuấn Byă").await?;
+        b.fits_the_screen().await
     })
     .await;
 }

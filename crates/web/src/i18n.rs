@@ -153,6 +153,17 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "invalid_datetime" => ("Thời gian không hợp lệ: chọn ngày và giờ.", "Invalid time: choose a date and a time."),
         "invalid_day" => ("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy.", "Invalid date: use dd/mm/yyyy."),
         "not_an_officer" => ("Trang này dành cho cán bộ công an.", "This page is for police officers."),
+        "invalid_address" => (
+            "Địa chỉ không hợp lệ: nhập thư điện tử dạng ten@vidu.vn, hoặc mã người dùng Zalo (chỉ gồm chữ và số).",
+            "Invalid address: enter an e-mail such as name@example.vn, or a Zalo user id (letters and digits only).",
+        ),
+        "channel_unavailable" => (
+            "Hệ thống chưa cấu hình kênh này, nên chưa thể bật.",
+            "This channel is not configured here, so it cannot be turned on.",
+        ),
+        "duplicate" => ("Kênh này đã có trong danh sách.", "This channel is already listed."),
+        "invalid_last_event_id" => ("Mã sự kiện không hợp lệ.", "Invalid event id."),
+        "out_of_range" => ("Giá trị nằm ngoài khoảng cho phép.", "The value is out of range."),
         "store_unavailable" => (
             "Hệ thống tạm thời không truy cập được dữ liệu. Vui lòng thử lại.",
             "Storage is unavailable. Please retry.",

@@ -147,13 +147,14 @@ mod tests {
         String::from_utf8(bytes.to_vec()).unwrap()
     }
 
+    /// A subscription to `receiver`, and the node's shutdown switch (kept, or the stream ends at once).
     fn subscription(
         receiver: broadcast::Receiver<Arc<LiveMessage>>,
         replay: Vec<Arc<LiveMessage>>,
-    ) -> LiveSubscription {
+    ) -> (LiveSubscription, tokio::sync::watch::Sender<bool>) {
         let scope = LiveScope::new(HashSet::from([7]), HashSet::new());
-        let closing = tokio::sync::watch::channel(false).1;
-        LiveSubscription { scope, replay, resync: false, receiver, after: 2, closing }
+        let (shutdown, closing) = tokio::sync::watch::channel(false);
+        (LiveSubscription { scope, replay, resync: false, receiver, after: 2, closing }, shutdown)
     }
 
     #[tokio::test]
@@ -163,8 +164,9 @@ mod tests {
         for id in 3..13 {
             sender.send(message(id, 7)).unwrap();
         }
-        let text = body(subscription(receiver, vec![message(2, 7)])).await;
-        assert!(text.starts_with(": binhyen\nretry: 2000\n\n"), "{text}");
+        let (sub, _shutdown) = subscription(receiver, vec![message(2, 7)]);
+        let text = body(sub).await;
+        assert!(text.starts_with("retry: 2000\n: binhyen\n\n"), "{text}");
         assert!(text.contains("id: 2\nevent: tip.submitted\n"), "the replay comes first: {text}");
         assert!(text.ends_with("event: resync\ndata: {}\n\n"), "then resync, and the stream ends: {text}");
         assert!(!text.contains("id: 3\n"), "nothing from the overwritten part of the buffer");
@@ -178,9 +180,21 @@ mod tests {
             sender.send(m).unwrap();
         }
         drop(sender);
-        let text = body(subscription(receiver, Vec::new())).await;
+        let (sub, _shutdown) = subscription(receiver, Vec::new());
+        let text = body(sub).await;
         let ids: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("id: ")).collect();
         assert_eq!(ids, ["4"], "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_stream_ends_when_the_node_shuts_down() {
+        let (_sender, receiver) = broadcast::channel(4);
+        let (sub, shutdown) = subscription(receiver, Vec::new());
+        let reading = tokio::spawn(body(sub));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        shutdown.send_replace(true);
+        let text = tokio::time::timeout(Duration::from_secs(5), reading).await.expect("the stream ends").unwrap();
+        assert!(!text.contains("event:"), "{text}");
     }
 
     #[test]

@@ -22,6 +22,11 @@ impl Core {
         Ok(InboxPage { items, unread: self.store.unread_notifications(account_id).await?, next_before })
     }
 
+    /// How many of the account's notifications are unread (the pages show it beside their link).
+    pub async fn unread_notifications(&self, account_id: i64) -> Result<i64> {
+        Ok(self.store.unread_notifications(account_id).await?)
+    }
+
     /// Marks one notification (or all, with None) read; only the account's own.
     pub async fn mark_notifications_read(&self, account_id: i64, id: Option<i64>) -> Result<u64> {
         Ok(self.store.mark_notifications_read(account_id, id, self.now_ms()).await?)

@@ -138,3 +138,44 @@ pub fn transition(lang: Lang, t: binhyen_domain::tip::Transition) -> &'static st
         },
     )
 }
+
+/// A channel of delivery, by its stored name ("email", "sms", "zalo", "webhook").
+pub fn channel_name(lang: Lang, channel: &str) -> &'static str {
+    pick(
+        lang,
+        match channel {
+            "email" => ("Thư điện tử", "E-mail"),
+            "sms" => ("Tin nhắn SMS", "SMS"),
+            "zalo" => ("Zalo", "Zalo"),
+            "webhook" => ("Hệ thống nhận tin (webhook)", "Webhook"),
+            _ => ("Kênh khác", "Other channel"),
+        },
+    )
+}
+
+/// What to type for a channel: the label of its address field.
+pub fn channel_address(lang: Lang, channel: &str) -> &'static str {
+    pick(
+        lang,
+        match channel {
+            "email" => ("Địa chỉ thư điện tử", "E-mail address"),
+            "sms" => ("Số điện thoại di động", "Mobile phone number"),
+            "zalo" => ("Mã người dùng Zalo (user id)", "Zalo user id"),
+            _ => ("Địa chỉ", "Address"),
+        },
+    )
+}
+
+/// Where one outbound message stands, by its stored state (queued, sent, retrying, dead).
+pub fn delivery_state(lang: Lang, state: &str) -> &'static str {
+    pick(
+        lang,
+        match state {
+            "queued" => ("Đang chờ gửi", "Waiting to be sent"),
+            "sent" => ("Đã gửi", "Sent"),
+            "retrying" => ("Đang thử lại", "Retrying"),
+            "dead" => ("Không gửi được", "Could not be sent"),
+            _ => ("Không rõ", "Unknown"),
+        },
+    )
+}

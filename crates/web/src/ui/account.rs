@@ -1,9 +1,11 @@
-//! My account: who I am, my unit or households, and two-step enrolment for officers.
+//! My account: who I am, my unit or households, where I am reached besides the app (one form per channel), and
+//! two-step enrolment for officers.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use binhyen_core::alerting::ContactInput;
 use binhyen_core::auth::{Principal, Stage};
 use binhyen_core::CoreError;
 use binhyen_domain::{time_vn, AccountKind, PhoneNumber};
@@ -11,7 +13,7 @@ use binhyen_store::accounts::Household;
 use serde::Deserialize;
 
 use super::{or_page, page, Layout};
-use crate::i18n::{account_kind, message, role};
+use crate::i18n::{account_kind, channel_address, channel_name, message, role, Lang};
 use crate::session::{CsrfForm, Visitor};
 use crate::AppState;
 
@@ -31,6 +33,103 @@ struct AccountPage {
     totp_enabled: bool,
     enrolment: Option<(String, String)>,
     error: Option<String>,
+    /// Where one is reached: None for a session still owing enrolment (it may only enrol).
+    channels: Option<ChannelsView>,
+    unread: Option<i64>,
+}
+
+/// The channels this installation has, each with what the account set (or just typed, when refused).
+pub(crate) struct ChannelsView {
+    rows: Vec<ChannelRow>,
+    /// A refusal that belongs to no row (a channel this installation does not have).
+    error: Option<String>,
+}
+
+pub(crate) struct ChannelRow {
+    /// email, sms, zalo.
+    code: &'static str,
+    name: &'static str,
+    address_label: &'static str,
+    input_type: &'static str,
+    address: String,
+    enabled: bool,
+    address_error: Option<String>,
+    channel_error: Option<String>,
+    saved: bool,
+}
+
+/// What the channel form sent, and why core refused it.
+pub(crate) struct ChannelAttempt {
+    channel: String,
+    address: String,
+    enabled: bool,
+    field: String,
+    message: String,
+}
+
+/// What the page shows beyond the account: the TOTP enrolment under way, a channel just saved or refused.
+#[derive(Default)]
+struct Shown {
+    enrolment: Option<(String, String)>,
+    error: Option<String>,
+    saved: Option<String>,
+    attempt: Option<ChannelAttempt>,
+}
+
+async fn channels_view(
+    state: &AppState,
+    lang: Lang,
+    account_id: i64,
+    saved: Option<&str>,
+    attempt: Option<ChannelAttempt>,
+) -> Result<ChannelsView, CoreError> {
+    let stored = state.core.contact_channels(account_id).await?;
+    let mut error = None;
+    let mut rows: Vec<ChannelRow> = state
+        .core
+        .available_channels()
+        .into_iter()
+        .map(|k| {
+            let code = k.as_str();
+            let mine = stored.iter().find(|c| c.channel == code);
+            ChannelRow {
+                code,
+                name: channel_name(lang, code),
+                address_label: channel_address(lang, code),
+                input_type: match code {
+                    "email" => "email",
+                    "sms" => "tel",
+                    _ => "text",
+                },
+                // A number is stored as +84…; people read and type it as 09….
+                address: mine
+                    .map(|c| match code {
+                        "sms" => PhoneNumber::parse(&c.address).map(|p| p.national()).unwrap_or(c.address.clone()),
+                        _ => c.address.clone(),
+                    })
+                    .unwrap_or_default(),
+                enabled: mine.is_some_and(|c| c.enabled),
+                address_error: None,
+                channel_error: None,
+                saved: saved == Some(code),
+            }
+        })
+        .collect();
+    if let Some(a) = attempt {
+        match rows.iter_mut().find(|r| r.code == a.channel) {
+            Some(row) => {
+                row.address = a.address;
+                row.enabled = a.enabled;
+                if a.field == "address" {
+                    row.address_error = Some(a.message);
+                } else {
+                    row.channel_error = Some(a.message);
+                }
+            }
+            None => error = Some(a.message),
+        }
+    }
+    Ok(ChannelsView { rows, error })
 }
 
 /// The signed-in account, or one whose session waits only for TOTP enrolment (which this page offers).
@@ -41,11 +140,21 @@ fn account_holder(v: &Visitor) -> Option<&Principal> {
     })
 }
 
-async fn render(state: &AppState, v: Visitor, enrolment: Option<(String, String)>, error: Option<String>) -> Response {
+async fn render(state: &AppState, v: Visitor, shown: Shown) -> Response {
     let Some(p) = account_holder(&v).cloned() else {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
     let a = p.account;
+    let status = if shown.attempt.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let signed_in = v.principal.is_some();
+    let channels = match signed_in {
+        true => Some(or_page!(v, channels_view(state, v.lang, a.id, shown.saved.as_deref(), shown.attempt).await)),
+        false => None,
+    };
+    let unread = match signed_in {
+        true => super::alerting::unread_count(state, a.id).await,
+        false => None,
+    };
     let unit = match a.unit_id.or(a.overseeing_unit_id) {
         Some(id) => Some(or_page!(v, state.core.store.unit(id).await.map_err(CoreError::from))),
         None => None,
@@ -58,8 +167,11 @@ async fn render(state: &AppState, v: Visitor, enrolment: Option<(String, String)
     let since = time::OffsetDateTime::from_unix_timestamp(a.created_at_ms / 1000).map(time_vn::today);
     let mut l = Layout::new(&v, v.lang.text().my_account);
     l.user = Some(a.display_name.clone());
+    l.unread = unread;
     let tpl = AccountPage {
         l,
+        channels,
+        unread,
         phone: PhoneNumber::parse(&a.phone).map(|p| p.national()).unwrap_or_default(),
         kind: account_kind(v.lang, a.kind),
         unit: unit.map(|u| (u.code, u.name)),
@@ -70,14 +182,21 @@ async fn render(state: &AppState, v: Visitor, enrolment: Option<(String, String)
         is_officer: a.kind == AccountKind::Officer,
         totp_enabled: a.totp_enabled,
         name: a.display_name,
-        enrolment,
-        error,
+        enrolment: shown.enrolment,
+        error: shown.error,
     };
-    page(v, StatusCode::OK, &tpl)
+    page(v, status, &tpl)
 }
 
-pub(crate) async fn show(State(state): State<AppState>, v: Visitor) -> Response {
-    render(&state, v, None, None).await
+#[derive(Deserialize, Default)]
+pub(crate) struct AccountQuery {
+    /// The channel just saved (after the redirect of its form).
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub(crate) async fn show(State(state): State<AppState>, v: Visitor, Query(q): Query<AccountQuery>) -> Response {
+    render(&state, v, Shown { saved: q.saved, ..Shown::default() }).await
 }
 
 #[derive(Deserialize)]
@@ -88,7 +207,7 @@ pub(crate) async fn begin_totp(State(state): State<AppState>, CsrfForm(v, _): Cs
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
     let e = or_page!(v, state.core.begin_totp_enrolment(id).await);
-    render(&state, v, Some((e.secret, e.uri)), None).await
+    render(&state, v, Shown { enrolment: Some((e.secret, e.uri)), ..Shown::default() }).await
 }
 
 #[derive(Deserialize)]
@@ -109,7 +228,62 @@ pub(crate) async fn confirm_totp(State(state): State<AppState>, CsrfForm(v, f): 
                 Err(e) => return super::error_page(v, e.into()),
             };
             let error = Some(message(v.lang, i.code).to_owned());
-            render(&state, v, Some((secret, String::new())), error).await
+            render(&state, v, Shown { enrolment: Some((secret, String::new())), error, ..Shown::default() }).await
+        }
+        Err(e) => super::error_page(v, e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ChannelForm {
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    address: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    enabled: Option<String>,
+}
+
+/// Saves one channel (its form on the account page) and keeps the others as they are: an empty address left
+/// unticked removes the channel. A refusal shows the page again with the message beside the field.
+pub(crate) async fn set_channel(State(state): State<AppState>, CsrfForm(v, f): CsrfForm<ChannelForm>) -> Response {
+    let Some(account_id) = v.principal.as_ref().map(|p| p.account.id) else {
+        return (v.jar, Redirect::to("/sign-in")).into_response();
+    };
+    let stored = or_page!(v, state.core.contact_channels(account_id).await);
+    let available = state.core.available_channels();
+    // The others stay; one this installation no longer has cannot stay turned on.
+    let mut input: Vec<ContactInput> = stored
+        .into_iter()
+        .filter(|c| c.channel != f.channel)
+        .map(|c| ContactInput {
+            enabled: c.enabled && available.iter().any(|k| k.as_str() == c.channel),
+            channel: c.channel,
+            address: c.address,
+        })
+        .collect();
+    let enabled = f.enabled.is_some();
+    if enabled || !f.address.trim().is_empty() {
+        input.push(ContactInput { channel: f.channel.clone(), address: f.address.clone(), enabled });
+    }
+    match state.core.set_contact_channels(account_id, &input).await {
+        Ok(_) => {
+            let to = match available.iter().find(|k| k.as_str() == f.channel) {
+                Some(k) => format!("/account?saved={}#channels", k.as_str()),
+                None => "/account#channels".to_owned(),
+            };
+            (v.jar, Redirect::to(&to)).into_response()
+        }
+        Err(CoreError::Invalid(i)) => {
+            let attempt = ChannelAttempt {
+                channel: f.channel,
+                address: f.address,
+                enabled,
+                field: i.field.to_owned(),
+                message: message(v.lang, i.code).to_owned(),
+            };
+            render(&state, v, Shown { attempt: Some(attempt), ..Shown::default() }).await
         }
         Err(e) => super::error_page(v, e.into()),
     }

@@ -15,6 +15,7 @@ use binhyen_domain::{Actor, Invalid};
 use binhyen_store::units::Unit;
 use serde::{Deserialize, Serialize};
 
+use super::alerting::{unread_count, DutyView};
 use super::{or_page, page, parse_id, vn_datetime, Layout, SelectOption};
 use crate::error::ApiError;
 use crate::i18n::{message, priority, tip_category, tip_state};
@@ -118,6 +119,16 @@ struct InboxPage {
     previous: Option<String>,
     next: Option<String>,
     error: Option<String>,
+    duty: DutyView,
+    /// This page's address, filters included: where the duty form comes back to.
+    here: String,
+}
+
+impl InboxPage {
+    /// The inbox follows every tip of the officer's reach live, not one tip.
+    fn live_tip(&self) -> Option<i64> {
+        None
+    }
 }
 
 fn day(s: &str, field: &'static str) -> Result<Option<time::Date>, Invalid> {
@@ -167,6 +178,7 @@ async fn to_query(state: &AppState, q: &InboxQuery) -> Result<TipQuery, ApiError
 pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Query<InboxQuery>) -> Response {
     let Some(actor) = actor_of(&v) else { return officers_only(v) };
     let lang = v.lang;
+    let duty = or_page!(v, DutyView::of(&state, actor.account_id).await);
     let forest = or_page!(v, state.core.unit_directory(None).await);
     let units_list = subtree(forest, actor.unit_id);
     let names: HashMap<i64, String> = units_list.iter().map(|(_, u)| (u.id, u.name.clone())).collect();
@@ -214,8 +226,12 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
         format!("/inbox?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
     };
     let t = lang.text();
+    let mut l = Layout::new(&v, t.inbox);
+    l.unread = unread_count(&state, actor.account_id).await;
     let tpl = InboxPage {
-        l: Layout::new(&v, t.inbox),
+        l,
+        duty,
+        here: link(page_no),
         states: TipState::ALL.iter().map(|s| SelectOption::new(s.as_str(), tip_state(lang, *s), &q.state)).collect(),
         categories: TipCategory::ALL
             .iter()

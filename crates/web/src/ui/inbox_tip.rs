@@ -13,7 +13,9 @@ use binhyen_store::tips::TipEvent;
 
 use super::inbox::units_by_id;
 use super::{or_page, page, vn_datetime, Layout, SelectOption};
-use crate::i18n::{priority, protection, tip_category, tip_state, transition, verdict, Lang};
+use crate::i18n::{
+    channel_name, delivery_state, priority, protection, tip_category, tip_state, transition, verdict, Lang,
+};
 use crate::session::Visitor;
 use crate::AppState;
 
@@ -49,6 +51,20 @@ pub(crate) struct UnsealView {
     at: String,
     approved: bool,
     can_approve: bool,
+}
+
+/// One message sent outside the app about the tip, and where it stands.
+pub(crate) struct DeliveryView {
+    channel: &'static str,
+    recipient: String,
+    subject: String,
+    /// queued, sent, retrying, dead (for the style).
+    state: String,
+    state_label: &'static str,
+    attempts: i64,
+    /// Why it failed, when it is being retried or was given up.
+    reason: Option<String>,
+    at: String,
 }
 
 pub(crate) struct OutcomeView {
@@ -95,9 +111,15 @@ struct TipPage {
     confidential: bool,
     unseal_requests: Vec<UnsealView>,
     can_view_identity: bool,
+    deliveries: Vec<DeliveryView>,
 }
 
 impl TipPage {
+    /// This page follows its own tip live.
+    fn live_tip(&self) -> Option<i64> {
+        Some(self.id)
+    }
+
     /// The button of a step, by its name ("resolve").
     fn label(&self, step: &str) -> &'static str {
         Transition::parse(step).map(|t| transition(self.l.lang, t)).unwrap_or_default()
@@ -165,6 +187,14 @@ async fn line(lang: Lang, e: TipEvent, names: &mut Names<'_>, units: &HashMap<i6
         "unseal_approved" => (t.unseal_approved.to_owned(), None),
         "identity_viewed" => (t.identity_viewed.to_owned(), None),
         "attachment_added" => (t.attachment_added.to_owned(), None),
+        // The SLA ran out: `unit_id` is the unit above that was told, `body` how many times it happened.
+        "escalated" => {
+            let mut text = format!("{} {}", t.escalated_to, unit(e.unit_id));
+            if let Some(level) = e.body.as_deref().and_then(|b| b.parse::<i64>().ok()) {
+                text = format!("{text} ({} {level})", t.escalation_level);
+            }
+            (text, None)
+        }
         other => (other.to_owned(), e.body),
     };
     let who = match (e.from_tipster, e.actor_account_id) {
@@ -230,10 +260,30 @@ pub(crate) async fn render_tip(
         .map(|u| SelectOption::new(u.code.clone(), u.name.clone(), ""))
         .collect();
     transfer_units.sort_by(|a, b| a.label.cmp(&b.label));
+    let mut deliveries = Vec::new();
+    for d in view.deliveries {
+        let failed = d.state == "retrying" || d.state == "dead";
+        deliveries.push(DeliveryView {
+            channel: channel_name(lang, &d.channel),
+            recipient: match d.account_id {
+                Some(a) => names.of(a).await,
+                None => lang.text().recipient_system.to_owned(),
+            },
+            subject: d.subject,
+            state_label: delivery_state(lang, &d.state),
+            attempts: d.attempts,
+            reason: d.last_error.filter(|_| failed),
+            at: vn_datetime(d.updated_at_ms),
+            state: d.state,
+        });
+    }
     let next = |t: Transition| tip.state.next(t).is_ok();
     let t = lang.text();
+    let mut l = Layout::new(&v, format!("{} {}", t.tip_no, tip.id));
+    l.unread = super::alerting::unread_count(state, actor.account_id).await;
     let tpl = TipPage {
-        l: Layout::new(&v, format!("{} {}", t.tip_no, tip.id)),
+        l,
+        deliveries,
         id: tip.id,
         error: shown.error,
         category: tip_category(lang, tip.category),

@@ -2,6 +2,7 @@
 //! templates (auto-escaped). Handlers turn a `Visitor` and core results into a page or an error page.
 
 mod account;
+mod alerting;
 mod directory;
 mod inbox;
 mod inbox_actions;
@@ -38,6 +39,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/account", get(account::show))
         .route("/account/totp", post(account::begin_totp))
         .route("/account/totp/confirm", post(account::confirm_totp))
+        .route("/account/channels", post(account::set_channel))
+        .route("/notifications", get(alerting::notifications))
+        .route("/notifications/read", post(alerting::mark_read))
+        .route("/events", get(alerting::events))
+        .route("/duty", post(alerting::duty))
         // The tip form carries photos and videos: its limit alone is raised.
         .route("/tips/new", get(tips::form).post(tips::submit).layer(DefaultBodyLimit::max(tips::FORM_LIMIT)))
         .route("/receipt", get(tip_follow::receipt_form).post(tip_follow::receipt_lookup))
@@ -67,6 +73,8 @@ pub(crate) struct Layout {
     pub officer: bool,
     pub csrf: String,
     pub title: String,
+    /// Unread notifications, on the pages that count them (the nav shows the number).
+    pub unread: Option<i64>,
 }
 
 impl Layout {
@@ -78,7 +86,13 @@ impl Layout {
             officer: v.principal.as_ref().is_some_and(|p| p.actor().is_some()),
             csrf: v.csrf.clone(),
             title: title.into(),
+            unread: None,
         }
+    }
+
+    /// The number the nav shows beside "Thông báo": unread ones, when the page counted them.
+    pub(crate) fn unread_badge(&self) -> Option<i64> {
+        self.unread.filter(|n| *n > 0)
     }
 }
 
