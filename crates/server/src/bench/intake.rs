@@ -19,6 +19,26 @@ use super::{baseline, result, BenchArgs, BenchResult, Prepared};
 const CITIZENS: usize = 4;
 const PASSWORD: &str = "binhyen-bench-password";
 
+/// The scenario's load against the server at `base`: tips about `area_id` happening now, alternately
+/// anonymous and identified by each of `tokens` (citizens'), so that every connection sends them half and half
+/// (see `load.rs`). Also the background load of `alert-path`.
+pub(super) fn mix(base: &str, area_id: i64, tokens: &[String]) -> Vec<Request> {
+    let url = format!("{base}/api/v1/tips");
+    let tip = |protection: &str| {
+        json!({"category": "theft", "description": "Có người lạ đi xe máy bắt trộm chó ở buôn Bling, đang chạy về \
+            hướng Ea Tar.", "happening_now": true, "area_id": area_id, "protection": protection})
+    };
+    tokens
+        .iter()
+        .flat_map(|token| {
+            [
+                Request::post_json(&url, &tip("anonymous")).expect(201),
+                Request::post_json(&url, &tip("identified")).bearer(token).expect(201),
+            ]
+        })
+        .collect()
+}
+
 pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
     // One address sends everything here: the anonymous flood limit would refuse nearly all of it.
     let policy = Policy { anonymous_tips_per_10_min: u32::MAX, ..Policy::default() };
@@ -50,21 +70,7 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
             .map_err(|e| anyhow::anyhow!("signing a citizen in: {e}"))?;
         tokens.push(session.token);
     }
-    let url = format!("{base}/api/v1/tips");
-    let tip = |protection: &str| {
-        json!({"category": "theft", "description": "Có người lạ đi xe máy bắt trộm chó ở buôn Bling, đang chạy về \
-            hướng Ea Tar.", "happening_now": true, "area_id": area.id, "protection": protection})
-    };
-    // Alternating kinds: every connection sends them half and half (see `load.rs`).
-    let mix: Vec<Request> = tokens
-        .iter()
-        .flat_map(|token| {
-            [
-                Request::post_json(&url, &tip("anonymous")).expect(201),
-                Request::post_json(&url, &tip("identified")).bearer(token).expect(201),
-            ]
-        })
-        .collect();
+    let mix = mix(&base, area.id, &tokens);
 
     let seconds = Duration::from_secs(args.seconds);
     println!("Warming up…");

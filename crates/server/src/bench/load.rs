@@ -88,12 +88,12 @@ fn split_url(url: &str) -> anyhow::Result<(&str, &str)> {
 }
 
 /// A request as sent, built once.
-struct Wire {
-    address: String,
-    bytes: Vec<u8>,
+pub(super) struct Wire {
+    pub(super) address: String,
+    pub(super) bytes: Vec<u8>,
 }
 
-fn wire(request: &Request) -> anyhow::Result<Wire> {
+pub(super) fn wire(request: &Request) -> anyhow::Result<Wire> {
     let (address, path) = split_url(&request.url)?;
     let mut head = format!("{} {path} HTTP/1.1\r\nHost: {address}\r\nAccept: */*\r\n", request.method);
     if let Some(token) = &request.bearer {
@@ -110,13 +110,13 @@ fn wire(request: &Request) -> anyhow::Result<Wire> {
 }
 
 /// One keep-alive connection.
-struct Connection {
+pub(super) struct Connection {
     stream: BufReader<TcpStream>,
     line: String,
 }
 
 impl Connection {
-    async fn open(address: &str) -> std::io::Result<Self> {
+    pub(super) async fn open(address: &str) -> std::io::Result<Self> {
         let stream = TcpStream::connect(address).await?;
         stream.set_nodelay(true)?;
         Ok(Self { stream: BufReader::new(stream), line: String::new() })
@@ -125,6 +125,15 @@ impl Connection {
     /// Sends the request and reads the whole answer; returns its status and whether the connection may be
     /// used again.
     async fn exchange(&mut self, request: &[u8]) -> std::io::Result<(u16, bool)> {
+        self.exchange_into(request, None).await
+    }
+
+    /// `exchange`, appending the answer's body to `body` when given (otherwise it is read and dropped).
+    pub(super) async fn exchange_into(
+        &mut self,
+        request: &[u8],
+        mut body: Option<&mut Vec<u8>>,
+    ) -> std::io::Result<(u16, bool)> {
         self.stream.get_mut().write_all(request).await?;
         let status = match self.read_line().await?.split(' ').nth(1).and_then(|s| s.parse::<u16>().ok()) {
             Some(status) => status,
@@ -150,13 +159,16 @@ impl Connection {
             loop {
                 let size = usize::from_str_radix(self.read_line().await?.split(';').next().unwrap_or(""), 16)
                     .map_err(|_| invalid("bad chunk size"))?;
-                self.skip(size + 2).await?;
                 if size == 0 {
+                    // No trailers are sent: the last chunk's CRLF ends the answer.
+                    self.skip(2, None).await?;
                     break;
                 }
+                self.skip(size, body.as_deref_mut()).await?;
+                self.skip(2, None).await?;
             }
         } else {
-            self.skip(length).await?;
+            self.skip(length, body).await?;
         }
         Ok((status, keep_alive))
     }
@@ -170,13 +182,39 @@ impl Connection {
         Ok(self.line.trim_end_matches(['\r', '\n']))
     }
 
-    async fn skip(&mut self, n: usize) -> std::io::Result<()> {
-        let copied = tokio::io::copy(&mut (&mut self.stream).take(n as u64), &mut tokio::io::sink()).await?;
+    /// Reads `n` bytes, into `keep` when given.
+    async fn skip(&mut self, n: usize, keep: Option<&mut Vec<u8>>) -> std::io::Result<()> {
+        let mut source = (&mut self.stream).take(n as u64);
+        let copied = match keep {
+            Some(keep) => source.read_to_end(keep).await? as u64,
+            None => tokio::io::copy(&mut source, &mut tokio::io::sink()).await?,
+        };
         if copied < n as u64 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
         Ok(())
     }
+}
+
+/// One request on a new connection: the answer's status and body. For set-up steps (signing in, looking up).
+pub(super) async fn fetch(request: &Request) -> anyhow::Result<(u16, Vec<u8>)> {
+    let wire = wire(request)?;
+    let mut connection =
+        Connection::open(&wire.address).await.with_context(|| format!("connecting to {}", wire.address))?;
+    let mut body = Vec::new();
+    let (status, _) = connection
+        .exchange_into(&wire.bytes, Some(&mut body))
+        .await
+        .with_context(|| format!("{} {}", request.method, request.url))?;
+    Ok((status, body))
+}
+
+/// `fetch`, expecting `status` and a JSON body.
+pub(super) async fn fetch_json(request: &Request, status: u16) -> anyhow::Result<serde_json::Value> {
+    let (got, body) = fetch(request).await?;
+    let text = String::from_utf8_lossy(&body);
+    anyhow::ensure!(got == status, "{} {}: status {got}, expected {status}: {text}", request.method, request.url);
+    serde_json::from_slice(&body).with_context(|| format!("{} {}: not JSON: {text}", request.method, request.url))
 }
 
 fn invalid(what: &str) -> std::io::Error {
@@ -311,8 +349,12 @@ mod tests {
         });
         let mut c = Connection::open(&address).await.unwrap();
         let get = wire(&Request::get(format!("http://{address}/"))).unwrap();
-        assert_eq!(c.exchange(&get.bytes).await.unwrap(), (201, true));
-        assert_eq!(c.exchange(&get.bytes).await.unwrap(), (200, true));
+        let mut body = Vec::new();
+        assert_eq!(c.exchange_into(&get.bytes, Some(&mut body)).await.unwrap(), (201, true));
+        assert_eq!(body, b"hello");
+        body.clear();
+        assert_eq!(c.exchange_into(&get.bytes, Some(&mut body)).await.unwrap(), (200, true));
+        assert_eq!(body, b"abcde", "chunks joined, sizes and CRLFs left out");
         assert!(c.exchange(&get.bytes).await.is_err(), "the server closed the connection");
     }
 }

@@ -4,10 +4,31 @@
 //!
 //! - `directory`, `directory-on-date`: reads; the baseline is the trivial `/healthz`, driven the same way.
 //! - `tip-intake` (`intake.rs`): durable writes; the baseline is the disk itself (`baseline.rs`).
+//!
+//! The alerting scenarios measure latency rather than throughput. They run the server as a child process
+//! (`node.rs`: the same executable, `demo --no-serve` then `serve`, in a fresh temporary directory, SQLite
+//! only), so that its memory is measured alone; they print their progress to standard error and only the JSON
+//! line to standard output. Reproduce with
+//! `cargo build --release -p binhyen-server && ./target/release/binhyen bench fanout` (or `alert-path`).
+//!
+//! - `fanout` (`fanout.rs`): `--clients` officers' consoles (10,000 by default) hold the SSE feed
+//!   `GET /api/v1/events` open; one urgent tip comes in; p50/p99/max over the consoles of the time from the
+//!   tip's HTTP answer to each console reading its `tip.submitted` event, and the server's resident memory
+//!   before they connect, with all of them connected and idle (`rss_mb`), and per idle connection. Targets:
+//!   p99 under 1 s, RSS under 300 MB. The baseline is the same event reaching a single console. It raises the
+//!   limit on open files to the hard limit, which must exceed `--clients` (check `ulimit -Hn`).
+//! - `alert-path` (`alert_path.rs`): the on-duty officer's console and an urgent tip every 50 ms on its own
+//!   connection, `--samples` of them, while `--connections` connections send tip-intake's load; p50/p99/max
+//!   of answer → event, and the load's tips/s. The baseline is the same without the load.
 
+mod alert_path;
 mod baseline;
+mod fanout;
 mod intake;
 mod load;
+mod node;
+mod probe;
+mod sse;
 
 use std::time::Duration;
 
@@ -21,14 +42,23 @@ pub use load::{drive, drive_mix, LoadReport, Request};
 #[derive(clap::Args, Debug, Clone)]
 pub struct BenchArgs {
     /// Scenario: `directory` (the unit directory as JSON), `directory-on-date` (the same, as of a given day,
-    /// read from the store each time) or `tip-intake` (anonymous and identified tips submitted at once).
+    /// read from the store each time), `tip-intake` (anonymous and identified tips submitted at once),
+    /// `fanout` (one urgent tip's live event to `--clients` consoles) or `alert-path` (an urgent tip's live
+    /// event to the on-duty officer under tip-intake's load).
     pub scenario: String,
-    /// Seconds to measure each of baseline and scenario.
+    /// Seconds to measure each of baseline and scenario (not used by `fanout` and `alert-path`, whose length
+    /// follows from `--clients` and `--samples`).
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
-    /// Concurrent connections.
+    /// Concurrent connections (for `alert-path`: of the background load).
     #[arg(long, default_value_t = 32)]
     pub connections: usize,
+    /// `fanout`: live-event consoles connected at once.
+    #[arg(long, default_value_t = 10_000)]
+    pub clients: usize,
+    /// `alert-path`: urgent tips measured, one every 50 ms (the baseline measures as many).
+    #[arg(long, default_value_t = 200)]
+    pub samples: usize,
     /// Run on this PostgreSQL server (`postgres://…`) instead of SQLite: a throwaway database is created there
     /// for the run and dropped afterwards.
     #[arg(long)]
@@ -36,7 +66,7 @@ pub struct BenchArgs {
 }
 
 /// The JSON line later scenarios keep: at least these fields.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct BenchResult {
     pub scenario: String,
     pub rps: f64,
@@ -59,6 +89,45 @@ pub struct BenchResult {
     /// Write scenarios: whether the audit chain verified after the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_chain_intact: Option<bool>,
+    /// Latency scenarios (`fanout`, `alert-path`): the slowest sample, and the baseline's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_max_ms: Option<f64>,
+    /// `fanout`: consoles connected, and how many of them received the tip's event (all, when it works).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clients: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<usize>,
+    /// `fanout`: the server's resident memory with every console connected and idle, before the first
+    /// connected, and the difference per connection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rss_mb: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rss_before_mb: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rss_per_connection_kb: Option<f64>,
+    /// `fanout`: seconds to connect every console.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connect_s: Option<f64>,
+    /// `fanout`: CPU time the server spent from the tip's submission until every console had its event (and
+    /// 100 ms more), to 10 ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_cpu_ms: Option<u64>,
+    /// `alert-path`: urgent tips measured, and those whose event never came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<usize>,
+    /// `alert-path`: the background load's accepted tips per second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_tips_per_s: Option<f64>,
+    /// `alert-path`: p99 of the urgent tips' own submissions (send → answer) under the load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submit_p99_ms: Option<f64>,
+    /// `alert-path`: times the officer's stream fell behind and was told to resynchronise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resyncs: Option<u64>,
 }
 
 /// A scenario: what to request, on a database prepared how.
@@ -71,7 +140,9 @@ fn scenario(name: &str) -> anyhow::Result<Scenario> {
         "directory" => Ok(Scenario { path: "/api/v1/units" }),
         // The same tree for a given day: read from the store on every request (no in-memory copy).
         "directory-on-date" => Ok(Scenario { path: "/api/v1/units?on=2020-06-17" }),
-        other => anyhow::bail!("unknown scenario {other:?}; known: directory, directory-on-date, tip-intake"),
+        other => anyhow::bail!(
+            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path"
+        ),
     }
 }
 
@@ -79,6 +150,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.seconds > 0 && args.connections > 0, "--seconds and --connections must be positive");
     let result = match args.scenario.as_str() {
         "tip-intake" => intake::run(&args).await?,
+        "fanout" => fanout::run(&args).await?,
+        "alert-path" => alert_path::run(&args).await?,
         _ => read_scenario(&args).await?,
     };
     println!("{}", serde_json::to_string(&result)?);
@@ -168,9 +241,7 @@ fn result(args: &BenchArgs, measured: &LoadReport, baseline: &LoadReport, backen
         seconds: args.seconds,
         connections: args.connections,
         backend: backend.to_owned(),
-        baseline: None,
-        mean_batch: None,
-        audit_chain_intact: None,
+        ..BenchResult::default()
     }
 }
 
