@@ -5,11 +5,9 @@
 //! or reprioritised) meanwhile makes the timer finish without firing.
 
 use binhyen_domain::tip::{Priority, TipState};
-use binhyen_store::jobs::Job;
 use binhyen_store::tips::{self, NewTipEvent, Tip};
 use binhyen_store::Tx;
 
-use super::jobs::JobFailure;
 use super::{JobPayload, NotifyReason};
 use crate::{Core, Result};
 
@@ -47,23 +45,19 @@ impl Core {
         jobs
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn check_sla(
-        &self,
-        job: &Job,
-        tip_id: i64,
-        unit_id: i64,
-        priority: Priority,
-        level: i64,
-        target_unit_id: i64,
-    ) -> Result<(), JobFailure> {
-        let parent = self.parent_unit(target_unit_id).await?;
-        let mut tx = self.store.begin().await?;
-        let tip = tips::get(&mut tx, tip_id).await?;
-        let Some(parent) = parent.filter(|_| still_waiting(&tip, unit_id, priority)) else {
+    /// What a timer will do when it fires, read before its transaction: the unit above (None at the top)
+    /// and that unit's SLA.
+    pub(crate) async fn plan_sla(&self, target_unit_id: i64, priority: Priority) -> Result<Option<SlaStep>> {
+        let Some(parent) = self.parent_unit(target_unit_id).await? else { return Ok(None) };
+        Ok(Some(SlaStep { parent, minutes: self.sla_minutes(parent, priority).await? }))
+    }
+
+    /// Fires a timer inside `tx` if the tip still waits where and as it did when the timer was set.
+    pub(crate) async fn apply_sla(&self, tx: &mut Tx, timer: &SlaTimer, step: Option<SlaStep>) -> Result<()> {
+        let SlaTimer { tip_id, unit_id, priority, level } = *timer;
+        let tip = tips::get(tx, tip_id).await?;
+        let Some(SlaStep { parent, minutes }) = step.filter(|_| still_waiting(&tip, unit_id, priority)) else {
             // Acknowledged, moved or reprioritised meanwhile (or nobody above): the timer does not fire.
-            self.finish(&mut tx, job).await?;
-            tx.commit().await?;
             return Ok(());
         };
         let now = self.now_ms();
@@ -75,20 +69,29 @@ impl Core {
             body: Some((level + 1).to_string()),
             ..Default::default()
         };
-        tips::add_event(&mut tx, &event).await?;
-        let minutes = self.sla_minutes(parent, priority).await?;
+        tips::add_event(tx, &event).await?;
         let next =
             JobPayload::SlaCheck { tip_id, unit_id, priority, level: level + 1, target_unit_id: parent, since_ms: now };
         let notify = JobPayload::NotifyOfficers { tip_id, reason: NotifyReason::Escalated, unit_id: parent };
-        self.enqueue(
-            &mut tx,
-            &[notify.job(now, INTERNAL_ATTEMPTS), next.job(now + minutes * 60_000, INTERNAL_ATTEMPTS)],
-        )
-        .await?;
-        self.finish(&mut tx, job).await?;
+        let jobs = [notify.job(now, INTERNAL_ATTEMPTS), next.job(now + minutes * 60_000, INTERNAL_ATTEMPTS)];
+        self.enqueue(tx, &jobs).await?;
         let detail = serde_json::json!({"to_unit_id": parent, "level": level + 1});
-        self.audit_tip(&mut tx, None, "tip.escalated", tip_id, detail).await?;
-        tx.commit().await?;
-        Ok(())
+        self.audit_tip(tx, None, "tip.escalated", tip_id, detail).await
     }
+}
+
+/// The timer a `SlaCheck` job carries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SlaTimer {
+    pub tip_id: i64,
+    pub unit_id: i64,
+    pub priority: Priority,
+    pub level: i64,
+}
+
+/// Where a firing timer escalates to, and that unit's SLA for the next timer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SlaStep {
+    parent: i64,
+    minutes: i64,
 }

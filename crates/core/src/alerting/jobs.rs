@@ -10,13 +10,15 @@ use binhyen_store::jobs::{self, Job, NewJob};
 use binhyen_store::{StoreError, Tx};
 use tokio::sync::{watch, Notify};
 
+use super::escalation::{SlaStep, SlaTimer};
+use super::notify::Outgoing;
 use super::JobPayload;
 use crate::{Core, CoreError, Result};
 
 /// How long a claimed job is this worker's; past it, another may take it (this one is presumed dead).
 const LEASE_MS: i64 = 5 * 60 * 1000;
-/// Jobs claimed at once (run side by side: deliveries wait on the network).
-const CLAIM: i64 = 32;
+/// Jobs claimed at once: deliveries run side by side, the others commit together.
+const CLAIM: i64 = 256;
 /// How often the worker forgets live events past the replay window.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
@@ -46,6 +48,12 @@ impl From<Job> for JobReport {
             updated_at_ms: j.updated_at_ms,
         }
     }
+}
+
+/// What a job that works in the store will write, read before its transaction.
+enum Plan {
+    Sla(SlaTimer, Option<SlaStep>),
+    Send(Option<Outgoing>),
 }
 
 /// Why a job did not finish: unless `retry` is false, it is tried again later (with backoff) until out of
@@ -96,14 +104,19 @@ impl WorkerHandle {
 pub(crate) struct JobWake(pub(crate) Arc<Notify>);
 
 impl Core {
-    /// Queues jobs as part of `tx`, and wakes this node's worker once it commits.
+    /// Queues jobs as part of `tx`, and wakes this node's worker once it commits if one of them is due now.
+    /// Timers due later (every tip's SLA) do not wake it: under intake load that would be a claim, a write on
+    /// SQLite's one connection, for every batch of tips. The worker finds them on its periodic look.
     pub(crate) async fn enqueue(&self, tx: &mut Tx, jobs: &[NewJob]) -> Result<()> {
         if jobs.is_empty() {
             return Ok(());
         }
-        jobs::enqueue(tx, jobs, self.now_ms()).await?;
-        let wake = self.job_wake.0.clone();
-        tx.after_commit(move || wake.notify_one());
+        let now = self.now_ms();
+        jobs::enqueue(tx, jobs, now).await?;
+        if jobs.iter().any(|j| j.run_at_ms <= now) {
+            let wake = self.job_wake.0.clone();
+            tx.after_commit(move || wake.notify_one());
+        }
         Ok(())
     }
 
@@ -115,45 +128,110 @@ impl Core {
 
     /// Claims and runs the jobs due now; returns how many ran. The worker calls it in a loop; tests call it
     /// after moving the clock.
+    ///
+    /// Deliveries wait on the network, so each runs on its own, side by side. Every other job works in the
+    /// store only: each reads what it needs first (`Plan`), then all of them write and complete in ONE
+    /// transaction, the same group commit as tip intake: a burst of urgent tips costs one fsync per batch of
+    /// notices, not one per tip. If that transaction fails, each job is written again alone, so one bad job
+    /// fails alone.
     pub async fn run_due_jobs(&self) -> Result<usize> {
         let claimed = self.store.claim_jobs(&self.worker_id, self.now_ms(), LEASE_MS, CLAIM).await?;
         let count = claimed.len();
-        let mut running = tokio::task::JoinSet::new();
+        let mut deliveries = tokio::task::JoinSet::new();
+        let mut planned = Vec::new();
         for job in claimed {
-            let core = self.clone();
-            running.spawn(async move { core.run_job(job).await });
+            let payload = match serde_json::from_str::<JobPayload>(&job.payload) {
+                Ok(payload) => payload,
+                Err(e) => {
+                    self.failed(&job, JobFailure::dead(format!("unreadable payload: {e}"))).await;
+                    continue;
+                }
+            };
+            if let JobPayload::Deliver { delivery_id } = payload {
+                let core = self.clone();
+                deliveries.spawn(async move {
+                    if let Err(failure) = core.deliver(&job, delivery_id).await {
+                        core.failed(&job, failure).await;
+                    }
+                });
+                continue;
+            }
+            match self.plan(payload).await {
+                Ok(plan) => planned.push((job, plan)),
+                Err(e) => self.failed(&job, e.into()).await,
+            }
         }
-        while running.join_next().await.is_some() {}
+        self.apply_all(planned).await;
+        while deliveries.join_next().await.is_some() {}
         Ok(count)
     }
 
-    async fn run_job(&self, job: Job) {
-        let outcome = match serde_json::from_str::<JobPayload>(&job.payload) {
-            Ok(payload) => self.dispatch(&job, payload).await,
-            Err(e) => Err(JobFailure::dead(format!("unreadable payload: {e}"))),
-        };
-        let Err(JobFailure { reason, retry }) = outcome else { return };
-        let now = self.now_ms();
-        let retry_at = (retry && job.attempts < job.max_attempts).then(|| now + self.backoff_ms(job.attempts));
-        if retry_at.is_none() {
-            tracing::warn!(job = job.id, kind = %job.kind, error = %reason, "job is dead: out of attempts");
+    async fn plan(&self, payload: JobPayload) -> Result<Plan> {
+        Ok(match payload {
+            JobPayload::SlaCheck { tip_id, unit_id, priority, level, target_unit_id, .. } => {
+                let step = self.plan_sla(target_unit_id, priority).await?;
+                Plan::Sla(SlaTimer { tip_id, unit_id, priority, level }, step)
+            }
+            JobPayload::NotifyOfficers { tip_id, reason, unit_id } => {
+                Plan::Send(Some(self.plan_officers(tip_id, reason, unit_id).await?))
+            }
+            JobPayload::NotifyTipster { tip_id, event_id } => Plan::Send(self.plan_tipster(tip_id, event_id).await?),
+            JobPayload::Deliver { .. } => Plan::Send(None),
+        })
+    }
+
+    async fn apply(&self, tx: &mut Tx, job: &Job, plan: &Plan) -> Result<()> {
+        match plan {
+            Plan::Sla(timer, step) => self.apply_sla(tx, timer, *step).await?,
+            Plan::Send(Some(out)) => self.apply_outgoing(tx, out).await?,
+            Plan::Send(None) => {}
         }
-        if let Err(e) = self.store.fail_job(&job, &self.worker_id, &reason, retry_at, now).await {
-            // The lease will run out and the job be claimed again: nothing is lost.
-            tracing::error!(job = job.id, error = %e, "could not record a job's failure");
+        self.finish(tx, job).await
+    }
+
+    /// Writes every plan and completes its job in one transaction; on failure, each alone.
+    async fn apply_all(&self, planned: Vec<(Job, Plan)>) {
+        if planned.is_empty() {
+            return;
+        }
+        let together = async {
+            let mut tx = self.store.begin().await?;
+            for (job, plan) in &planned {
+                self.apply(&mut tx, job, plan).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, CoreError>(())
+        };
+        match together.await {
+            Ok(()) => return,
+            Err(e) if planned.len() > 1 => {
+                tracing::warn!(jobs = planned.len(), error = %e, "jobs: a batch failed; one by one")
+            }
+            Err(_) => {}
+        }
+        for (job, plan) in &planned {
+            let alone = async {
+                let mut tx = self.store.begin().await?;
+                self.apply(&mut tx, job, plan).await?;
+                tx.commit().await?;
+                Ok::<_, CoreError>(())
+            };
+            if let Err(e) = alone.await {
+                self.failed(job, e.into()).await;
+            }
         }
     }
 
-    async fn dispatch(&self, job: &Job, payload: JobPayload) -> Result<(), JobFailure> {
-        match payload {
-            JobPayload::SlaCheck { tip_id, unit_id, priority, level, target_unit_id, .. } => {
-                self.check_sla(job, tip_id, unit_id, priority, level, target_unit_id).await
-            }
-            JobPayload::NotifyOfficers { tip_id, reason, unit_id } => {
-                self.notify_officers(job, tip_id, reason, unit_id).await
-            }
-            JobPayload::NotifyTipster { tip_id, event_id } => self.notify_tipster(job, tip_id, event_id).await,
-            JobPayload::Deliver { delivery_id } => self.deliver(job, delivery_id).await,
+    /// Records a failed attempt: again after the backoff, or dead when out of attempts (or not worth another).
+    async fn failed(&self, job: &Job, JobFailure { reason, retry }: JobFailure) {
+        let now = self.now_ms();
+        let retry_at = (retry && job.attempts < job.max_attempts).then(|| now + self.backoff_ms(job.attempts));
+        if retry_at.is_none() {
+            tracing::warn!(job = job.id, kind = %job.kind, error = %reason, "job is dead");
+        }
+        if let Err(e) = self.store.fail_job(job, &self.worker_id, &reason, retry_at, now).await {
+            // The lease will run out and the job be claimed again: nothing is lost.
+            tracing::error!(job = job.id, error = %e, "could not record a job's failure");
         }
     }
 

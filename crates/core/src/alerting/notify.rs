@@ -13,14 +13,13 @@ use binhyen_channels::ChannelKind;
 use binhyen_domain::time_vn;
 use binhyen_domain::tip::Protection;
 use binhyen_store::accounts::Account;
+use binhyen_store::alerting::ContactChannel;
 use binhyen_store::deliveries::{self, NewDelivery};
-use binhyen_store::jobs::Job;
 use binhyen_store::notifications::{self, NewNotification};
 use binhyen_store::tips::Tip;
 use binhyen_store::Tx;
 
 use super::escalation::INTERNAL_ATTEMPTS;
-use super::jobs::JobFailure;
 use super::{JobPayload, NotifyReason};
 use crate::{Core, Result};
 
@@ -41,14 +40,18 @@ fn when(ms: i64) -> String {
     time_vn::format_datetime(at)
 }
 
+/// Messages about to be queued: read before the transaction that writes them.
+pub(crate) struct Outgoing {
+    message: Message,
+    /// Each person told, with the channels they enabled.
+    people: Vec<(i64, Vec<ContactChannel>)>,
+    /// Whether the configured webhook hears of it too.
+    webhook: bool,
+}
+
 impl Core {
-    pub(crate) async fn notify_officers(
-        &self,
-        job: &Job,
-        tip_id: i64,
-        reason: NotifyReason,
-        unit_id: i64,
-    ) -> Result<(), JobFailure> {
+    /// Who hears of an urgent or escalated tip, and what they are told.
+    pub(crate) async fn plan_officers(&self, tip_id: i64, reason: NotifyReason, unit_id: i64) -> Result<Outgoing> {
         let tip = self.store.tip(tip_id).await?;
         let unit = self.store.unit(unit_id).await?;
         let mut people: BTreeMap<i64, Account> = BTreeMap::new();
@@ -94,41 +97,50 @@ impl Core {
                 "category": tip.category.as_str(), "priority": tip.priority.as_str(), "state": tip.state.as_str(),
             }),
         };
-        let mut tx = self.store.begin().await?;
-        for person in people.values() {
-            self.send_to(&mut tx, &message, person).await?;
-        }
-        if self.alerts.channels.get(ChannelKind::Webhook).is_some() {
-            self.queue_delivery(&mut tx, &message, None, ChannelKind::Webhook, None).await?;
-        }
-        self.finish(&mut tx, job).await?;
-        tx.commit().await?;
-        Ok(())
+        let webhook = self.alerts.channels.get(ChannelKind::Webhook).is_some();
+        Ok(Outgoing { people: self.with_channels(people.into_keys()).await?, message, webhook })
     }
 
-    pub(crate) async fn notify_tipster(&self, job: &Job, tip_id: i64, event_id: i64) -> Result<(), JobFailure> {
+    /// What an identified tipster is told of an event on their tip's timeline (None: nobody to tell).
+    pub(crate) async fn plan_tipster(&self, tip_id: i64, event_id: i64) -> Result<Option<Outgoing>> {
         let tip = self.store.tip(tip_id).await?;
-        let event = self.store.tip_events(tip_id).await?.into_iter().find(|e| e.id == event_id);
-        let mut tx = self.store.begin().await?;
-        if let (Some(event), Some(account_id)) = (event, identified_reporter(&tip)) {
-            let person = self.store.account(account_id).await?;
-            let title = match (event.kind.as_str(), event.to_state) {
-                ("state_changed", Some(state)) => format!("Tin báo #{tip_id} của bạn: {}", state.names().0),
-                _ => format!("Cán bộ đã nhắn về tin báo #{tip_id} của bạn"),
-            };
-            let message = Message {
-                key: format!("tip:{tip_id}:tipster:{event_id}"),
-                kind: "tip_update",
-                tip_id,
-                title,
-                body: format!("Cập nhật lúc {}. Mở binhyen để xem chi tiết.", when(event.at_ms)),
-                link: format!("{}/my/tips/{tip_id}", self.alerts.public_url),
-                data: serde_json::json!({"event": "tip_update", "tip_id": tip_id}),
-            };
-            self.send_to(&mut tx, &message, &person).await?;
+        let Some(account_id) = identified_reporter(&tip) else { return Ok(None) };
+        let Some(event) = self.store.tip_events(tip_id).await?.into_iter().find(|e| e.id == event_id) else {
+            return Ok(None);
+        };
+        let title = match (event.kind.as_str(), event.to_state) {
+            ("state_changed", Some(state)) => format!("Tin báo #{tip_id} của bạn: {}", state.names().0),
+            _ => format!("Cán bộ đã nhắn về tin báo #{tip_id} của bạn"),
+        };
+        let message = Message {
+            key: format!("tip:{tip_id}:tipster:{event_id}"),
+            kind: "tip_update",
+            tip_id,
+            title,
+            body: format!("Cập nhật lúc {}. Mở binhyen để xem chi tiết.", when(event.at_ms)),
+            link: format!("{}/my/tips/{tip_id}", self.alerts.public_url),
+            data: serde_json::json!({"event": "tip_update", "tip_id": tip_id}),
+        };
+        Ok(Some(Outgoing { people: self.with_channels([account_id]).await?, message, webhook: false }))
+    }
+
+    async fn with_channels(&self, accounts: impl IntoIterator<Item = i64>) -> Result<Vec<(i64, Vec<ContactChannel>)>> {
+        let mut out = Vec::new();
+        for account in accounts {
+            let channels = self.store.contact_channels(account).await?.into_iter().filter(|c| c.enabled).collect();
+            out.push((account, channels));
         }
-        self.finish(&mut tx, job).await?;
-        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Writes, in `tx`, each person's in-app notification and deliveries, and the webhook's.
+    pub(crate) async fn apply_outgoing(&self, tx: &mut Tx, out: &Outgoing) -> Result<()> {
+        for (account, channels) in &out.people {
+            self.send_to(tx, &out.message, *account, channels).await?;
+        }
+        if out.webhook {
+            self.queue_delivery(tx, &out.message, None, ChannelKind::Webhook, None).await?;
+        }
         Ok(())
     }
 
@@ -141,9 +153,9 @@ impl Core {
         self.enqueue(tx, &[job]).await
     }
 
-    async fn send_to(&self, tx: &mut Tx, m: &Message, person: &Account) -> Result<()> {
+    async fn send_to(&self, tx: &mut Tx, m: &Message, account_id: i64, channels: &[ContactChannel]) -> Result<()> {
         let note = NewNotification {
-            account_id: person.id,
+            account_id,
             at_ms: self.now_ms(),
             kind: m.kind.to_owned(),
             tip_id: Some(m.tip_id),
@@ -152,9 +164,9 @@ impl Core {
             link: Some(m.link.clone()),
         };
         notifications::insert(tx, &note).await?;
-        for c in self.store.contact_channels(person.id).await?.into_iter().filter(|c| c.enabled) {
+        for c in channels {
             if let Some(kind) = ChannelKind::parse(&c.channel) {
-                self.queue_delivery(tx, m, Some(person.id), kind, Some(c.address)).await?;
+                self.queue_delivery(tx, m, Some(account_id), kind, Some(c.address.clone())).await?;
             }
         }
         Ok(())
