@@ -44,6 +44,30 @@ pub async fn insert(tx: &mut Tx, n: &NewNotification) -> Result<i64> {
     .await?)
 }
 
+/// Inserts several notifications with one statement per `MAX_BINDS` values.
+pub async fn insert_many(tx: &mut Tx, all: &[NewNotification]) -> Result<()> {
+    const PER_ROW: usize = 7;
+    for chunk in all.chunks(crate::MAX_BINDS / PER_ROW) {
+        let sql = format!(
+            "INSERT INTO notifications (account_id, at, kind, tip_id, title, body, link) VALUES {}",
+            crate::values_placeholders(tx, chunk.len(), PER_ROW)
+        );
+        let mut q = sqlx::query(&sql);
+        for n in chunk {
+            q = q
+                .bind(n.account_id)
+                .bind(n.at_ms)
+                .bind(n.kind.as_str())
+                .bind(n.tip_id)
+                .bind(n.title.as_str())
+                .bind(n.body.as_str())
+                .bind(n.link.as_deref());
+        }
+        q.execute(tx.conn()).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// An account's notifications, newest first, before `before_id` (paging) when given.
     pub async fn notifications(

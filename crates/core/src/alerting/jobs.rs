@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use binhyen_store::jobs::{self, Job, NewJob};
+use binhyen_store::notifications;
 use binhyen_store::{StoreError, Tx};
 use tokio::sync::{watch, Notify};
 
 use super::escalation::{SlaStep, SlaTimer};
-use super::notify::Outgoing;
+use super::notify::{Lookups, Outgoing};
 use super::JobPayload;
 use crate::{Core, CoreError, Result};
 
@@ -139,6 +140,7 @@ impl Core {
         let count = claimed.len();
         let mut deliveries = tokio::task::JoinSet::new();
         let mut planned = Vec::new();
+        let mut memo = Lookups::default();
         for job in claimed {
             let payload = match serde_json::from_str::<JobPayload>(&job.payload) {
                 Ok(payload) => payload,
@@ -156,7 +158,7 @@ impl Core {
                 });
                 continue;
             }
-            match self.plan(payload).await {
+            match self.plan(&mut memo, payload).await {
                 Ok(plan) => planned.push((job, plan)),
                 Err(e) => self.failed(&job, e.into()).await,
             }
@@ -166,27 +168,39 @@ impl Core {
         Ok(count)
     }
 
-    async fn plan(&self, payload: JobPayload) -> Result<Plan> {
+    async fn plan(&self, memo: &mut Lookups, payload: JobPayload) -> Result<Plan> {
         Ok(match payload {
             JobPayload::SlaCheck { tip_id, unit_id, priority, level, target_unit_id, .. } => {
                 let step = self.plan_sla(target_unit_id, priority).await?;
                 Plan::Sla(SlaTimer { tip_id, unit_id, priority, level }, step)
             }
             JobPayload::NotifyOfficers { tip_id, reason, unit_id } => {
-                Plan::Send(Some(self.plan_officers(tip_id, reason, unit_id).await?))
+                Plan::Send(Some(self.plan_officers(memo, tip_id, reason, unit_id).await?))
             }
-            JobPayload::NotifyTipster { tip_id, event_id } => Plan::Send(self.plan_tipster(tip_id, event_id).await?),
+            JobPayload::NotifyTipster { tip_id, event_id } => {
+                Plan::Send(self.plan_tipster(memo, tip_id, event_id).await?)
+            }
             JobPayload::Deliver { .. } => Plan::Send(None),
         })
     }
 
-    async fn apply(&self, tx: &mut Tx, job: &Job, plan: &Plan) -> Result<()> {
-        match plan {
-            Plan::Sla(timer, step) => self.apply_sla(tx, timer, *step).await?,
-            Plan::Send(Some(out)) => self.apply_outgoing(tx, out).await?,
-            Plan::Send(None) => {}
+    /// Writes `planned` and completes its jobs in one transaction: each job's own writes, then every in-app
+    /// notification in one statement and every completion in another.
+    async fn apply(&self, planned: &[(Job, Plan)]) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        let mut notes = Vec::new();
+        for (_, plan) in planned {
+            match plan {
+                Plan::Sla(timer, step) => self.apply_sla(&mut tx, timer, *step).await?,
+                Plan::Send(Some(out)) => self.apply_outgoing(&mut tx, out, &mut notes).await?,
+                Plan::Send(None) => {}
+            }
         }
-        self.finish(tx, job).await
+        notifications::insert_many(&mut tx, &notes).await?;
+        let jobs: Vec<Job> = planned.iter().map(|(job, _)| job.clone()).collect();
+        jobs::complete_many(&mut tx, &jobs, &self.worker_id, self.now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Writes every plan and completes its job in one transaction; on failure, each alone.
@@ -194,29 +208,16 @@ impl Core {
         if planned.is_empty() {
             return;
         }
-        let together = async {
-            let mut tx = self.store.begin().await?;
-            for (job, plan) in &planned {
-                self.apply(&mut tx, job, plan).await?;
-            }
-            tx.commit().await?;
-            Ok::<_, CoreError>(())
-        };
-        match together.await {
+        match self.apply(&planned).await {
             Ok(()) => return,
             Err(e) if planned.len() > 1 => {
                 tracing::warn!(jobs = planned.len(), error = %e, "jobs: a batch failed; one by one")
             }
             Err(_) => {}
         }
-        for (job, plan) in &planned {
-            let alone = async {
-                let mut tx = self.store.begin().await?;
-                self.apply(&mut tx, job, plan).await?;
-                tx.commit().await?;
-                Ok::<_, CoreError>(())
-            };
-            if let Err(e) = alone.await {
+        for one in planned {
+            let (job, _) = &one;
+            if let Err(e) = self.apply(std::slice::from_ref(&one)).await {
                 self.failed(job, e.into()).await;
             }
         }

@@ -7,15 +7,14 @@
 //! to the tip, which is what their protection seals away. They follow their tips in "Tin báo của tôi"; anonymous
 //! tipsters on the receipt page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
 
 use binhyen_channels::ChannelKind;
 use binhyen_domain::time_vn;
 use binhyen_domain::tip::Protection;
-use binhyen_store::accounts::Account;
 use binhyen_store::alerting::ContactChannel;
 use binhyen_store::deliveries::{self, NewDelivery};
-use binhyen_store::notifications::{self, NewNotification};
+use binhyen_store::notifications::NewNotification;
 use binhyen_store::tips::Tip;
 use binhyen_store::Tx;
 
@@ -49,45 +48,79 @@ pub(crate) struct Outgoing {
     webhook: bool,
 }
 
+/// What the jobs of one run look up, read once for all of them: a burst of urgent tips from one commune asks
+/// the same questions (who watches, who is on duty, where they are reached) for every tip.
+#[derive(Default)]
+pub(crate) struct Lookups {
+    watchers: Option<Vec<(i64, i64)>>,
+    officers: HashMap<(i64, bool), Vec<i64>>,
+    channels: HashMap<i64, Vec<ContactChannel>>,
+    unit_names: HashMap<i64, String>,
+}
+
 impl Core {
+    async fn unit_name(&self, memo: &mut Lookups, unit_id: i64) -> Result<String> {
+        if let Some(name) = memo.unit_names.get(&unit_id) {
+            return Ok(name.clone());
+        }
+        let name = self.store.unit(unit_id).await?.name;
+        memo.unit_names.insert(unit_id, name.clone());
+        Ok(name)
+    }
+
+    async fn officers_to_alert(&self, memo: &mut Lookups, unit_id: i64, commanders: bool) -> Result<Vec<i64>> {
+        if let Some(ids) = memo.officers.get(&(unit_id, commanders)) {
+            return Ok(ids.clone());
+        }
+        let ids: Vec<i64> = self.store.officers_to_alert(unit_id, commanders).await?.iter().map(|a| a.id).collect();
+        memo.officers.insert((unit_id, commanders), ids.clone());
+        Ok(ids)
+    }
+
     /// Who hears of an urgent or escalated tip, and what they are told.
-    pub(crate) async fn plan_officers(&self, tip_id: i64, reason: NotifyReason, unit_id: i64) -> Result<Outgoing> {
+    pub(crate) async fn plan_officers(
+        &self,
+        memo: &mut Lookups,
+        tip_id: i64,
+        reason: NotifyReason,
+        unit_id: i64,
+    ) -> Result<Outgoing> {
         let tip = self.store.tip(tip_id).await?;
-        let unit = self.store.unit(unit_id).await?;
-        let mut people: BTreeMap<i64, Account> = BTreeMap::new();
+        let mut people: BTreeSet<i64> = BTreeSet::new();
         match reason {
             NotifyReason::Urgent => {
                 let mut units = vec![tip.unit_id];
                 let forest = self.directory_snapshot().await?.forest;
                 let above = super::sla::ancestry(&forest, tip.unit_id);
-                for (watcher, scope) in self.store.urgent_watchers().await? {
-                    if above.contains(&scope) && !units.contains(&watcher) {
-                        units.push(watcher);
+                if memo.watchers.is_none() {
+                    memo.watchers = Some(self.store.urgent_watchers().await?);
+                }
+                for (watcher, scope) in memo.watchers.iter().flatten() {
+                    if above.contains(scope) && !units.contains(watcher) {
+                        units.push(*watcher);
                     }
                 }
                 for u in units {
-                    people.extend(self.store.officers_to_alert(u, false).await?.into_iter().map(|a| (a.id, a)));
+                    people.extend(self.officers_to_alert(memo, u, false).await?);
                 }
             }
-            NotifyReason::Escalated => {
-                people.extend(self.store.officers_to_alert(unit_id, true).await?.into_iter().map(|a| (a.id, a)));
-            }
+            NotifyReason::Escalated => people.extend(self.officers_to_alert(memo, unit_id, true).await?),
         }
+        let unit_name = self.unit_name(memo, unit_id).await?;
+        let receiving = self.unit_name(memo, tip.unit_id).await?;
         let (category, _) = tip.category.names();
         let (kind, title, key) = match reason {
             NotifyReason::Urgent => ("tip_urgent", format!("Tin báo KHẨN #{tip_id}: {category}"), "urgent"),
             NotifyReason::Escalated => {
-                ("tip_escalated", format!("Tin báo #{tip_id} quá hạn tiếp nhận, chuyển lên {}", unit.name), "escalated")
+                ("tip_escalated", format!("Tin báo #{tip_id} quá hạn tiếp nhận, chuyển lên {unit_name}"), "escalated")
             }
         };
-        let receiving = self.store.unit(tip.unit_id).await?;
         let message = Message {
             key: format!("tip:{tip_id}:{key}:{unit_id}"),
             kind,
             tip_id,
             body: format!(
-                "{category}. Đơn vị tiếp nhận: {}. Gửi lúc {}. Mở binhyen để tiếp nhận và xử lý.",
-                receiving.name,
+                "{category}. Đơn vị tiếp nhận: {receiving}. Gửi lúc {}. Mở binhyen để tiếp nhận và xử lý.",
                 when(tip.submitted_at_ms)
             ),
             title,
@@ -98,11 +131,16 @@ impl Core {
             }),
         };
         let webhook = self.alerts.channels.get(ChannelKind::Webhook).is_some();
-        Ok(Outgoing { people: self.with_channels(people.into_keys()).await?, message, webhook })
+        Ok(Outgoing { people: self.with_channels(memo, people).await?, message, webhook })
     }
 
     /// What an identified tipster is told of an event on their tip's timeline (None: nobody to tell).
-    pub(crate) async fn plan_tipster(&self, tip_id: i64, event_id: i64) -> Result<Option<Outgoing>> {
+    pub(crate) async fn plan_tipster(
+        &self,
+        memo: &mut Lookups,
+        tip_id: i64,
+        event_id: i64,
+    ) -> Result<Option<Outgoing>> {
         let tip = self.store.tip(tip_id).await?;
         let Some(account_id) = identified_reporter(&tip) else { return Ok(None) };
         let Some(event) = self.store.tip_events(tip_id).await?.into_iter().find(|e| e.id == event_id) else {
@@ -121,21 +159,40 @@ impl Core {
             link: format!("{}/my/tips/{tip_id}", self.alerts.public_url),
             data: serde_json::json!({"event": "tip_update", "tip_id": tip_id}),
         };
-        Ok(Some(Outgoing { people: self.with_channels([account_id]).await?, message, webhook: false }))
+        Ok(Some(Outgoing { people: self.with_channels(memo, [account_id]).await?, message, webhook: false }))
     }
 
-    async fn with_channels(&self, accounts: impl IntoIterator<Item = i64>) -> Result<Vec<(i64, Vec<ContactChannel>)>> {
+    async fn with_channels(
+        &self,
+        memo: &mut Lookups,
+        accounts: impl IntoIterator<Item = i64>,
+    ) -> Result<Vec<(i64, Vec<ContactChannel>)>> {
         let mut out = Vec::new();
         for account in accounts {
-            let channels = self.store.contact_channels(account).await?.into_iter().filter(|c| c.enabled).collect();
+            let channels = match memo.channels.get(&account) {
+                Some(c) => c.clone(),
+                None => {
+                    let c: Vec<_> =
+                        self.store.contact_channels(account).await?.into_iter().filter(|c| c.enabled).collect();
+                    memo.channels.insert(account, c.clone());
+                    c
+                }
+            };
             out.push((account, channels));
         }
         Ok(out)
     }
 
-    /// Writes, in `tx`, each person's in-app notification and deliveries, and the webhook's.
-    pub(crate) async fn apply_outgoing(&self, tx: &mut Tx, out: &Outgoing) -> Result<()> {
+    /// Writes, in `tx`, each person's deliveries and the webhook's, and adds their in-app notifications to
+    /// `notes` (written together by the caller, one statement for a whole batch of jobs).
+    pub(crate) async fn apply_outgoing(
+        &self,
+        tx: &mut Tx,
+        out: &Outgoing,
+        notes: &mut Vec<NewNotification>,
+    ) -> Result<()> {
         for (account, channels) in &out.people {
+            notes.push(self.notification(&out.message, *account));
             self.send_to(tx, &out.message, *account, channels).await?;
         }
         if out.webhook {
@@ -153,8 +210,8 @@ impl Core {
         self.enqueue(tx, &[job]).await
     }
 
-    async fn send_to(&self, tx: &mut Tx, m: &Message, account_id: i64, channels: &[ContactChannel]) -> Result<()> {
-        let note = NewNotification {
+    fn notification(&self, m: &Message, account_id: i64) -> NewNotification {
+        NewNotification {
             account_id,
             at_ms: self.now_ms(),
             kind: m.kind.to_owned(),
@@ -162,8 +219,10 @@ impl Core {
             title: m.title.clone(),
             body: m.body.clone(),
             link: Some(m.link.clone()),
-        };
-        notifications::insert(tx, &note).await?;
+        }
+    }
+
+    async fn send_to(&self, tx: &mut Tx, m: &Message, account_id: i64, channels: &[ContactChannel]) -> Result<()> {
         for c in channels {
             if let Some(kind) = ChannelKind::parse(&c.channel) {
                 self.queue_delivery(tx, m, Some(account_id), kind, Some(c.address.clone())).await?;
