@@ -100,9 +100,18 @@ impl WorkerHandle {
     }
 }
 
-/// The wake-up shared by a core's clones: rung when a transaction that queued jobs commits.
-#[derive(Default)]
-pub(crate) struct JobWake(pub(crate) Arc<Notify>);
+/// Deliveries sent at once by one node; more wait for a place (their jobs stay claimed meanwhile).
+const SENDING: usize = 64;
+
+/// What a core's clones share to run jobs: the wake-up rung when a transaction that queued due jobs commits,
+/// and the places for deliveries in flight.
+pub(crate) struct JobWake(pub(crate) Arc<Notify>, Arc<tokio::sync::Semaphore>);
+
+impl Default for JobWake {
+    fn default() -> Self {
+        Self(Arc::default(), Arc::new(tokio::sync::Semaphore::new(SENDING)))
+    }
+}
 
 impl Core {
     /// Queues jobs as part of `tx`, and wakes this node's worker once it commits if one of them is due now.
@@ -130,7 +139,8 @@ impl Core {
     /// Claims and runs the jobs due now; returns how many ran. The worker calls it in a loop; tests call it
     /// after moving the clock.
     ///
-    /// Deliveries wait on the network, so each runs on its own, side by side. Every other job works in the
+    /// Deliveries wait on the network, so each runs on its own, side by side, and the run does not wait for
+    /// them: a slow receiver never holds up the next urgent notice. Every other job works in the
     /// store only: each reads what it needs first (`Plan`), then all of them write and complete in ONE
     /// transaction, the same group commit as tip intake: a burst of urgent tips costs one fsync per batch of
     /// notices, not one per tip. If that transaction fails, each job is written again alone, so one bad job
@@ -138,7 +148,6 @@ impl Core {
     pub async fn run_due_jobs(&self) -> Result<usize> {
         let claimed = self.store.claim_jobs(&self.worker_id, self.now_ms(), LEASE_MS, CLAIM).await?;
         let count = claimed.len();
-        let mut deliveries = tokio::task::JoinSet::new();
         let mut planned = Vec::new();
         let mut memo = Lookups::default();
         for job in claimed {
@@ -151,7 +160,8 @@ impl Core {
             };
             if let JobPayload::Deliver { delivery_id } = payload {
                 let core = self.clone();
-                deliveries.spawn(async move {
+                tokio::spawn(async move {
+                    let Ok(_place) = core.job_wake.1.clone().acquire_owned().await else { return };
                     if let Err(failure) = core.deliver(&job, delivery_id).await {
                         core.failed(&job, failure).await;
                     }
@@ -164,7 +174,6 @@ impl Core {
             }
         }
         self.apply_all(planned).await;
-        while deliveries.join_next().await.is_some() {}
         Ok(count)
     }
 

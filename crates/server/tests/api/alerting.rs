@@ -443,13 +443,25 @@ async fn bad_alerting_input_gets_a_clear_answer() {
 }
 
 #[tokio::test]
-async fn a_slow_receiver_never_holds_up_a_submission() {
+async fn a_slow_receiver_never_holds_up_a_submission_or_the_next_alert() {
     let outside = Outside::start().await;
-    outside.webhook.set_default(Reply::json(200, json!({})).after(Duration::from_secs(2)));
+    outside.webhook.set_default(Reply::json(200, json!({})).after(Duration::from_secs(3)));
     let app = TestApp::spawn_alerting(Policy::default(), outside.alerts(3), LiveSettings::default()).await;
+    let duty = app.token(CU_MGAR_DUTY_OFFICER).await;
     let started = std::time::Instant::now();
-    let tip = send_tip(&app, true, "anonymous", None).await;
-    assert!(started.elapsed() < Duration::from_secs(2), "the answer does not wait for deliveries");
-    let hook = outside.webhook.wait_for(1, WAIT).await.remove(0);
-    assert_eq!(hook.json()["data"]["tip_id"], tip);
+    let first = send_tip(&app, true, "anonymous", None).await;
+    assert!(started.elapsed() < Duration::from_secs(3), "the answer does not wait for deliveries");
+    outside.webhook.wait_for(1, WAIT).await;
+    // While the webhook still holds the first alert, the next urgent tip is announced all the same.
+    let second = send_tip(&app, true, "anonymous", None).await;
+    eventually("the second alert in the app", || async {
+        let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&duty)).await;
+        inbox["notifications"].as_array().unwrap().iter().any(|n| n["tip_id"] == second).then_some(())
+    })
+    .await;
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    let first_hook = deliveries(&app, first, &commander).await.into_iter().find(|d| d["channel"] == "webhook").unwrap();
+    assert_eq!(first_hook["state"], "queued", "the first webhook call has not answered yet");
+    let hook = outside.webhook.wait_for(2, WAIT).await;
+    assert_eq!(hook[0].json()["data"]["tip_id"], first);
 }
