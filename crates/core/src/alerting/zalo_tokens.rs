@@ -56,3 +56,33 @@ impl ZaloTokenStore for StoredZaloTokens {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use binhyen_store::Store;
+
+    use super::*;
+    use crate::{KeyRing, OsRandom, Policy, SystemClock};
+
+    #[tokio::test]
+    async fn tokens_are_kept_sealed_and_open_only_with_the_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite:{}", dir.path().join("t.sqlite").display())).await.unwrap();
+        store.migrate().await.unwrap();
+        let core = Core::new(store.clone(), Arc::new(SystemClock), Arc::new(OsRandom), Policy::default())
+            .with_keys(KeyRing::for_tests());
+        let tokens = core.zalo_token_store();
+        assert!(tokens.load().await.unwrap().is_none());
+        let pair = ZaloTokens { access_token: "access-2".into(), refresh_token: "refresh-2".into() };
+        tokens.save(&pair).await.unwrap();
+        let back = tokens.load().await.unwrap().unwrap();
+        assert_eq!((back.access_token.as_str(), back.refresh_token.as_str()), ("access-2", "refresh-2"));
+        let raw = store.setting(SETTING).await.unwrap().unwrap();
+        assert!(!raw.contains("refresh-2") && raw.starts_with("v1.test."), "sealed: {raw}");
+        // Under other keys (the old key removed), the configured tokens are used instead.
+        let other = core.clone().with_keys(KeyRing::ephemeral(&OsRandom));
+        assert!(other.zalo_token_store().load().await.unwrap().is_none());
+    }
+}
