@@ -164,6 +164,11 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "duplicate" => ("Kênh này đã có trong danh sách.", "This channel is already listed."),
         "invalid_last_event_id" => ("Mã sự kiện không hợp lệ.", "Invalid event id."),
         "out_of_range" => ("Giá trị nằm ngoài khoảng cho phép.", "The value is out of range."),
+        "job_not_dead" => (
+            "Việc này không ở trạng thái hỏng nên không thể thử lại (có thể đã được thử lại rồi).",
+            "This job has not failed, so it cannot be retried (it may have been retried already).",
+        ),
+        "job_not_found" => ("Không tìm thấy việc này trong hàng đợi.", "No such job in the queue."),
         "store_unavailable" => (
             "Hệ thống tạm thời không truy cập được dữ liệu. Vui lòng thử lại.",
             "Storage is unavailable. Please retry.",

@@ -16,6 +16,7 @@ mod cli;
 mod directory;
 mod health;
 mod intake;
+mod job_pages;
 mod openapi;
 mod permissions;
 mod tip_pages;

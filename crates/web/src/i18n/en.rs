@@ -201,4 +201,14 @@ pub static EN: Text = Text {
     attempts: "Attempts",
     escalated_to: "Not acknowledged in time — escalated to:",
     escalation_level: "level",
+    jobs_title: "Job queue",
+    jobs_intro: "The system's background work: SLA timers, telling officers, sending messages. A failed job has \
+        used up its attempts; fix the cause, then press “Retry”. Each state shows at most the 200 newest jobs.",
+    no_jobs: "No job in this state.",
+    job_attempts: "Attempts",
+    last_error: "Last error",
+    run_at: "Due at",
+    updated_at: "Updated at",
+    retry_job: "Retry",
+    jobs_unknown_state: "Unknown state. Choose one of: Waiting, Running, Done or Failed.",
 };

@@ -179,3 +179,31 @@ pub fn delivery_state(lang: Lang, state: &str) -> &'static str {
         },
     )
 }
+
+/// What a job of the durable queue does, by its stored kind.
+pub fn job_kind(lang: Lang, kind: &str) -> &'static str {
+    pick(
+        lang,
+        match kind {
+            "sla_check" => ("Hẹn giờ SLA", "SLA timer"),
+            "notify_officers" => ("Báo cán bộ", "Tell officers"),
+            "notify_tipster" => ("Báo người gửi tin", "Tell the tipster"),
+            "deliver" => ("Gửi tin nhắn", "Send a message"),
+            _ => ("Việc khác", "Other job"),
+        },
+    )
+}
+
+/// Where a job of the durable queue stands, by its stored state (queued, running, done, dead).
+pub fn job_state(lang: Lang, state: &str) -> &'static str {
+    pick(
+        lang,
+        match state {
+            "queued" => ("Đang chờ", "Waiting"),
+            "running" => ("Đang chạy", "Running"),
+            "done" => ("Xong", "Done"),
+            "dead" => ("Hỏng", "Failed"),
+            _ => ("Không rõ", "Unknown"),
+        },
+    )
+}

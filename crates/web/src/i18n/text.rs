@@ -210,4 +210,14 @@ pub struct Text {
     pub attempts: &'static str,
     pub escalated_to: &'static str,
     pub escalation_level: &'static str,
+    // Administrators: the job queue.
+    pub jobs_title: &'static str,
+    pub jobs_intro: &'static str,
+    pub no_jobs: &'static str,
+    pub job_attempts: &'static str,
+    pub last_error: &'static str,
+    pub run_at: &'static str,
+    pub updated_at: &'static str,
+    pub retry_job: &'static str,
+    pub jobs_unknown_state: &'static str,
 }

@@ -202,4 +202,14 @@ pub static VI: Text = Text {
     attempts: "Số lần gửi",
     escalated_to: "Quá hạn tiếp nhận — đã chuyển lên cấp trên:",
     escalation_level: "lần",
+    jobs_title: "Hàng đợi công việc",
+    jobs_intro: "Việc chạy ngầm của hệ thống: hẹn giờ SLA, báo cán bộ, gửi tin nhắn. Việc hỏng đã hết số lần thử; \
+        khắc phục nguyên nhân rồi bấm “Thử lại”. Mỗi trạng thái hiện tối đa 200 việc mới nhất.",
+    no_jobs: "Không có việc nào ở trạng thái này.",
+    job_attempts: "Số lần chạy",
+    last_error: "Lỗi gần nhất",
+    run_at: "Hẹn chạy lúc",
+    updated_at: "Cập nhật lúc",
+    retry_job: "Thử lại",
+    jobs_unknown_state: "Trạng thái không hợp lệ. Hãy chọn: Đang chờ, Đang chạy, Xong hoặc Hỏng.",
 };

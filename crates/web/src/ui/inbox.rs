@@ -11,7 +11,7 @@ use axum::response::Response;
 use binhyen_core::tips::TipQuery;
 use binhyen_core::units::UnitNode;
 use binhyen_domain::tip::{Priority, TipCategory, TipState};
-use binhyen_domain::{Actor, Invalid};
+use binhyen_domain::{Actor, Invalid, Role};
 use binhyen_store::units::Unit;
 use serde::{Deserialize, Serialize};
 
@@ -122,6 +122,8 @@ struct InboxPage {
     duty: DutyView,
     /// This page's address, filters included: where the duty form comes back to.
     here: String,
+    /// An administrator of a top-level unit: the header links the job queue.
+    jobs_link: bool,
 }
 
 impl InboxPage {
@@ -181,6 +183,7 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
     let duty = or_page!(v, DutyView::of(&state, actor.account_id).await);
     let forest = or_page!(v, state.core.unit_directory(None).await);
     let units_list = subtree(forest, actor.unit_id);
+    let jobs_link = actor.role == Role::Administrator && units_list.first().is_some_and(|(_, u)| u.parent_id.is_none());
     let names: HashMap<i64, String> = units_list.iter().map(|(_, u)| (u.id, u.name.clone())).collect();
     let (mut rows, mut error, mut status, mut page_no, mut full) = (Vec::new(), None, StatusCode::OK, 0, false);
     match to_query(&state, &q).await {
@@ -231,6 +234,7 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
     let tpl = InboxPage {
         l,
         duty,
+        jobs_link,
         here: link(page_no),
         states: TipState::ALL.iter().map(|s| SelectOption::new(s.as_str(), tip_state(lang, *s), &q.state)).collect(),
         categories: TipCategory::ALL

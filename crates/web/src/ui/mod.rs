@@ -7,6 +7,7 @@ mod directory;
 mod inbox;
 mod inbox_actions;
 mod inbox_tip;
+mod jobs;
 mod places;
 mod sign_in;
 mod sign_up;
@@ -62,6 +63,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/inbox/{id}/unseal-requests", post(inbox_actions::request_unseal))
         .route("/inbox/{id}/unseal-requests/{rid}/approval", post(inbox_actions::approve_unseal))
         .route("/inbox/{id}/identity", post(inbox_actions::identity))
+        .route("/admin/jobs", get(jobs::list))
+        .route("/admin/jobs/{id}/retry", post(jobs::retry))
 }
 
 /// What every page's frame needs: the language's words, who is signed in, the CSRF token, the title.
