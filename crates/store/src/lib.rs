@@ -13,6 +13,7 @@ mod error;
 pub mod jobs;
 pub mod live;
 pub mod notifications;
+pub mod pages;
 pub mod scratch;
 pub mod sealed;
 pub mod sessions;

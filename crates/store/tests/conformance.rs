@@ -27,6 +27,8 @@ mod basics;
 mod harness;
 #[path = "conformance/intake.rs"]
 mod intake;
+#[path = "conformance/pages.rs"]
+mod pages;
 #[path = "conformance/responsible.rs"]
 mod responsible;
 #[path = "conformance/sessions.rs"]
@@ -109,6 +111,7 @@ conformance! {
         alerting::live_events_append_in_commit_order_and_prune,
         alerting::deliveries_notifications_and_alerting_settings,
         alerting::committed_live_events_wake_listeners,
+        pages::follows_posts_and_feeds,
     ],
     url: [
         basics::committed_writes_survive_reopen,

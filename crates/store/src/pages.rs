@@ -1,0 +1,291 @@
+//! Unit pages, followers and posts, and the feeds read from them.
+//!
+//! Feeds are keyset-paged: a page of a feed is "the posts before (published_at, id)", newest first, which stays
+//! correct while posts are added and costs the same on page 1 and page 1,000.
+
+use sqlx::Row;
+
+use crate::{Result, Store, StoreError, Tx};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPost {
+    pub unit_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    /// None: a draft.
+    pub published_at_ms: Option<i64>,
+    pub author_account_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    pub id: i64,
+    pub unit_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    /// draft or published (published with a time to come: scheduled).
+    pub state: String,
+    pub pinned: bool,
+    pub published_at_ms: Option<i64>,
+    pub author_account_id: i64,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+/// Where a feed page starts: the posts strictly before this one, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedCursor {
+    pub published_at_ms: i64,
+    pub id: i64,
+}
+
+const COLUMNS: &str = "p.id, p.unit_id, p.kind, p.title, p.body, p.body_html, p.state, p.pinned, p.published_at, \
+                       p.author_account_id, p.created_at, p.updated_at";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Post> {
+    Ok(Post {
+        id: r.try_get(0)?,
+        unit_id: r.try_get(1)?,
+        kind: r.try_get(2)?,
+        title: r.try_get(3)?,
+        body: r.try_get(4)?,
+        body_html: r.try_get(5)?,
+        state: r.try_get(6)?,
+        pinned: r.try_get::<i64, _>(7)? != 0,
+        published_at_ms: r.try_get(8)?,
+        author_account_id: r.try_get(9)?,
+        created_at_ms: r.try_get(10)?,
+        updated_at_ms: r.try_get(11)?,
+    })
+}
+
+pub async fn insert_post(tx: &mut Tx, p: &NewPost, now_ms: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO posts (unit_id, kind, title, body, body_html, state, pinned, published_at, author_account_id, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(p.unit_id)
+    .bind(p.kind.as_str())
+    .bind(p.title.as_str())
+    .bind(p.body.as_str())
+    .bind(p.body_html.as_str())
+    .bind(if p.published_at_ms.is_some() { "published" } else { "draft" })
+    .bind(p.published_at_ms)
+    .bind(p.author_account_id)
+    .bind(now_ms)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// Replaces a post's text (keeping the old one as a revision by `editor`) and, with Some, its publication time.
+pub async fn edit_post(
+    tx: &mut Tx,
+    old: &Post,
+    editor: i64,
+    title: &str,
+    body: &str,
+    body_html: &str,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query("INSERT INTO post_revisions (post_id, at, editor_account_id, title, body) VALUES ($1, $2, $3, $4, $5)")
+        .bind(old.id)
+        .bind(now_ms)
+        .bind(editor)
+        .bind(old.title.as_str())
+        .bind(old.body.as_str())
+        .execute(tx.conn())
+        .await?;
+    let done = sqlx::query(
+        "UPDATE posts SET title = $1, body = $2, body_html = $3, updated_at = $4 WHERE id = $5 AND updated_at = $6",
+    )
+    .bind(title)
+    .bind(body)
+    .bind(body_html)
+    .bind(now_ms)
+    .bind(old.id)
+    .bind(old.updated_at_ms)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict("post_changed"));
+    }
+    Ok(())
+}
+
+pub async fn publish_post(tx: &mut Tx, id: i64, at_ms: i64, now_ms: i64) -> Result<()> {
+    sqlx::query("UPDATE posts SET state = 'published', published_at = $1, updated_at = $2 WHERE id = $3")
+        .bind(at_ms)
+        .bind(now_ms)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_pinned(tx: &mut Tx, id: i64, pinned: bool, now_ms: i64) -> Result<()> {
+    sqlx::query("UPDATE posts SET pinned = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(pinned))
+        .bind(now_ms)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// A page's description (None when the unit has not written one).
+    pub async fn page_description(&self, unit_id: i64) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT description FROM unit_pages WHERE unit_id = $1")
+            .bind(unit_id)
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
+    pub async fn set_page_description(&self, unit_id: i64, description: &str, now_ms: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO unit_pages (unit_id, description, updated_at) VALUES ($1, $2, $3) ON CONFLICT (unit_id) \
+             DO UPDATE SET description = excluded.description, updated_at = excluded.updated_at",
+        )
+        .bind(unit_id)
+        .bind(description)
+        .bind(now_ms)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Follows (true) or unfollows (false); returns whether anything changed (following twice changes nothing).
+    pub async fn set_following(&self, account_id: i64, unit_id: i64, follow: bool, now_ms: i64) -> Result<bool> {
+        let done = if follow {
+            sqlx::query(
+                "INSERT INTO follows (account_id, unit_id, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (account_id, unit_id) DO NOTHING",
+            )
+            .bind(account_id)
+            .bind(unit_id)
+            .bind(now_ms)
+            .execute(&self.write)
+            .await?
+        } else {
+            sqlx::query("DELETE FROM follows WHERE account_id = $1 AND unit_id = $2")
+                .bind(account_id)
+                .bind(unit_id)
+                .execute(&self.write)
+                .await?
+        };
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn follower_count(&self, unit_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM follows WHERE unit_id = $1")
+            .bind(unit_id)
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    /// The units an account follows.
+    pub async fn followed_units(&self, account_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT unit_id FROM follows WHERE account_id = $1 ORDER BY unit_id")
+            .bind(account_id)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    pub async fn post(&self, id: i64) -> Result<Post> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM posts p WHERE p.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        from_row(&row)
+    }
+
+    /// Earlier versions of a post, oldest first: (at, editor, title, body).
+    pub async fn post_revisions(&self, post_id: i64) -> Result<Vec<(i64, i64, String, String)>> {
+        let rows =
+            sqlx::query("SELECT at, editor_account_id, title, body FROM post_revisions WHERE post_id = $1 ORDER BY id")
+                .bind(post_id)
+                .fetch_all(&self.read)
+                .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+    }
+
+    /// A page's posts visible at `now_ms`, newest first, before `cursor`.
+    pub async fn page_feed(
+        &self,
+        unit_id: i64,
+        now_ms: i64,
+        cursor: Option<FeedCursor>,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        let c = cursor.unwrap_or(FeedCursor { published_at_ms: i64::MAX, id: i64::MAX });
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM posts p WHERE p.unit_id = $1 AND p.state = 'published' AND p.published_at <= $2 \
+             AND (p.published_at < $3 OR (p.published_at = $3 AND p.id < $4)) \
+             ORDER BY p.published_at DESC, p.id DESC LIMIT $5"
+        ))
+        .bind(unit_id)
+        .bind(now_ms)
+        .bind(c.published_at_ms)
+        .bind(c.id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Posts of the pages `account_id` follows, visible at `now_ms`, newest first, before `cursor`.
+    pub async fn home_feed(
+        &self,
+        account_id: i64,
+        now_ms: i64,
+        cursor: Option<FeedCursor>,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        let c = cursor.unwrap_or(FeedCursor { published_at_ms: i64::MAX, id: i64::MAX });
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM follows f JOIN posts p ON p.unit_id = f.unit_id WHERE f.account_id = $1 \
+             AND p.state = 'published' AND p.published_at <= $2 \
+             AND (p.published_at < $3 OR (p.published_at = $3 AND p.id < $4)) \
+             ORDER BY p.published_at DESC, p.id DESC LIMIT $5"
+        ))
+        .bind(account_id)
+        .bind(now_ms)
+        .bind(c.published_at_ms)
+        .bind(c.id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// A page's pinned posts visible at `now_ms`, newest first.
+    pub async fn pinned_posts(&self, unit_id: i64, now_ms: i64) -> Result<Vec<Post>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM posts p WHERE p.unit_id = $1 AND p.pinned = 1 AND p.state = 'published' \
+             AND p.published_at <= $2 ORDER BY p.published_at DESC, p.id DESC"
+        ))
+        .bind(unit_id)
+        .bind(now_ms)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// A page's drafts and scheduled posts (for its officers), newest first.
+    pub async fn unpublished_posts(&self, unit_id: i64, now_ms: i64) -> Result<Vec<Post>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM posts p WHERE p.unit_id = $1 AND (p.state = 'draft' OR p.published_at > $2) \
+             ORDER BY p.id DESC"
+        ))
+        .bind(unit_id)
+        .bind(now_ms)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+}

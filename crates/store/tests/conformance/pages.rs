@@ -1,0 +1,87 @@
+//! Unit pages: followers, posts with revisions, and keyset-paged feeds.
+
+use binhyen_domain::UnitKind;
+use binhyen_store::pages::{self, FeedCursor, NewPost};
+use binhyen_store::{Store, StoreError};
+
+use crate::support::*;
+
+fn post(unit_id: i64, author: i64, title: &str, at: Option<i64>) -> NewPost {
+    NewPost {
+        unit_id,
+        kind: "news".into(),
+        title: title.into(),
+        body: format!("**{title}**"),
+        body_html: format!("<p><strong>{title}</strong></p>"),
+        published_at_ms: at,
+        author_account_id: author,
+    }
+}
+
+async fn put_post(store: &Store, p: &NewPost) -> i64 {
+    let mut tx = store.begin().await.unwrap();
+    let id = pages::insert_post(&mut tx, p, NOW).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+pub async fn follows_posts_and_feeds(store: Store) {
+    let a = put_unit(&store, &unit("ca-xa-a", UnitKind::CommunePolice, "Công an xã A")).await;
+    let b = put_unit(&store, &unit("ca-xa-b", UnitKind::CommunePolice, "Công an xã B")).await;
+    let c = put_unit(&store, &unit("ca-xa-c", UnitKind::CommunePolice, "Công an xã C")).await;
+    let reader = put_account(&store, &citizen("+84399000111", "H'Đào Niê")).await;
+
+    assert!(store.set_following(reader, a, true, NOW).await.unwrap());
+    assert!(!store.set_following(reader, a, true, NOW).await.unwrap(), "following twice changes nothing");
+    assert!(store.set_following(reader, b, true, NOW).await.unwrap());
+    assert_eq!((store.follower_count(a).await.unwrap(), store.followed_units(reader).await.unwrap()), (1, vec![a, b]));
+
+    // Posts at the same instant are ordered by id; a draft and a scheduled post are not in feeds yet.
+    let a1 = put_post(&store, &post(a, reader, "A1", Some(NOW - 3))).await;
+    let b1 = put_post(&store, &post(b, reader, "B1", Some(NOW - 2))).await;
+    let a2 = put_post(&store, &post(a, reader, "A2", Some(NOW - 2))).await;
+    let c1 = put_post(&store, &post(c, reader, "C1", Some(NOW - 1))).await;
+    let draft = put_post(&store, &post(a, reader, "draft", None)).await;
+    let scheduled = put_post(&store, &post(a, reader, "later", Some(NOW + 60_000))).await;
+    let ids = |posts: Vec<pages::Post>| posts.into_iter().map(|p| p.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.home_feed(reader, NOW, None, 10).await.unwrap()), [a2, b1, a1], "not C, not unpublished");
+    let first = store.home_feed(reader, NOW, None, 2).await.unwrap();
+    let last = first.last().unwrap();
+    let cursor = FeedCursor { published_at_ms: last.published_at_ms.unwrap(), id: last.id };
+    assert_eq!(ids(store.home_feed(reader, NOW, Some(cursor), 2).await.unwrap()), [a1]);
+    assert_eq!(ids(store.home_feed(reader, NOW + 60_000, None, 1).await.unwrap()), [scheduled], "its time came");
+    assert_eq!(ids(store.page_feed(a, NOW, None, 10).await.unwrap()), [a2, a1]);
+    assert_eq!(ids(store.unpublished_posts(a, NOW).await.unwrap()), [scheduled, draft]);
+    let _ = c1;
+
+    // Edits keep the old text; an edit from a stale copy is refused.
+    let old = store.post(a1).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    pages::edit_post(&mut tx, &old, reader, "A1 (sửa)", "mới", "<p>mới</p>", NOW + 1).await.unwrap();
+    pages::set_pinned(&mut tx, a1, true, NOW + 2).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(
+        pages::edit_post(&mut tx, &old, reader, "x", "y", "z", NOW + 3).await,
+        Err(StoreError::Conflict("post_changed"))
+    ));
+    drop(tx);
+    let now = store.post(a1).await.unwrap();
+    assert_eq!((now.title.as_str(), now.pinned), ("A1 (sửa)", true));
+    let revisions = store.post_revisions(a1).await.unwrap();
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(revisions[0].2, "A1");
+    assert_eq!(ids(store.pinned_posts(a, NOW).await.unwrap()), [a1]);
+
+    let mut tx = store.begin().await.unwrap();
+    pages::publish_post(&mut tx, draft, NOW + 5, NOW + 5).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.page_feed(a, NOW + 5, None, 1).await.unwrap()[0].id, draft);
+
+    assert_eq!(store.page_description(a).await.unwrap(), None);
+    store.set_page_description(a, "Trang của Công an xã A", NOW).await.unwrap();
+    store.set_page_description(a, "Trang mới", NOW).await.unwrap();
+    assert_eq!(store.page_description(a).await.unwrap().as_deref(), Some("Trang mới"));
+    assert!(store.set_following(reader, a, false, NOW).await.unwrap());
+    assert_eq!(store.follower_count(a).await.unwrap(), 0);
+}
