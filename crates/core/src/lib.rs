@@ -14,6 +14,7 @@ mod error;
 mod flood;
 pub mod import;
 pub mod live;
+pub mod pages;
 mod passwords;
 pub mod permissions;
 mod random;

@@ -103,12 +103,22 @@ impl Core {
     }
 
     /// The unit answering for `area_id` on `day`. An area no longer in force that day (a commune merged in
-    /// 2025) is answered for by whoever answers for its default successor.
+    /// 2025), or a village of one, is answered for by whoever answers for its default successor.
     pub async fn responsible_unit(&self, area_id: i64, day: Date) -> Result<Option<Unit>> {
         let mut area = self.store.area(area_id).await.map_err(|e| match e {
             StoreError::NotFound => CoreError::not_found_field("area", "area_id"),
             other => other.into(),
         })?;
+        // A village outlives its commune: one in a commune merged in 2025 is answered for through the commune's
+        // successor, not by the province above the old commune.
+        if area.level == binhyen_domain::AreaLevel::Village {
+            if let Some(parent) = area.parent_id {
+                let commune = self.store.area(parent).await?;
+                if !binhyen_domain::area::valid_on(commune.valid_from, commune.valid_to, day) {
+                    area = commune;
+                }
+            }
+        }
         for _ in 0..4 {
             if binhyen_domain::area::valid_on(area.valid_from, area.valid_to, day) {
                 break;

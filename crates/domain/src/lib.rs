@@ -3,6 +3,7 @@
 pub mod account;
 pub mod area;
 pub mod error;
+pub mod page;
 pub mod permission;
 pub mod phone;
 pub mod time_vn;

@@ -70,6 +70,8 @@ impl From<CoreError> for ApiError {
                     "account" => "account_not_found",
                     "tip" => "tip_not_found",
                     "receipt" => "receipt_not_found",
+                    "post" => "post_not_found",
+                    "job" => "job_not_found",
                     _ => "not_found",
                 };
                 let mut err = ApiError::new(StatusCode::NOT_FOUND, code);

@@ -101,6 +101,16 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "unknown_value" => ("Giá trị không được chấp nhận.", "Value not accepted."),
         "method_not_allowed" => ("Phương thức không được hỗ trợ.", "Method not allowed."),
         "tip_not_found" => ("Không tìm thấy tin báo.", "No such tip."),
+        "post_not_found" => ("Không tìm thấy bài viết.", "No such post."),
+        "invalid_cursor" => {
+            ("Vị trí trang không hợp lệ; hãy tải lại từ đầu.", "Invalid page position; start again from the top.")
+        }
+        "already_published" => ("Bài viết đã được đăng.", "The post is already published."),
+        "post_changed" => (
+            "Bài viết vừa được người khác sửa; hãy tải lại rồi sửa tiếp.",
+            "Someone else just edited the post; reload and edit again.",
+        ),
+        "invalid_time" => ("Thời điểm không hợp lệ (định dạng RFC 3339).", "Invalid time (RFC 3339)."),
         "receipt_not_found" => (
             "Không tìm thấy tin báo với mã này. Kiểm tra lại mã trên biên nhận.",
             "No tip has this code. Check the code on your receipt.",

@@ -30,7 +30,7 @@ pub use inbox::InboxPage;
 pub(crate) use jobs::JobWake;
 pub use jobs::{JobReport, WorkerHandle};
 pub use settings::{ContactInput, SlaMinutes};
-pub(crate) use sla::SlaCache;
+pub(crate) use sla::{ancestry, SlaCache};
 pub use zalo_tokens::StoredZaloTokens;
 
 /// Alerting's configuration.

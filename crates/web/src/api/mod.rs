@@ -8,6 +8,7 @@ mod attachments;
 mod auth;
 mod dto;
 mod extract;
+mod pages;
 mod tip_dto;
 mod tips;
 mod tipster;
@@ -132,6 +133,14 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(alerting::set_urgent_watch))
         .routes(routes!(alerting::jobs))
         .routes(routes!(alerting::retry_job))
+        .routes(routes!(pages::page))
+        .routes(routes!(pages::follow, pages::unfollow))
+        .routes(routes!(pages::page_posts, pages::create_post))
+        .routes(routes!(pages::post, pages::edit_post))
+        .routes(routes!(pages::pin_post))
+        .routes(routes!(pages::publish_post))
+        .routes(routes!(pages::home_feed))
+        .routes(routes!(pages::suggested))
         // Uploads alone may be large: the limit is raised on this route only.
         .merge(
             OpenApiRouter::new()

@@ -1,0 +1,183 @@
+//! Unit pages end to end: following, writing posts (who may, what HTML survives), drafts and scheduled posts,
+//! edits with history, pinning, the home feed and its cursor, and the pages a citizen is offered.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::*;
+
+const PAGE: &str = "/api/v1/pages/ca-xa-cu-mgar-2025";
+
+async fn write(app: &TestApp, token: &str, page: &str, body: Value) -> (u16, Value) {
+    app.post_json(&format!("{page}/posts"), &body, Some(token)).await
+}
+
+fn warning(title: &str) -> Value {
+    json!({"kind": "warning", "title": title, "body": "**Cảnh báo** thủ đoạn giả danh công an gọi điện lừa đảo."})
+}
+
+#[tokio::test]
+async fn citizens_follow_pages_and_read_their_posts_newest_first() {
+    let app = TestApp::spawn().await;
+    let citizen = app.token(CITIZEN_HDAO).await;
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    let (status, page) = app.get_json(PAGE, None).await;
+    assert_eq!((status, &page["followers"], &page["following"]), (200, &json!(0), &json!(false)), "{page}");
+
+    for _ in 0..2 {
+        let (status, body) = app.send_json(Method::PUT, &format!("{PAGE}/follow"), &json!({}), Some(&citizen)).await;
+        assert_eq!((status, &body["followers"]), (200, &json!(1)), "following twice is following once");
+    }
+    let (_, page) = app.get_json(PAGE, Some(&citizen)).await;
+    assert_eq!(page["following"], true);
+    app.send_json(Method::PUT, "/api/v1/pages/ca-tinh-dak-lak/follow", &json!({}), Some(&citizen)).await;
+
+    let mut written = Vec::new();
+    for n in 0..23 {
+        let (status, post) = write(&app, &commander, PAGE, warning(&format!("Cảnh báo số {n}"))).await;
+        assert_eq!(status, 201, "{post}");
+        written.push(post["id"].as_i64().unwrap());
+        app.clock.advance(time::Duration::seconds(1));
+    }
+    let admin = app.token(PROVINCE_ADMIN).await;
+    let (status, province_post) = write(
+        &app,
+        &admin,
+        "/api/v1/pages/ca-tinh-dak-lak",
+        json!({"kind": "health", "title": "Phòng chống bạch hầu",
+            "body": "Tiêm vắc-xin đầy đủ."}),
+    )
+    .await;
+    assert_eq!(status, 201, "{province_post}");
+    let (_, first) = app.get_json("/api/v1/me/feed", Some(&citizen)).await;
+    let ids: Vec<i64> = first["posts"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 20);
+    assert_eq!(ids[0], province_post["id"].as_i64().unwrap(), "newest first, across followed pages");
+    assert_eq!(ids[1], written[22]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let (status, second) = app.get_json(&format!("/api/v1/me/feed?cursor={cursor}"), Some(&citizen)).await;
+    assert_eq!(status, 200);
+    let older: Vec<i64> = second["posts"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    assert_eq!(older, [written[3], written[2], written[1], written[0]]);
+    assert!(second["next_cursor"].is_null(), "the last page");
+
+    // A cursor that was altered or made up is refused, not followed.
+    let tampered = cursor.replacen('.', "1.", 1);
+    for bad in [tampered.as_str(), "1.2.3", "abc", "9999999999999.1.0000000000000000"] {
+        let (status, body) = app.get_json(&format!("/api/v1/me/feed?cursor={bad}"), Some(&citizen)).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str(), body["error"]["field"].as_str()),
+            (422, Some("invalid_cursor"), Some("cursor")),
+            "{bad}"
+        );
+    }
+    let (status, own) = app.get_json(&format!("{PAGE}/posts"), None).await;
+    assert_eq!((status, own["posts"].as_array().unwrap().len()), (200, 20), "a page's own feed is public");
+
+    let (status, body) = app.send_json(Method::DELETE, &format!("{PAGE}/follow"), &json!({}), Some(&citizen)).await;
+    assert_eq!((status, &body["followers"]), (200, &json!(0)));
+    let (_, feed) = app.get_json("/api/v1/me/feed", Some(&citizen)).await;
+    assert_eq!(feed["posts"].as_array().unwrap().len(), 1, "only the province's post now");
+}
+
+#[tokio::test]
+async fn only_commanders_of_the_unit_or_above_write_and_no_script_survives() {
+    let app = TestApp::spawn().await;
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    let evil = json!({"kind": "news", "title": "Tin <b>mới</b>",
+        "body": "<script>alert('x')</script>\n\n[bấm](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n\n**đậm**"});
+    let (status, post) = write(&app, &commander, PAGE, evil).await;
+    assert_eq!(status, 201, "{post}");
+    let html = post["body_html"].as_str().unwrap();
+    assert!(html.contains("<strong>đậm</strong>"), "{html}");
+    for bad in ["<script", "href=\"javascript:", "onerror"] {
+        assert!(!html.contains(bad), "{html}");
+    }
+    // By unit: another commune's officer; by role: a plain officer of the unit itself.
+    for phone in [TAN_LOI_OFFICER, CU_MGAR_DUTY_OFFICER] {
+        let (status, body) = write(&app, &app.token(phone).await, PAGE, warning("x")).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (403, Some("forbidden")), "{phone}");
+    }
+    let citizen = app.token(CITIZEN_HDAO).await;
+    let (status, _) = write(&app, &citizen, PAGE, warning("x")).await;
+    assert_eq!(status, 403);
+    let (status, body) = write(&app, &commander, PAGE, json!({"kind": "gossip", "title": "x", "body": "y"})).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = write(&app, &commander, PAGE, json!({"kind": "news", "title": "  ", "body": "y"})).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("title")));
+    let (status, body) =
+        write(&app, &commander, PAGE, json!({"kind": "news", "title": "x", "body": "y".repeat(20_001)})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("too_long")));
+    let (status, _) = write(&app, &commander, "/api/v1/pages/no-such-unit", warning("x")).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn drafts_and_scheduled_posts_wait_edits_keep_history_and_pins_stay_on_top() {
+    let app = TestApp::spawn().await;
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    let (_, draft) = write(
+        &app,
+        &commander,
+        PAGE,
+        json!({"kind": "procedure", "title": "Cấp lại căn cước",
+        "body": "Mang theo giấy tờ.", "draft": true}),
+    )
+    .await;
+    let later = (time::OffsetDateTime::now_utc() + time::Duration::hours(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let (_, scheduled) = write(
+        &app,
+        &commander,
+        PAGE,
+        json!({"kind": "news", "title": "Họp dân",
+        "body": "Tối nay.", "publish_at": later}),
+    )
+    .await;
+    assert_eq!(scheduled["state"], "published");
+    let (_, feed) = app.get_json(&format!("{PAGE}/posts"), None).await;
+    assert!(feed["posts"].as_array().unwrap().is_empty(), "neither a draft nor a post whose time has not come");
+    let (status, _) = app.get_json(&format!("/api/v1/posts/{}", draft["id"]), None).await;
+    assert_eq!(status, 404, "a draft is not public");
+    let (status, _) = app.get_json(&format!("/api/v1/posts/{}", draft["id"]), Some(&commander)).await;
+    assert_eq!(status, 200, "but its unit's commanders see it");
+
+    app.clock.advance(time::Duration::minutes(61));
+    let (_, feed) = app.get_json(&format!("{PAGE}/posts"), None).await;
+    assert_eq!(feed["posts"][0]["id"], scheduled["id"], "its time has come");
+
+    let publish = format!("/api/v1/posts/{}/publish", draft["id"]);
+    let (status, published) = app.post_json(&publish, &json!({}), Some(&commander)).await;
+    assert_eq!((status, &published["state"]), (200, &json!("published")));
+    let (status, body) = app.post_json(&publish, &json!({}), Some(&commander)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_published")));
+
+    let edit = json!({"title": "Cấp lại thẻ căn cước", "body": "Mang theo **giấy khai sinh**."});
+    let path = format!("/api/v1/posts/{}", draft["id"]);
+    let (status, edited) = app.send_json(Method::PUT, &path, &edit, Some(&commander)).await;
+    assert_eq!((status, edited["title"].as_str()), (200, Some("Cấp lại thẻ căn cước")));
+    let revisions = app.core.store.post_revisions(draft["id"].as_i64().unwrap()).await.unwrap();
+    assert_eq!(
+        revisions.iter().map(|r| r.2.as_str()).collect::<Vec<_>>(),
+        ["Cấp lại căn cước"],
+        "the old text is kept"
+    );
+    let (status, _) = app.send_json(Method::PUT, &path, &edit, Some(&app.token(TAN_LOI_OFFICER).await)).await;
+    assert_eq!(status, 403);
+
+    let (status, pinned) =
+        app.send_json(Method::PUT, &format!("{path}/pin"), &json!({"pinned": true}), Some(&commander)).await;
+    assert_eq!((status, &pinned["pinned"]), (200, &json!(true)));
+    let (_, page) = app.get_json(PAGE, None).await;
+    assert_eq!(page["pinned"][0]["id"], draft["id"]);
+}
+
+#[tokio::test]
+async fn a_citizen_is_offered_the_page_of_their_commune_and_those_above_it() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.get_json("/api/v1/me/suggested-pages", Some(&app.token(CITIZEN_HDAO).await)).await;
+    assert_eq!(status, 200, "{body}");
+    let codes: Vec<&str> = body["pages"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["ca-xa-cu-mgar-2025", "ca-tinh-dak-lak"], "buôn Bling is answered for by Cư M'gar today");
+}

@@ -1,0 +1,298 @@
+//! Unit pages over the API: a page, following it, its posts, writing and editing posts, and one's home feed.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use binhyen_core::pages::{FeedPage, PostInput};
+use binhyen_domain::page::PostKind;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::UnitJson;
+use super::extract::{ApiJson, ApiQuery};
+use super::tip_dto::rfc3339;
+use crate::error::{ApiError, ErrorBody};
+use crate::session::{ApiPrincipal, MaybeApiPrincipal};
+use crate::AppState;
+
+fn officer(p: &binhyen_core::auth::Principal) -> Result<binhyen_domain::Actor, ApiError> {
+    Ok(p.actor().ok_or(binhyen_core::CoreError::Forbidden)?)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostJson {
+    pub id: i64,
+    pub unit_id: i64,
+    pub kind: PostKind,
+    pub title: String,
+    /// The Markdown as written.
+    pub body: String,
+    /// Rendered and sanitised: safe to insert into a page.
+    pub body_html: String,
+    /// draft or published (published with a time to come: scheduled).
+    pub state: String,
+    pub pinned: bool,
+    pub published_at: Option<String>,
+    pub updated_at: String,
+}
+
+impl From<binhyen_store::pages::Post> for PostJson {
+    fn from(p: binhyen_store::pages::Post) -> Self {
+        Self {
+            id: p.id,
+            unit_id: p.unit_id,
+            kind: p.kind.parse().unwrap_or(PostKind::News),
+            title: p.title,
+            body: p.body,
+            body_html: p.body_html,
+            state: p.state,
+            pinned: p.pinned,
+            published_at: p.published_at_ms.map(rfc3339),
+            updated_at: rfc3339(p.updated_at_ms),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageJson {
+    pub unit: UnitJson,
+    pub description: Option<String>,
+    pub followers: i64,
+    /// Whether you follow it (false without a token).
+    pub following: bool,
+    pub pinned: Vec<PostJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedJson {
+    pub posts: Vec<PostJson>,
+    /// Pass as `cursor` for older posts; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl From<FeedPage> for FeedJson {
+    fn from(f: FeedPage) -> Self {
+        Self { posts: f.posts.into_iter().map(Into::into).collect(), next_cursor: f.next }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CursorQuery {
+    /// From the previous page's `next_cursor`.
+    cursor: Option<String>,
+}
+
+async fn unit_id(state: &AppState, code: &str) -> Result<i64, ApiError> {
+    Ok(state.core.unit_by_code(code).await?.id)
+}
+
+/// A unit's page: public.
+#[utoipa::path(get, path = "/pages/{code}", tag = "pages", params(("code" = String, Path)),
+    responses((status = 200, body = PageJson), (status = 404, body = ErrorBody)))]
+pub async fn page(
+    State(state): State<AppState>,
+    MaybeApiPrincipal(p): MaybeApiPrincipal,
+    Path(code): Path<String>,
+) -> Result<Json<PageJson>, ApiError> {
+    let id = unit_id(&state, &code).await?;
+    let view = state.core.page(id, p.map(|p| p.account.id)).await?;
+    Ok(Json(PageJson {
+        unit: view.unit.into(),
+        description: view.description,
+        followers: view.followers,
+        following: view.following,
+        pinned: view.pinned.into_iter().map(Into::into).collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowJson {
+    pub following: bool,
+    pub followers: i64,
+}
+
+/// Follow a page (again: no change).
+#[utoipa::path(put, path = "/pages/{code}/follow", tag = "pages", security(("bearer" = [])),
+    params(("code" = String, Path)), responses((status = 200, body = FollowJson), (status = 404, body = ErrorBody)))]
+pub async fn follow(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(code): Path<String>,
+) -> Result<Json<FollowJson>, ApiError> {
+    let id = unit_id(&state, &code).await?;
+    let followers = state.core.set_following(p.account.id, id, true).await?;
+    Ok(Json(FollowJson { following: true, followers }))
+}
+
+/// Stop following a page.
+#[utoipa::path(delete, path = "/pages/{code}/follow", tag = "pages", security(("bearer" = [])),
+    params(("code" = String, Path)), responses((status = 200, body = FollowJson), (status = 404, body = ErrorBody)))]
+pub async fn unfollow(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(code): Path<String>,
+) -> Result<Json<FollowJson>, ApiError> {
+    let id = unit_id(&state, &code).await?;
+    let followers = state.core.set_following(p.account.id, id, false).await?;
+    Ok(Json(FollowJson { following: false, followers }))
+}
+
+/// A page's posts, newest first.
+#[utoipa::path(get, path = "/pages/{code}/posts", tag = "pages", params(("code" = String, Path), CursorQuery),
+    responses((status = 200, body = FeedJson), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn page_posts(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<CursorQuery>,
+) -> Result<Json<FeedJson>, ApiError> {
+    let id = unit_id(&state, &code).await?;
+    Ok(Json(state.core.page_feed(id, q.cursor.as_deref()).await?.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPostRequest {
+    pub kind: PostKind,
+    pub title: String,
+    /// Markdown; HTML in it is sanitised.
+    pub body: String,
+    /// true: keep as a draft.
+    #[serde(default)]
+    pub draft: bool,
+    /// RFC 3339: publish then (scheduled); default now.
+    pub publish_at: Option<String>,
+}
+
+fn parse_time(value: Option<&str>, field: &'static str) -> Result<Option<i64>, ApiError> {
+    value
+        .map(|v| {
+            time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
+                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+                .map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_time").field(field))
+        })
+        .transpose()
+}
+
+/// Write a post on a unit's page (commanders of the unit or above).
+#[utoipa::path(post, path = "/pages/{code}/posts", tag = "pages", security(("bearer" = [])),
+    params(("code" = String, Path)), request_body = NewPostRequest,
+    responses((status = 201, body = PostJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn create_post(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<NewPostRequest>,
+) -> Result<(StatusCode, Json<PostJson>), ApiError> {
+    let actor = officer(&p)?;
+    let id = unit_id(&state, &code).await?;
+    let at = parse_time(body.publish_at.as_deref(), "publish_at")?;
+    // Not a draft: published at the time given, or now (core publishes a time already past as now).
+    let publish_at_ms = (!body.draft).then(|| at.unwrap_or(i64::MIN));
+    let input = PostInput { kind: body.kind, title: body.title, body: body.body, publish_at_ms };
+    let post = state.core.create_post(&actor, id, input).await?;
+    Ok((StatusCode::CREATED, Json(post.into())))
+}
+
+fn post_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "post_not_found"))
+}
+
+/// A post: published ones for anyone, drafts and scheduled ones for the officers who may edit them.
+#[utoipa::path(get, path = "/posts/{id}", tag = "pages", params(("id" = i64, Path)),
+    responses((status = 200, body = PostJson), (status = 404, body = ErrorBody)))]
+pub async fn post(
+    State(state): State<AppState>,
+    MaybeApiPrincipal(p): MaybeApiPrincipal,
+    Path(id): Path<String>,
+) -> Result<Json<PostJson>, ApiError> {
+    let actor = p.and_then(|p| p.actor());
+    Ok(Json(state.core.post(actor.as_ref(), post_id(&id)?).await?.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EditPostRequest {
+    pub title: String,
+    pub body: String,
+}
+
+/// Edit a post (its earlier text is kept).
+#[utoipa::path(put, path = "/posts/{id}", tag = "pages", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = EditPostRequest, responses((status = 200, body = PostJson), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn edit_post(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<EditPostRequest>,
+) -> Result<Json<PostJson>, ApiError> {
+    let actor = officer(&p)?;
+    Ok(Json(state.core.edit_post(&actor, post_id(&id)?, &body.title, &body.body).await?.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PinRequest {
+    pub pinned: bool,
+}
+
+/// Pin or unpin a post at the top of its page.
+#[utoipa::path(put, path = "/posts/{id}/pin", tag = "pages", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = PinRequest, responses((status = 200, body = PostJson), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn pin_post(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PinRequest>,
+) -> Result<Json<PostJson>, ApiError> {
+    let actor = officer(&p)?;
+    Ok(Json(state.core.pin_post(&actor, post_id(&id)?, body.pinned).await?.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PublishRequest {
+    /// RFC 3339: publish then (scheduled); default now.
+    pub at: Option<String>,
+}
+
+/// Publish a draft.
+#[utoipa::path(post, path = "/posts/{id}/publish", tag = "pages", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = PublishRequest,
+    responses((status = 200, body = PostJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "already published")))]
+pub async fn publish_post(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PublishRequest>,
+) -> Result<Json<PostJson>, ApiError> {
+    let actor = officer(&p)?;
+    let at = parse_time(body.at.as_deref(), "at")?;
+    Ok(Json(state.core.publish_post(&actor, post_id(&id)?, at).await?.into()))
+}
+
+/// The posts of the pages you follow, newest first.
+#[utoipa::path(get, path = "/me/feed", tag = "pages", security(("bearer" = [])), params(CursorQuery),
+    responses((status = 200, body = FeedJson), (status = 422, body = ErrorBody)))]
+pub async fn home_feed(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    ApiQuery(q): ApiQuery<CursorQuery>,
+) -> Result<Json<FeedJson>, ApiError> {
+    Ok(Json(state.core.home_feed(p.account.id, q.cursor.as_deref()).await?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestedJson {
+    /// The unit answering for your home place today, then the units above it.
+    pub pages: Vec<UnitJson>,
+}
+
+/// Pages offered to you: your commune's and those above it.
+#[utoipa::path(get, path = "/me/suggested-pages", tag = "pages", security(("bearer" = [])),
+    responses((status = 200, body = SuggestedJson)))]
+pub async fn suggested(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<SuggestedJson>, ApiError> {
+    let units = state.core.suggested_pages(p.account.id).await?;
+    Ok(Json(SuggestedJson { pages: units.into_iter().map(Into::into).collect() }))
+}
