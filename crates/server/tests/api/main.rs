@@ -18,6 +18,7 @@ mod health;
 mod intake;
 mod job_pages;
 mod openapi;
+mod page_ui;
 mod pages;
 mod permissions;
 mod tip_pages;

@@ -207,3 +207,9 @@ pub fn job_state(lang: Lang, state: &str) -> &'static str {
         },
     )
 }
+
+/// A post's kind as stored ("warning"); one the domain does not know shows as news.
+pub fn post_kind(lang: Lang, kind: &str) -> &'static str {
+    let kind = kind.parse().unwrap_or(binhyen_domain::page::PostKind::News);
+    pick(lang, kind.names())
+}

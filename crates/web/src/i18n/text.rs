@@ -220,4 +220,17 @@ pub struct Text {
     pub updated_at: &'static str,
     pub retry_job: &'static str,
     pub jobs_unknown_state: &'static str,
+    // Unit pages: following a page, its posts, one's home feed.
+    pub followers: &'static str,
+    pub follow: &'static str,
+    pub unfollow: &'static str,
+    pub sign_in_to_follow: &'static str,
+    pub pinned: &'static str,
+    pub page_posts: &'static str,
+    pub no_posts: &'static str,
+    pub older_posts: &'static str,
+    pub feed_title: &'static str,
+    pub feed_empty: &'static str,
+    pub suggested_pages: &'static str,
+    pub suggested_intro: &'static str,
 }

@@ -212,4 +212,17 @@ pub static VI: Text = Text {
     updated_at: "Cập nhật lúc",
     retry_job: "Thử lại",
     jobs_unknown_state: "Trạng thái không hợp lệ. Hãy chọn: Đang chờ, Đang chạy, Xong hoặc Hỏng.",
+    followers: "người theo dõi",
+    follow: "Theo dõi",
+    unfollow: "Bỏ theo dõi",
+    sign_in_to_follow: "Đăng nhập để theo dõi",
+    pinned: "Ghim",
+    page_posts: "Bài viết",
+    no_posts: "Chưa có bài viết nào.",
+    older_posts: "Xem tin cũ hơn",
+    feed_title: "Bảng tin",
+    feed_empty: "Chưa có bài viết nào từ các trang bạn theo dõi.",
+    suggested_pages: "Trang nên theo dõi",
+    suggested_intro:
+        "Theo dõi trang của công an nơi bạn ở để nhận tin cảnh báo, tuyên truyền pháp luật và hướng dẫn thủ tục.",
 };

@@ -1,12 +1,14 @@
-//! Public pages: home, the unit directory (tree and search), a unit, an area.
+//! Public pages: home, the unit directory (tree and search), a unit (with its page's posts), an area.
 
 use askama::Template;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::units::UnitNode;
 use serde::Deserialize;
 
+use super::pages::{older_link, CursorQuery, PostView};
 use super::{or_page, page, validity, Layout};
 use crate::error::ApiError;
 use crate::i18n::unit_kind;
@@ -98,11 +100,38 @@ struct UnitPage {
     hours: Option<String>,
     jurisdiction: Vec<Link>,
     children: Vec<Link>,
+    // Its page: description, followers, posts (pinned ones on the first page only).
+    code: String,
+    description: Option<String>,
+    followers: i64,
+    following: bool,
+    signed_in: bool,
+    pinned: Vec<PostView>,
+    posts: Vec<PostView>,
+    first: bool,
+    older: Option<String>,
 }
 
-pub(crate) async fn unit(State(state): State<AppState>, v: Visitor, Path(code): Path<String>) -> Response {
+pub(crate) async fn unit(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(code): Path<String>,
+    q: Result<Query<CursorQuery>, QueryRejection>,
+) -> Response {
+    let q = match CursorQuery::of(q) {
+        Ok(q) => q,
+        Err(e) => return super::error_page(v, e),
+    };
     let unit = or_page!(v, state.core.unit_by_code(&code).await);
     let d = or_page!(v, state.core.unit_detail(unit.id).await);
+    let viewer = v.principal.as_ref().map(|p| p.account.id);
+    let view = or_page!(v, state.core.page(unit.id, viewer).await);
+    let feed = or_page!(v, state.core.page_feed(unit.id, q.cursor()).await);
+    let first = q.cursor().is_none();
+    let post = |p| PostView::new(v.lang, p, None);
+    let pinned = if first { view.pinned.into_iter().map(post).collect() } else { Vec::new() };
+    // Pinned posts stand above the list rather than twice on the page.
+    let posts = feed.posts.into_iter().filter(|p| !p.pinned).map(post).collect();
     let link = |u: binhyen_store::units::Unit| (u.code, u.name);
     let c = d.unit.contact;
     let tpl = UnitPage {
@@ -118,6 +147,15 @@ pub(crate) async fn unit(State(state): State<AppState>, v: Visitor, Path(code): 
         hours: c.hours,
         jurisdiction: d.jurisdiction.into_iter().map(|a| (a.id.to_string(), a.name)).collect(),
         children: d.children.into_iter().map(link).collect(),
+        older: older_link(&format!("/units/{}", unit.code), feed.next),
+        code: unit.code,
+        description: view.description,
+        followers: view.followers,
+        following: view.following,
+        signed_in: viewer.is_some(),
+        pinned,
+        posts,
+        first,
     };
     page(v, StatusCode::OK, &tpl)
 }

@@ -8,6 +8,7 @@ mod inbox;
 mod inbox_actions;
 mod inbox_tip;
 mod jobs;
+mod pages;
 mod places;
 mod sign_in;
 mod sign_up;
@@ -32,6 +33,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(directory::home))
         .route("/units", get(directory::units))
         .route("/units/{code}", get(directory::unit))
+        .route("/units/{code}/follow", post(pages::follow))
+        .route("/feed", get(pages::feed))
         .route("/areas/{id}", get(directory::area))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-in/totp", get(sign_in::totp_form).post(sign_in::totp_submit))

@@ -1,0 +1,141 @@
+//! Unit pages without JavaScript: following a page through its form, its posts on the unit's page and on the
+//! home feed ("Bảng tin"), older posts through the signed cursor, and the pages offered on an empty feed.
+
+use serde_json::json;
+
+use crate::support::*;
+
+const UNIT: &str = "/units/ca-xa-cu-mgar-2025";
+const POSTS: &str = "/api/v1/pages/ca-xa-cu-mgar-2025/posts";
+
+async fn follow(app: &TestApp, csrf: &str, follow: &str) -> (u16, Option<String>, String) {
+    app.form(&format!("{UNIT}/follow"), &[("csrf", csrf), ("follow", follow)]).await
+}
+
+async fn write(app: &TestApp, token: &str, title: &str) -> i64 {
+    let body = json!({"kind": "warning", "title": title,
+        "body": "**Cảnh báo** giả danh công an gọi điện lừa đảo.\n\n<script>alert(1)</script>"});
+    let (status, post) = app.post_json(POSTS, &body, Some(token)).await;
+    assert_eq!(status, 201, "{post}");
+    post["id"].as_i64().unwrap()
+}
+
+/// The link "Xem tin cũ hơn" points to, as a path.
+fn older_link(html: &str) -> String {
+    let marker = "id=\"older-posts\"";
+    let end = html.find(marker).expect("older posts link");
+    let start = html[..end].rfind("href=\"").unwrap() + "href=\"".len();
+    let href = &html[start..end];
+    href[..href.find('"').unwrap()].replace("&#x3d;", "=").replace("&#61;", "=")
+}
+
+#[tokio::test]
+async fn a_citizen_follows_a_page_and_reads_its_posts_there_and_on_the_feed() {
+    let app = TestApp::spawn().await;
+    let (status, html) = app.page(UNIT).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("0 người theo dõi"), "{html}");
+    assert!(html.contains("href=\"/sign-in\" id=\"sign-in-to-follow\">Đăng nhập để theo dõi"));
+    let (status, _) = app.page("/feed").await;
+    assert_eq!(status, 303, "the feed is for people signed in");
+
+    app.sign_in_browser(CITIZEN_HDAO).await;
+    let csrf = app.csrf(UNIT).await;
+    for _ in 0..2 {
+        let (status, location, body) = follow(&app, &csrf, "1").await;
+        assert_eq!((status, location.as_deref()), (303, Some(UNIT)), "{body}");
+    }
+    let (_, html) = app.page(UNIT).await;
+    assert!(html.contains("1 người theo dõi"), "following twice is following once");
+    assert!(html.contains("id=\"unfollow\">Bỏ theo dõi"));
+    assert!(html.contains("id=\"nav-feed\">Bảng tin"));
+
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    write(&app, &commander, "Cảnh báo lừa đảo qua điện thoại").await;
+    for path in ["/feed", UNIT] {
+        let (status, html) = app.page(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains("<h3>Cảnh báo lừa đảo qua điện thoại</h3>"), "{path}: {html}");
+        assert!(html.contains("<strong>Cảnh báo</strong> giả danh công an"), "{path}: Markdown rendered");
+        assert!(!html.contains("<script>") && !html.contains("alert(1)"), "{path}: no script survives");
+        assert!(html.contains("class=\"post-kind\">Cảnh báo</span>"), "{path}: kind in Vietnamese");
+        assert!(html.contains("<time>"), "{path}");
+    }
+    let (_, html) = app.page("/feed").await;
+    assert!(html.contains("<a href=\"/units/ca-xa-cu-mgar-2025\">Công an xã Cư M&#39;gar</a>"), "{html}");
+    assert!(!html.contains("id=\"suggested-pages\""), "a feed with posts offers nothing");
+
+    let (status, _, _) = follow(&app, &csrf, "0").await;
+    assert_eq!(status, 303);
+    let (_, html) = app.page(UNIT).await;
+    assert!(html.contains("0 người theo dõi") && html.contains("id=\"follow\">Theo dõi"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn older_posts_are_reached_by_the_cursor_and_a_tampered_one_is_refused() {
+    let app = TestApp::spawn().await;
+    app.sign_in_browser(CITIZEN_HDAO).await;
+    let csrf = app.csrf(UNIT).await;
+    follow(&app, &csrf, "1").await;
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    for n in 0..21 {
+        write(&app, &commander, &format!("Tin số {n}")).await;
+        app.clock.advance(time::Duration::seconds(1));
+    }
+    for path in ["/feed", UNIT] {
+        let (_, html) = app.page(path).await;
+        assert!(html.contains("Tin số 20") && html.contains("Tin số 1<"), "{path}: newest first");
+        assert!(!html.contains("Tin số 0<"), "{path}: twenty a page");
+        assert!(html.contains("Xem tin cũ hơn"));
+        let older = older_link(&html);
+        assert!(older.starts_with(&format!("{path}?cursor=")), "{older}");
+        let (status, html) = app.page(&older).await;
+        assert_eq!(status, 200, "{older}: {html}");
+        assert!(html.contains("Tin số 0<") && !html.contains("Tin số 1<"), "{older}");
+        assert!(!html.contains("id=\"older-posts\""), "the last page");
+
+        let tampered = format!("{}0", older.trim_end_matches(|c: char| c != '.'));
+        for bad in [tampered.as_str(), &format!("{path}?cursor=nope")] {
+            let (status, html) = app.page(bad).await;
+            assert!((400..500).contains(&status), "{bad}: {status}");
+            assert!(html.contains("Vị trí trang không hợp lệ; hãy tải lại từ đầu."), "{bad}: {html}");
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_empty_feed_offers_the_pages_of_ones_commune_and_province() {
+    let app = TestApp::spawn().await;
+    app.sign_in_browser(CITIZEN_HDAO).await;
+    let (status, html) = app.page("/feed").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"suggested-pages\""), "{html}");
+    assert!(html.contains(">Công an xã Cư M&#39;gar</a>"), "{html}");
+    assert!(html.contains(">Công an tỉnh Đắk Lắk</a>"), "{html}");
+    assert!(html.contains("action=\"/units/ca-tinh-dak-lak/follow\""));
+
+    let csrf = app.csrf("/feed").await;
+    let (status, location, body) =
+        app.form("/units/ca-tinh-dak-lak/follow", &[("csrf", &csrf), ("follow", "1"), ("back", "/feed")]).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/feed")), "{body}");
+    let (_, html) = app.page("/units/ca-tinh-dak-lak").await;
+    assert!(html.contains("1 người theo dõi"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_follow_form_without_its_token_is_refused() {
+    let app = TestApp::spawn().await;
+    app.sign_in_browser(CITIZEN_HDAO).await;
+    app.csrf(UNIT).await;
+    let (status, _, html) = app.form(&format!("{UNIT}/follow"), &[("follow", "1")]).await;
+    assert_eq!(status, 403);
+    assert!(html.contains("Biểu mẫu đã hết hạn"));
+    let (status, _, _) = app.form(&format!("{UNIT}/follow"), &[("csrf", &"0".repeat(64)), ("follow", "1")]).await;
+    assert_eq!(status, 403);
+    let (_, html) = app.page(UNIT).await;
+    assert!(html.contains("0 người theo dõi"), "nothing followed");
+    app.stop().await;
+}
