@@ -2,6 +2,7 @@
 //! Vietnamese-first HTML pages, `session` holds the auth extractors. Handlers are thin: extract → core → render.
 
 pub mod api;
+mod atom;
 mod attachment;
 mod error;
 mod health;

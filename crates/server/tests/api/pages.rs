@@ -181,3 +181,32 @@ async fn a_citizen_is_offered_the_page_of_their_commune_and_those_above_it() {
     let codes: Vec<&str> = body["pages"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["ca-xa-cu-mgar-2025", "ca-tinh-dak-lak"], "buôn Bling is answered for by Cư M'gar today");
 }
+
+#[tokio::test]
+async fn a_page_is_an_atom_feed_that_an_independent_reader_understands() {
+    let app = TestApp::spawn().await;
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    for title in ["Cảnh báo lừa đảo qua điện thoại", "Thông báo: cấp lại thẻ căn cước <mới>"]
+    {
+        let (status, _) = write(&app, &commander, PAGE, warning(title)).await;
+        assert_eq!(status, 201);
+        app.clock.advance(time::Duration::seconds(1));
+    }
+    let res = app.api.get(app.at(&format!("{PAGE}/feed.atom"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+    let xml = res.bytes().await.unwrap();
+    let feed = feed_rs::parser::parse(&xml[..]).expect("a valid Atom feed");
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
+    assert_eq!(feed.title.unwrap().content, "Công an xã Cư M'gar");
+    let titles: Vec<String> = feed.entries.iter().map(|e| e.title.clone().unwrap().content).collect();
+    assert_eq!(titles, ["Thông báo: cấp lại thẻ căn cước <mới>", "Cảnh báo lừa đảo qua điện thoại"], "newest first");
+    let body = feed.entries[0].content.as_ref().unwrap().body.clone().unwrap();
+    assert!(body.contains("<strong>Cảnh báo</strong>"), "{body}");
+    assert!(
+        feed.entries[0].published.is_some()
+            && feed.entries[0].links[0].href.contains("/units/ca-xa-cu-mgar-2025#post-")
+    );
+    let (status, _) = app.get_json("/api/v1/pages/no-such-unit/feed.atom", None).await;
+    assert_eq!(status, 404);
+}

@@ -141,6 +141,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::publish_post))
         .routes(routes!(pages::home_feed))
         .routes(routes!(pages::suggested))
+        .routes(routes!(pages::atom))
         // Uploads alone may be large: the limit is raised on this route only.
         .merge(
             OpenApiRouter::new()

@@ -296,3 +296,19 @@ pub async fn suggested(
     let units = state.core.suggested_pages(p.account.id).await?;
     Ok(Json(SuggestedJson { pages: units.into_iter().map(Into::into).collect() }))
 }
+
+/// A page's newest posts as an Atom feed, for feed readers and other sites.
+#[utoipa::path(get, path = "/pages/{code}/feed.atom", tag = "pages", params(("code" = String, Path)),
+    responses((status = 200, content_type = "application/atom+xml", body = String), (status = 404, body = ErrorBody)))]
+pub async fn atom(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let id = unit_id(&state, &code).await?;
+    let page = state.core.page(id, None).await?;
+    let posts = state.core.page_feed(id, None).await?.posts;
+    let now_ms = (state.core.clock.now().unix_timestamp_nanos() / 1_000_000) as i64;
+    let xml = crate::atom::page_feed(&state.core.alerts.public_url, &page, &posts, now_ms);
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
+}
