@@ -222,20 +222,7 @@ impl Store {
         cursor: Option<FeedCursor>,
         limit: i64,
     ) -> Result<Vec<Post>> {
-        let c = cursor.unwrap_or(FeedCursor { published_at_ms: i64::MAX, id: i64::MAX });
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM posts p WHERE p.unit_id = $1 AND p.state = 'published' AND p.published_at <= $2 \
-             AND (p.published_at < $3 OR (p.published_at = $3 AND p.id < $4)) \
-             ORDER BY p.published_at DESC, p.id DESC LIMIT $5"
-        ))
-        .bind(unit_id)
-        .bind(now_ms)
-        .bind(c.published_at_ms)
-        .bind(c.id)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(from_row).collect()
+        self.feed("posts p WHERE p.unit_id = $1", unit_id, now_ms, cursor, limit).await
     }
 
     /// Posts of the pages `account_id` follows, visible at `now_ms`, newest first, before `cursor`.
@@ -246,14 +233,27 @@ impl Store {
         cursor: Option<FeedCursor>,
         limit: i64,
     ) -> Result<Vec<Post>> {
+        let from = "follows f JOIN posts p ON p.unit_id = f.unit_id WHERE f.account_id = $1";
+        self.feed(from, account_id, now_ms, cursor, limit).await
+    }
+
+    /// Published posts from `from_where` (which binds `$1` to `key`) visible at `now_ms`, newest first, strictly
+    /// before `cursor`: the keyset page shared by every feed.
+    async fn feed(
+        &self,
+        from_where: &str,
+        key: i64,
+        now_ms: i64,
+        cursor: Option<FeedCursor>,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
         let c = cursor.unwrap_or(FeedCursor { published_at_ms: i64::MAX, id: i64::MAX });
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM follows f JOIN posts p ON p.unit_id = f.unit_id WHERE f.account_id = $1 \
-             AND p.state = 'published' AND p.published_at <= $2 \
+            "SELECT {COLUMNS} FROM {from_where} AND p.state = 'published' AND p.published_at <= $2 \
              AND (p.published_at < $3 OR (p.published_at = $3 AND p.id < $4)) \
              ORDER BY p.published_at DESC, p.id DESC LIMIT $5"
         ))
-        .bind(account_id)
+        .bind(key)
         .bind(now_ms)
         .bind(c.published_at_ms)
         .bind(c.id)
@@ -288,4 +288,24 @@ impl Store {
         .await?;
         rows.iter().map(from_row).collect()
     }
+}
+
+/// Many follows at once, `(account_id, unit_id)`, in multi-row statements (for generated data sets: the `feed`
+/// benchmark's million). Following twice changes nothing, as with `Store::set_following`.
+pub async fn insert_follows_many(tx: &mut Tx, follows: &[(i64, i64)], now_ms: i64) -> Result<()> {
+    const PER_ROW: usize = 3;
+    for chunk in follows.chunks(crate::MAX_BINDS / PER_ROW) {
+        let sql = format!(
+            "INSERT INTO follows (account_id, unit_id, created_at) VALUES {} \
+             ON CONFLICT (account_id, unit_id) DO NOTHING",
+            crate::values_placeholders(tx, chunk.len(), PER_ROW)
+        );
+        let mut query = sqlx::query(&sql);
+        for &(account_id, unit_id) in chunk {
+            query = query.bind(account_id).bind(unit_id).bind(now_ms);
+        }
+        // Not cached: the text differs with the batch's size.
+        query.persistent(false).execute(tx.conn()).await?;
+    }
+    Ok(())
 }
