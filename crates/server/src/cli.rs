@@ -99,6 +99,28 @@ enum Command {
     },
     /// Run a benchmark scenario against the app on a temporary database.
     Bench(crate::bench::BenchArgs),
+    /// Generate a benchmark's data set into a database (for measuring outside `bench`).
+    BenchData {
+        #[command(subcommand)]
+        action: BenchDataAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchDataAction {
+    /// The `feed` benchmark's pages (under the demo's province police when present), citizens following 5
+    /// pages each, and published posts over the last 90 days.
+    Feed {
+        /// `postgres://…` or `sqlite:PATH` (migrated first; build the demo there first for realistic pages).
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 200)]
+        pages: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        follows: usize,
+        #[arg(long, default_value_t = 100_000)]
+        posts: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -351,6 +373,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Bench(args) => crate::bench::run(args).await,
+        Command::BenchData { action: BenchDataAction::Feed { database_url, pages, follows, posts } } => {
+            let store = startup::open_store(&database_url).await?;
+            let spec = crate::bench::feed_data::FeedData { pages, follows, posts };
+            let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+            let done = crate::bench::feed_data::generate(&store, spec, now_ms).await?;
+            store.close().await;
+            println!(
+                "{}",
+                serde_json::json!({"pages": done.pages.len(), "accounts": done.accounts, "follows": done.follows,
+                    "posts": done.posts, "generate_s": (done.seconds * 10.0).round() / 10.0})
+            );
+            Ok(())
+        }
     }
 }
 

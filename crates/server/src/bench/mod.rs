@@ -20,10 +20,15 @@
 //! - `alert-path` (`alert_path.rs`): the on-duty officer's console and an urgent tip every 50 ms on its own
 //!   connection, `--samples` of them, while `--connections` connections send tip-intake's load; p50/p99/max
 //!   of answer → event, and the load's tips/s. The baseline is the same without the load.
+//! - `feed` (`feed.rs`): citizens following 5 pages each read the first page of their home feed, on the demo
+//!   plus a generated data set (`feed_data.rs`, also `binhyen bench-data feed`: 200 pages, 1,000,000
+//!   follows, 100,000 posts); the baseline is `/healthz`. The JSON line adds `generate_s`, `follows`, `posts`.
 
 mod alert_path;
 mod baseline;
 mod fanout;
+mod feed;
+pub mod feed_data;
 mod intake;
 mod load;
 mod node;
@@ -43,8 +48,9 @@ pub use load::{drive, drive_mix, LoadReport, Request};
 pub struct BenchArgs {
     /// Scenario: `directory` (the unit directory as JSON), `directory-on-date` (the same, as of a given day,
     /// read from the store each time), `tip-intake` (anonymous and identified tips submitted at once),
-    /// `fanout` (one urgent tip's live event to `--clients` consoles) or `alert-path` (an urgent tip's live
-    /// event to the on-duty officer under tip-intake's load).
+    /// `fanout` (one urgent tip's live event to `--clients` consoles), `alert-path` (an urgent tip's live
+    /// event to the on-duty officer under tip-intake's load) or `feed` (citizens' home feeds on a generated
+    /// data set of pages, follows and posts).
     pub scenario: String,
     /// Seconds to measure each of baseline and scenario (not used by `fanout` and `alert-path`, whose length
     /// follows from `--clients` and `--samples`).
@@ -128,6 +134,13 @@ pub struct BenchResult {
     /// `alert-path`: times the officer's stream fell behind and was told to resynchronise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resyncs: Option<u64>,
+    /// `feed`: seconds to generate the data set, and the follows and posts in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generate_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follows: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posts: Option<usize>,
 }
 
 /// A scenario: what to request, on a database prepared how.
@@ -141,7 +154,7 @@ fn scenario(name: &str) -> anyhow::Result<Scenario> {
         // The same tree for a given day: read from the store on every request (no in-memory copy).
         "directory-on-date" => Ok(Scenario { path: "/api/v1/units?on=2020-06-17" }),
         other => anyhow::bail!(
-            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path"
+            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path, feed"
         ),
     }
 }
@@ -152,6 +165,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "tip-intake" => intake::run(&args).await?,
         "fanout" => fanout::run(&args).await?,
         "alert-path" => alert_path::run(&args).await?,
+        "feed" => feed::run(&args).await?,
         _ => read_scenario(&args).await?,
     };
     println!("{}", serde_json::to_string(&result)?);

@@ -85,3 +85,27 @@ pub async fn follows_posts_and_feeds(store: Store) {
     assert!(store.set_following(reader, a, false, NOW).await.unwrap());
     assert_eq!(store.follower_count(a).await.unwrap(), 0);
 }
+
+pub async fn follows_in_bulk(store: Store) {
+    let a = put_unit(&store, &unit("ca-xa-a", UnitKind::CommunePolice, "Công an xã A")).await;
+    let b = put_unit(&store, &unit("ca-xa-b", UnitKind::CommunePolice, "Công an xã B")).await;
+    let mut readers = Vec::new();
+    for i in 0..3 {
+        readers.push(put_account(&store, &citizen(&format!("+8439900020{i}"), "Y Bih Mlô")).await);
+    }
+    store.set_following(readers[0], a, true, NOW).await.unwrap();
+    // More rows than one statement can bind (3 values each): split in several; a follow already there is kept.
+    let mut rows = vec![(readers[0], a), (readers[0], b), (readers[1], b), (readers[2], a)];
+    rows.extend(std::iter::repeat_n((readers[2], b), 12_000));
+    let mut tx = store.begin().await.unwrap();
+    pages::insert_follows_many(&mut tx, &rows, NOW).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.followed_units(readers[0]).await.unwrap(), vec![a, b]);
+    assert_eq!(store.followed_units(readers[1]).await.unwrap(), vec![b]);
+    assert_eq!(store.followed_units(readers[2]).await.unwrap(), vec![a, b]);
+    assert_eq!((store.follower_count(a).await.unwrap(), store.follower_count(b).await.unwrap()), (2, 3));
+    // Nothing to insert is not an error.
+    let mut tx = store.begin().await.unwrap();
+    pages::insert_follows_many(&mut tx, &[], NOW).await.unwrap();
+    tx.commit().await.unwrap();
+}
