@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod alerting;
 pub mod areas;
+pub mod articles;
 pub mod audit;
 pub mod boundaries;
 mod connect;

@@ -112,6 +112,7 @@ conformance! {
         alerting::deliveries_notifications_and_alerting_settings,
         alerting::committed_live_events_wake_listeners,
         pages::follows_posts_and_feeds,
+        pages::articles_are_decided_once,
         pages::follows_in_bulk,
     ],
     url: [

@@ -102,6 +102,8 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "method_not_allowed" => ("Phương thức không được hỗ trợ.", "Method not allowed."),
         "tip_not_found" => ("Không tìm thấy tin báo.", "No such tip."),
         "post_not_found" => ("Không tìm thấy bài viết.", "No such post."),
+        "article_not_found" => ("Không tìm thấy bài gửi này.", "No such article."),
+        "article_decided" => ("Bài gửi này đã được xử lý.", "This article has already been decided."),
         "invalid_cursor" => {
             ("Vị trí trang không hợp lệ; hãy tải lại từ đầu.", "Invalid page position; start again from the top.")
         }

@@ -2,6 +2,7 @@
 //! edited with history, Markdown rendered safely), and feeds read at query time from the pages one follows
 //! (fan-out on read), paged by a signed cursor.
 
+mod articles;
 mod markdown;
 
 use binhyen_domain::page::PostKind;
@@ -13,6 +14,7 @@ use binhyen_store::StoreError;
 use crate::audit::AuditEvent;
 use crate::{Core, CoreError, Result};
 
+pub use articles::Approval;
 pub use markdown::render as render_markdown;
 
 /// Posts per feed page.

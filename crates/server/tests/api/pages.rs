@@ -210,3 +210,59 @@ async fn a_page_is_an_atom_feed_that_an_independent_reader_understands() {
     let (status, _) = app.get_json("/api/v1/pages/no-such-unit/feed.atom", None).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_citizens_article_is_approved_with_credit_or_rejected_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let citizen = app.token(CITIZEN_HDAO).await;
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    let send = |title: &str, credit: bool| json!({"title": title, "body": "Buôn Bling đã lắp thêm đèn đường. <script>alert(1)</script>", "credit": credit});
+    let articles = format!("{PAGE}/articles");
+    let (status, credited) = app.post_json(&articles, &send("Thắp sáng đường quê", true), Some(&citizen)).await;
+    assert_eq!((status, &credited["state"]), (201, &json!("submitted")), "{credited}");
+    let (_, unnamed) = app.post_json(&articles, &send("Không ký tên", false), Some(&citizen)).await;
+    let (_, third) = app.post_json(&articles, &send("Chưa phù hợp", true), Some(&citizen)).await;
+
+    let (status, queue) = app.get_json(&articles, Some(&commander)).await;
+    assert_eq!((status, queue["articles"].as_array().unwrap().len()), (200, 3));
+    let (status, _) = app.get_json(&articles, Some(&app.token(TAN_LOI_OFFICER).await)).await;
+    assert_eq!(status, 403, "another commune's officer");
+    let (status, _) = app.get_json(&articles, Some(&citizen)).await;
+    assert_eq!(status, 403);
+
+    let approve = |id: &Value| format!("/api/v1/articles/{id}/approve");
+    let (status, post) = app.post_json(&approve(&credited["id"]), &json!({"kind": "news"}), Some(&commander)).await;
+    assert_eq!(status, 200, "{post}");
+    let html = post["body_html"].as_str().unwrap();
+    assert!(html.contains("H'Đào Niê") && !html.contains("<script"), "credited and clean: {html}");
+    let edited = json!({"kind": "news", "title": "Đèn đường mới ở buôn Bling"});
+    let (_, post2) = app.post_json(&approve(&unnamed["id"]), &edited, Some(&commander)).await;
+    assert_eq!(post2["title"], "Đèn đường mới ở buôn Bling", "edited before publishing");
+    assert!(!post2["body_html"].as_str().unwrap().contains("H'Đào"), "not named, as she asked");
+    let (status, body) = app.post_json(&approve(&credited["id"]), &json!({"kind": "news"}), Some(&commander)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("article_decided")));
+
+    let reject = format!("/api/v1/articles/{}/reject", third["id"]);
+    let (status, body) = app.post_json(&reject, &json!({"reason": " "}), Some(&commander)).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("reason")));
+    let (status, rejected) =
+        app.post_json(&reject, &json!({"reason": "Nội dung trùng bài đã đăng."}), Some(&commander)).await;
+    assert_eq!((status, &rejected["state"]), (200, &json!("rejected")));
+
+    let (_, mine) = app.get_json("/api/v1/me/articles", Some(&citizen)).await;
+    let states: Vec<&str> = mine["articles"].as_array().unwrap().iter().map(|a| a["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["rejected", "approved", "approved"]);
+    assert_eq!(mine["articles"][0]["reason"], "Nội dung trùng bài đã đăng.");
+    let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&citizen)).await;
+    assert_eq!(inbox["unread"], 3, "told of each decision");
+    let (_, feed) = app.get_json(&format!("{PAGE}/posts"), None).await;
+    assert_eq!(feed["posts"].as_array().unwrap().len(), 2);
+
+    let (status, body) = app.post_json(&articles, &json!({"title": "", "body": "x"}), Some(&citizen)).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("title")));
+    let (status, _) = app.post_json(&articles, &send("x", true), None).await;
+    assert_eq!(status, 401);
+    let (status, _) =
+        app.post_json("/api/v1/articles/999999/approve", &json!({"kind": "news"}), Some(&commander)).await;
+    assert_eq!(status, 404);
+}

@@ -109,3 +109,31 @@ pub async fn follows_in_bulk(store: Store) {
     pages::insert_follows_many(&mut tx, &[], NOW).await.unwrap();
     tx.commit().await.unwrap();
 }
+
+pub async fn articles_are_decided_once(store: Store) {
+    use binhyen_store::articles;
+    let a = put_unit(&store, &unit("ca-xa-a", UnitKind::CommunePolice, "Công an xã A")).await;
+    let author = put_account(&store, &citizen("+84399000112", "H'Đào Niê")).await;
+    let mut tx = store.begin().await.unwrap();
+    let one = articles::insert(&mut tx, a, author, "Đèn đường", "Đã lắp.", true, NOW).await.unwrap();
+    let two = articles::insert(&mut tx, a, author, "Chợ phiên", "Đông vui.", false, NOW).await.unwrap();
+    let post = pages::insert_post(&mut tx, &post(a, author, "Đèn đường", Some(NOW)), NOW).await.unwrap();
+    articles::decide(&mut tx, one, author, Some(post), None, NOW + 1).await.unwrap();
+    articles::decide(&mut tx, two, author, None, Some("Trùng bài"), NOW + 1).await.unwrap();
+    assert!(matches!(
+        articles::decide(&mut tx, two, author, Some(post), None, NOW + 2).await,
+        Err(StoreError::Conflict("article_decided"))
+    ));
+    tx.commit().await.unwrap();
+    let got = store.article(one).await.unwrap();
+    assert_eq!((got.state.as_str(), got.post_id, got.credit), ("approved", Some(post), true));
+    let rejected = store.articles_of_unit(a, "rejected").await.unwrap();
+    assert_eq!((rejected.len(), rejected[0].reason.as_deref()), (1, Some("Trùng bài")));
+    assert!(store.articles_of_unit(a, "submitted").await.unwrap().is_empty());
+    let mine: Vec<i64> = store.articles_of_author(author).await.unwrap().iter().map(|x| x.id).collect();
+    assert_eq!(mine, [two, one]);
+    // A rejection without a reason, or an approval without its post, cannot be stored.
+    let mut tx = store.begin().await.unwrap();
+    let three = articles::insert(&mut tx, a, author, "x", "y", true, NOW).await.unwrap();
+    assert!(articles::decide(&mut tx, three, author, None, None, NOW).await.is_err());
+}

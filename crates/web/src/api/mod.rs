@@ -142,6 +142,10 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::home_feed))
         .routes(routes!(pages::suggested))
         .routes(routes!(pages::atom))
+        .routes(routes!(pages::submit_article, pages::article_queue))
+        .routes(routes!(pages::my_articles))
+        .routes(routes!(pages::approve_article))
+        .routes(routes!(pages::reject_article))
         // Uploads alone may be large: the limit is raised on this route only.
         .merge(
             OpenApiRouter::new()

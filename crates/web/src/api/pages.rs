@@ -312,3 +312,153 @@ pub async fn atom(
     let xml = crate::atom::page_feed(&state.core.alerts.public_url, &page, &posts, now_ms);
     Ok(([(axum::http::header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleJson {
+    pub id: i64,
+    pub unit_id: i64,
+    pub title: String,
+    pub body: String,
+    /// Whether the published post names its author.
+    pub credit: bool,
+    /// submitted, approved or rejected.
+    pub state: String,
+    /// Why it was not published.
+    pub reason: Option<String>,
+    /// The post it became.
+    pub post_id: Option<i64>,
+    pub created_at: String,
+}
+
+impl From<binhyen_store::articles::Article> for ArticleJson {
+    fn from(a: binhyen_store::articles::Article) -> Self {
+        Self {
+            id: a.id,
+            unit_id: a.unit_id,
+            title: a.title,
+            body: a.body,
+            credit: a.credit,
+            state: a.state,
+            reason: a.reason,
+            post_id: a.post_id,
+            created_at: rfc3339(a.created_at_ms),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewArticleRequest {
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    /// false: publish without naming me. Default true.
+    #[serde(default = "yes")]
+    pub credit: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticlesJson {
+    pub articles: Vec<ArticleJson>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ArticlesQuery {
+    /// submitted (default), approved or rejected.
+    state: Option<String>,
+}
+
+/// Send an article to a unit's page (anyone signed in); officers decide whether it is published.
+#[utoipa::path(post, path = "/pages/{code}/articles", tag = "pages", security(("bearer" = [])),
+    params(("code" = String, Path)), request_body = NewArticleRequest,
+    responses((status = 201, body = ArticleJson), (status = 404, body = ErrorBody)))]
+pub async fn submit_article(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<NewArticleRequest>,
+) -> Result<(StatusCode, Json<ArticleJson>), ApiError> {
+    let id = unit_id(&state, &code).await?;
+    let article = state.core.submit_article(p.account.id, id, &body.title, &body.body, body.credit).await?;
+    Ok((StatusCode::CREATED, Json(article.into())))
+}
+
+/// The articles sent to a page, oldest first (commanders of the unit or above).
+#[utoipa::path(get, path = "/pages/{code}/articles", tag = "pages", security(("bearer" = [])),
+    params(("code" = String, Path), ArticlesQuery),
+    responses((status = 200, body = ArticlesJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn article_queue(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<ArticlesQuery>,
+) -> Result<Json<ArticlesJson>, ApiError> {
+    let actor = officer(&p)?;
+    let id = unit_id(&state, &code).await?;
+    let articles = state.core.article_queue(&actor, id, q.state.as_deref().unwrap_or("submitted")).await?;
+    Ok(Json(ArticlesJson { articles: articles.into_iter().map(Into::into).collect() }))
+}
+
+/// Your articles and what became of them.
+#[utoipa::path(get, path = "/me/articles", tag = "pages", security(("bearer" = [])),
+    responses((status = 200, body = ArticlesJson)))]
+pub async fn my_articles(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<ArticlesJson>, ApiError> {
+    let articles = state.core.my_articles(p.account.id).await?;
+    Ok(Json(ArticlesJson { articles: articles.into_iter().map(Into::into).collect() }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ApproveRequest {
+    pub kind: PostKind,
+    /// The title as edited (default: as written).
+    pub title: Option<String>,
+    /// The text as edited (default: as written).
+    pub body: Option<String>,
+}
+
+fn article_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "article_not_found"))
+}
+
+/// Publish an article (edited if need be) as a post of its page.
+#[utoipa::path(post, path = "/articles/{id}/approve", tag = "pages", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ApproveRequest,
+    responses((status = 200, body = PostJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "already decided")))]
+pub async fn approve_article(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ApproveRequest>,
+) -> Result<Json<PostJson>, ApiError> {
+    let actor = officer(&p)?;
+    let approval = binhyen_core::pages::Approval { kind: body.kind, title: body.title, body: body.body };
+    Ok(Json(state.core.approve_article(&actor, article_id(&id)?, approval).await?.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RejectRequest {
+    /// What the author reads.
+    pub reason: String,
+}
+
+/// Turn an article down, with a reason.
+#[utoipa::path(post, path = "/articles/{id}/reject", tag = "pages", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = RejectRequest,
+    responses((status = 200, body = ArticleJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "already decided")))]
+pub async fn reject_article(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RejectRequest>,
+) -> Result<Json<ArticleJson>, ApiError> {
+    let actor = officer(&p)?;
+    Ok(Json(state.core.reject_article(&actor, article_id(&id)?, &body.reason).await?.into()))
+}

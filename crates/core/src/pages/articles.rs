@@ -1,0 +1,140 @@
+//! Articles citizens submit to a page: officers of the unit edit and approve them (the article becomes a
+//! post, crediting its author unless they asked not to be named) or reject them with a reason. The author is
+//! told in the app either way.
+
+use binhyen_domain::page::PostKind;
+use binhyen_domain::{Action, Actor, Invalid};
+use binhyen_store::articles::{self, Article};
+use binhyen_store::notifications::{self, NewNotification};
+use binhyen_store::pages::{self, NewPost, Post};
+use binhyen_store::StoreError;
+
+use super::clean;
+use crate::audit::AuditEvent;
+use crate::{Core, CoreError, Result};
+
+/// What an officer publishes of an article: its kind, and the text as edited (None: as written).
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub kind: PostKind,
+    pub title: Option<String>,
+    pub body: Option<String>,
+}
+
+fn decided(e: StoreError) -> CoreError {
+    match e {
+        StoreError::Conflict(code) => CoreError::Conflict { code, field: None },
+        StoreError::NotFound => CoreError::not_found("article"),
+        other => other.into(),
+    }
+}
+
+impl Core {
+    /// Anyone signed in sends an article to a unit's page.
+    pub async fn submit_article(
+        &self,
+        account_id: i64,
+        unit_id: i64,
+        title: &str,
+        body: &str,
+        credit: bool,
+    ) -> Result<Article> {
+        self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
+        let (title, body) = (clean(title, "title", 200)?, clean(body, "body", 20_000)?);
+        let mut tx = self.store.begin().await?;
+        let id = articles::insert(&mut tx, unit_id, account_id, &title, &body, credit, self.now_ms()).await?;
+        let event = AuditEvent::new("article.submitted", "article", Some(id)).by(Some(account_id));
+        self.audit(&mut tx, event.detail(serde_json::json!({"unit_id": unit_id}))).await?;
+        tx.commit().await?;
+        Ok(self.store.article(id).await?)
+    }
+
+    /// The articles waiting at a page (or decided ones, by `state`), for its commanders and those above.
+    pub async fn article_queue(&self, actor: &Actor, unit_id: i64, state: &str) -> Result<Vec<Article>> {
+        self.authorize(actor, Action::EditUnit, unit_id).await?;
+        if !["submitted", "approved", "rejected"].contains(&state) {
+            return Err(Invalid::new("state", "unknown_value").into());
+        }
+        Ok(self.store.articles_of_unit(unit_id, state).await?)
+    }
+
+    pub async fn my_articles(&self, account_id: i64) -> Result<Vec<Article>> {
+        Ok(self.store.articles_of_author(account_id).await?)
+    }
+
+    async fn article_to_decide(&self, actor: &Actor, id: i64) -> Result<Article> {
+        let article = self.store.article(id).await.map_err(decided)?;
+        self.authorize(actor, Action::EditUnit, article.unit_id).await?;
+        Ok(article)
+    }
+
+    /// Publishes an article as a post of its page, now.
+    pub async fn approve_article(&self, actor: &Actor, id: i64, approval: Approval) -> Result<Post> {
+        let article = self.article_to_decide(actor, id).await?;
+        let title = clean(approval.title.as_deref().unwrap_or(&article.title), "title", 200)?;
+        let mut body = clean(approval.body.as_deref().unwrap_or(&article.body), "body", 20_000)?;
+        if article.credit {
+            let author = self.account(article.author_account_id).await?;
+            body.push_str(&format!("\n\n*Bài viết của bạn đọc {}.*", author.display_name));
+        }
+        let now = self.now_ms();
+        let post = NewPost {
+            unit_id: article.unit_id,
+            kind: approval.kind.as_str().to_owned(),
+            body_html: super::markdown::render(&body),
+            title: title.clone(),
+            body,
+            published_at_ms: Some(now),
+            author_account_id: actor.account_id,
+        };
+        let mut tx = self.store.begin().await?;
+        let post_id = pages::insert_post(&mut tx, &post, now).await?;
+        articles::decide(&mut tx, id, actor.account_id, Some(post_id), None, now).await.map_err(decided)?;
+        let note = format!("Bài viết \"{title}\" của bạn đã được đăng.");
+        let code = self.store.unit(article.unit_id).await?.code;
+        let link = format!("{}/units/{code}#post-{post_id}", self.alerts.public_url);
+        self.tell_author(&mut tx, &article, note, Some(link)).await?;
+        let detail = serde_json::json!({"post_id": post_id});
+        self.audit(
+            &mut tx,
+            AuditEvent::new("article.approved", "article", Some(id)).by(Some(actor.account_id)).detail(detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(self.store.post(post_id).await?)
+    }
+
+    /// Turns an article down, with the reason its author reads.
+    pub async fn reject_article(&self, actor: &Actor, id: i64, reason: &str) -> Result<Article> {
+        let article = self.article_to_decide(actor, id).await?;
+        let reason = clean(reason, "reason", 1000)?;
+        let mut tx = self.store.begin().await?;
+        articles::decide(&mut tx, id, actor.account_id, None, Some(&reason), self.now_ms()).await.map_err(decided)?;
+        let note = format!("Bài viết \"{}\" của bạn chưa được đăng: {reason}", article.title);
+        self.tell_author(&mut tx, &article, note, None).await?;
+        self.audit(&mut tx, AuditEvent::new("article.rejected", "article", Some(id)).by(Some(actor.account_id)))
+            .await?;
+        tx.commit().await?;
+        Ok(self.store.article(id).await?)
+    }
+
+    async fn tell_author(
+        &self,
+        tx: &mut binhyen_store::Tx,
+        article: &Article,
+        title: String,
+        link: Option<String>,
+    ) -> Result<()> {
+        let note = NewNotification {
+            account_id: article.author_account_id,
+            at_ms: self.now_ms(),
+            kind: "article_decided".into(),
+            tip_id: None,
+            title,
+            body: String::new(),
+            link,
+        };
+        notifications::insert(tx, &note).await?;
+        Ok(())
+    }
+}
