@@ -36,6 +36,35 @@ pub struct Post {
     pub updated_at_ms: i64,
 }
 
+/// A photo in a post (cleaned of metadata; the bytes live in the attachment store under `object_key`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostImage {
+    pub id: i64,
+    pub post_id: i64,
+    pub object_key: String,
+    /// jpg, png or webp.
+    pub kind: String,
+    pub bytes: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+}
+
+pub async fn add_image(tx: &mut Tx, image: &PostImage, now_ms: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO post_images (post_id, object_key, kind, bytes, width, height, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(image.post_id)
+    .bind(image.object_key.as_str())
+    .bind(image.kind.as_str())
+    .bind(image.bytes)
+    .bind(image.width)
+    .bind(image.height)
+    .bind(now_ms)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
 /// Where a feed page starts: the posts strictly before this one, newest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeedCursor {
@@ -137,6 +166,27 @@ pub async fn set_pinned(tx: &mut Tx, id: i64, pinned: bool, now_ms: i64) -> Resu
 }
 
 impl Store {
+    /// One image of a post.
+    pub async fn post_image(&self, post_id: i64, image_id: i64) -> Result<PostImage> {
+        let row = sqlx::query(
+            "SELECT id, post_id, object_key, kind, bytes, width, height FROM post_images WHERE id = $1 AND post_id = $2",
+        )
+        .bind(image_id)
+        .bind(post_id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(PostImage {
+            id: row.try_get(0)?,
+            post_id: row.try_get(1)?,
+            object_key: row.try_get(2)?,
+            kind: row.try_get(3)?,
+            bytes: row.try_get(4)?,
+            width: row.try_get(5)?,
+            height: row.try_get(6)?,
+        })
+    }
+
     /// A page's description (None when the unit has not written one).
     pub async fn page_description(&self, unit_id: i64) -> Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT description FROM unit_pages WHERE unit_id = $1")

@@ -578,7 +578,10 @@ impl Store {
 
     /// Every object key some attachment row references (the sweep deletes stored objects not in this list).
     pub async fn referenced_objects(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT DISTINCT object_key FROM tip_attachments").fetch_all(&self.read).await?)
+        // Every table whose rows name objects in the attachment store: what none names is swept.
+        Ok(sqlx::query_scalar("SELECT object_key FROM tip_attachments UNION SELECT object_key FROM post_images")
+            .fetch_all(&self.read)
+            .await?)
     }
 
     pub async fn unseal_requests(&self, tip_id: i64) -> Result<Vec<UnsealRequest>> {

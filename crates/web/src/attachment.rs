@@ -1,4 +1,4 @@
-//! Serving a tip attachment's bytes, the same way from the API and the pages.
+//! Serving stored media (tip attachments, photos in posts) the same way from the API and the pages.
 
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};

@@ -72,6 +72,7 @@ impl From<CoreError> for ApiError {
                     "receipt" => "receipt_not_found",
                     "post" => "post_not_found",
                     "article" => "article_not_found",
+                    "image" => "image_not_found",
                     "job" => "job_not_found",
                     _ => "not_found",
                 };

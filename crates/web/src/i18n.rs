@@ -102,6 +102,8 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "method_not_allowed" => ("Phương thức không được hỗ trợ.", "Method not allowed."),
         "tip_not_found" => ("Không tìm thấy tin báo.", "No such tip."),
         "post_not_found" => ("Không tìm thấy bài viết.", "No such post."),
+        "not_an_image" => ("Chỉ nhận ảnh JPEG, PNG hoặc WebP.", "Only JPEG, PNG or WebP images."),
+        "image_not_found" => ("Không tìm thấy ảnh này.", "No such image."),
         "article_not_found" => ("Không tìm thấy bài gửi này.", "No such article."),
         "article_decided" => ("Bài gửi này đã được xử lý.", "This article has already been decided."),
         "invalid_cursor" => {

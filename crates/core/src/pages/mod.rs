@@ -3,6 +3,7 @@
 //! (fan-out on read), paged by a signed cursor.
 
 mod articles;
+mod images;
 mod markdown;
 
 use binhyen_domain::page::PostKind;

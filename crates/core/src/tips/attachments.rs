@@ -37,17 +37,7 @@ impl Core {
                 (self.tip_for_officer(actor, id).await?, Some(actor.account_id), false)
             }
         };
-        let limits = Limits::default();
-        let cleaned = tokio::task::spawn_blocking(move || clean(&bytes, &limits))
-            .await
-            .map_err(blocking_error)?
-            .map_err(|e| Invalid::new("file", e.code()))?;
-        let objects = self.objects.clone();
-        let stored = cleaned.bytes.clone();
-        let key = tokio::task::spawn_blocking(move || objects.put(&stored))
-            .await
-            .map_err(blocking_error)?
-            .map_err(blocking_error)?;
+        let (cleaned, key) = self.keep_media(bytes).await?;
         let attachment = Attachment {
             id: 0,
             tip_id: tip.id,
@@ -92,13 +82,32 @@ impl Core {
             .into_iter()
             .find(|a| a.id == attachment_id)
             .ok_or(CoreError::not_found("attachment"))?;
-        let key = ObjectKey::parse(&attachment.object_key).ok_or_else(|| blocking_error("malformed object key"))?;
+        let bytes = self.read_object(&attachment.object_key).await?;
+        Ok((attachment, bytes))
+    }
+
+    /// Sniffs and cleans a photo or video (metadata stripped; anything else refused as `file`), then writes it
+    /// to the attachment store, fsynced, before any row names it.
+    pub(crate) async fn keep_media(&self, bytes: Vec<u8>) -> Result<(binhyen_media::Cleaned, ObjectKey)> {
+        let limits = Limits::default();
+        let cleaned = tokio::task::spawn_blocking(move || clean(&bytes, &limits))
+            .await
+            .map_err(blocking_error)?
+            .map_err(|e| Invalid::new("file", e.code()))?;
         let objects = self.objects.clone();
-        let bytes = tokio::task::spawn_blocking(move || objects.get(&key))
+        let stored = cleaned.bytes.clone();
+        let key = tokio::task::spawn_blocking(move || objects.put(&stored))
             .await
             .map_err(blocking_error)?
             .map_err(blocking_error)?;
-        Ok((attachment, bytes))
+        Ok((cleaned, key))
+    }
+
+    /// The bytes of a stored object.
+    pub(crate) async fn read_object(&self, object_key: &str) -> Result<Vec<u8>> {
+        let key = ObjectKey::parse(object_key).ok_or_else(|| blocking_error("malformed object key"))?;
+        let objects = self.objects.clone();
+        tokio::task::spawn_blocking(move || objects.get(&key)).await.map_err(blocking_error)?.map_err(blocking_error)
     }
 
     /// Deletes stored objects that no attachment row references (left by a crash between the object's write

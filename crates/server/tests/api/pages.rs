@@ -266,3 +266,59 @@ async fn a_citizens_article_is_approved_with_credit_or_rejected_with_a_reason() 
         app.post_json("/api/v1/articles/999999/approve", &json!({"kind": "news"}), Some(&commander)).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn photos_in_posts_are_cleaned_placed_by_markdown_and_public_with_their_post() {
+    use crate::media_fixtures as fx;
+    let app = TestApp::spawn().await;
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    let (_, draft) = write(
+        &app,
+        &commander,
+        PAGE,
+        json!({"kind": "news", "title": "Ảnh hiện trường",
+        "body": "Sẽ có ảnh.", "draft": true}),
+    )
+    .await;
+    let upload = |token: String, bytes: Vec<u8>| {
+        let url = app.at(&format!("/api/v1/posts/{}/images", draft["id"]));
+        async move {
+            let res = reqwest::Client::new().post(url).bearer_auth(token).body(bytes).send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let with_exif = fx::jpeg_with(&[fx::exif_app1(Some(1))]);
+    assert!(fx::contains(&with_exif, b"Exif"));
+    let (status, image) = upload(commander.clone(), with_exif).await;
+    assert_eq!((status, image["kind"].as_str()), (201, Some("jpg")), "{image}");
+    let url = image["url"].as_str().unwrap().to_owned();
+    assert_eq!(image["markdown"], format!("![]({url})"));
+
+    // Not public while the post is a draft; its unit's commander sees it, without the metadata.
+    let res = app.api.get(app.at(&url)).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let res = app.api.get(app.at(&url)).bearer_auth(&commander).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert!(!fx::contains(&res.bytes().await.unwrap(), b"Exif"), "location and device data removed");
+
+    let body = json!({"title": "Ảnh hiện trường", "body": format!("Ảnh:\n\n{}", image["markdown"].as_str().unwrap())});
+    let (_, edited) =
+        app.send_json(Method::PUT, &format!("/api/v1/posts/{}", draft["id"]), &body, Some(&commander)).await;
+    assert!(edited["body_html"].as_str().unwrap().contains(&format!("<img src=\"{url}\"")), "{edited}");
+    app.post_json(&format!("/api/v1/posts/{}/publish", draft["id"]), &json!({}), Some(&commander)).await;
+    let res = app.api.get(app.at(&url)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "public with its post");
+
+    // What is not a photo is refused; another unit's officer may not add one.
+    let (status, body) = upload(commander.clone(), b"<html><script>alert(1)</script></html>".to_vec()).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("file")), "{body}");
+    let video = fx::mp4_fast_start(&fx::Track { handler: *b"vide", wide_offsets: false });
+    let (status, body) = upload(commander.clone(), video).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("not_an_image")), "{body}");
+    let (status, _) = upload(app.token(TAN_LOI_OFFICER).await, fx::png()).await;
+    assert_eq!(status, 403);
+    // The sweep of unreferenced objects keeps post photos.
+    app.clock.advance(time::Duration::hours(2));
+    app.core.sweep_attachments().await.unwrap();
+    assert_eq!(app.api.get(app.at(&url)).send().await.unwrap().status(), 200);
+}

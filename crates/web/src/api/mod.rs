@@ -146,10 +146,12 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::my_articles))
         .routes(routes!(pages::approve_article))
         .routes(routes!(pages::reject_article))
+        .routes(routes!(pages::image))
         // Uploads alone may be large: the limit is raised on this route only.
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(attachments::upload))
+                .routes(routes!(pages::add_image))
                 .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),
         )
         .split_for_parts();

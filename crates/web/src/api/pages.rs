@@ -462,3 +462,62 @@ pub async fn reject_article(
     let actor = officer(&p)?;
     Ok(Json(state.core.reject_article(&actor, article_id(&id)?, &body.reason).await?.into()))
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImageJson {
+    pub id: i64,
+    /// jpg, png or webp: what the bytes really are.
+    pub kind: String,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    /// Where the image is served.
+    pub url: String,
+    /// Paste into the post's body to show it.
+    pub markdown: String,
+}
+
+/// Add a photo to a post (JPEG, PNG or WebP; location and device metadata removed before anything is stored).
+#[utoipa::path(post, path = "/posts/{id}/images", tag = "pages", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = ImageJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "empty, too_large, unsupported_type, corrupt_file or not_an_image")))]
+pub async fn add_image(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<ImageJson>), ApiError> {
+    let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
+    let actor = officer(&p)?;
+    let post_id = post_id(&id)?;
+    let image = state.core.add_post_image(&actor, post_id, body.to_vec()).await?;
+    let url = format!("/api/v1/posts/{post_id}/images/{}", image.id);
+    Ok((
+        StatusCode::CREATED,
+        Json(ImageJson {
+            id: image.id,
+            kind: image.kind,
+            width: image.width,
+            height: image.height,
+            markdown: format!("![]({url})"),
+            url,
+        }),
+    ))
+}
+
+/// A post's photo: public once the post is.
+#[utoipa::path(get, path = "/posts/{id}/images/{image_id}", tag = "pages",
+    params(("id" = i64, Path), ("image_id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+pub async fn image(
+    State(state): State<AppState>,
+    MaybeApiPrincipal(p): MaybeApiPrincipal,
+    Path((id, image_id)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "image_not_found");
+    let (post_id, image_id) = (post_id(&id)?, image_id.parse().map_err(|_| not_found())?);
+    let actor = p.and_then(|p| p.actor());
+    let (image, bytes) = state.core.post_image(actor.as_ref(), post_id, image_id).await?;
+    Ok(crate::attachment::attachment_response(&image.kind, bytes))
+}

@@ -1,0 +1,40 @@
+//! Photos in posts. Cleaned like tip attachments (metadata stripped, the real type sniffed, only JPEG, PNG and
+//! WebP kept), stored before the row that names them; the author places them in the text as Markdown.
+
+use binhyen_domain::{Action, Actor, Invalid};
+use binhyen_store::pages::{self, PostImage};
+
+use crate::{Core, CoreError, Result};
+
+impl Core {
+    /// Adds a photo to a post its author's unit may edit.
+    pub async fn add_post_image(&self, actor: &Actor, post_id: i64, bytes: Vec<u8>) -> Result<PostImage> {
+        let post = self.store.post(post_id).await.map_err(|_| CoreError::not_found("post"))?;
+        self.authorize(actor, Action::EditUnit, post.unit_id).await?;
+        let (cleaned, key) = self.keep_media(bytes).await?;
+        if cleaned.kind.is_video() {
+            return Err(Invalid::new("file", "not_an_image").into());
+        }
+        let image = PostImage {
+            id: 0,
+            post_id,
+            object_key: key.as_str().to_owned(),
+            kind: cleaned.kind.extension().to_owned(),
+            bytes: cleaned.bytes.len() as i64,
+            width: cleaned.width.map(i64::from),
+            height: cleaned.height.map(i64::from),
+        };
+        let mut tx = self.store.begin().await?;
+        let id = pages::add_image(&mut tx, &image, self.now_ms()).await?;
+        tx.commit().await?;
+        Ok(PostImage { id, ..image })
+    }
+
+    /// A post's photo, for whoever may read the post (anyone once it is published and its time has come).
+    pub async fn post_image(&self, actor: Option<&Actor>, post_id: i64, image_id: i64) -> Result<(PostImage, Vec<u8>)> {
+        self.post(actor, post_id).await?;
+        let image = self.store.post_image(post_id, image_id).await.map_err(|_| CoreError::not_found("image"))?;
+        let bytes = self.read_object(&image.object_key).await?;
+        Ok((image, bytes))
+    }
+}
