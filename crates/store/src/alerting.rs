@@ -126,26 +126,10 @@ impl Store {
         tx.commit().await
     }
 
-    /// Minutes for each priority a unit set itself (not inherited).
-    pub async fn sla_policy(&self, unit_id: i64) -> Result<Vec<(String, i64)>> {
-        let rows = sqlx::query("SELECT priority, minutes FROM sla_policies WHERE unit_id = $1 ORDER BY priority")
-            .bind(unit_id)
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
-    }
-
     /// Every unit's policy: (unit, priority, minutes).
     pub async fn all_sla_policies(&self) -> Result<Vec<(i64, String, i64)>> {
         let rows = sqlx::query("SELECT unit_id, priority, minutes FROM sla_policies").fetch_all(&self.read).await?;
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
-    }
-
-    /// `set_sla_policy` in a transaction of its own.
-    pub async fn set_sla_policy(&self, unit_id: i64, minutes: &[(String, Option<i64>)]) -> Result<()> {
-        let mut tx = self.begin().await?;
-        set_sla_policy(&mut tx, unit_id, minutes).await?;
-        tx.commit().await
     }
 
     /// Every (watching unit, watched subtree's root) pair.

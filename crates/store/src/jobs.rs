@@ -214,14 +214,6 @@ impl Store {
         from_row(&row)
     }
 
-    pub async fn job_by_key(&self, dedupe_key: &str) -> Result<Option<Job>> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE dedupe_key = $1"))
-            .bind(dedupe_key)
-            .fetch_optional(&self.read)
-            .await?;
-        row.as_ref().map(from_row).transpose()
-    }
-
     /// A dead job queued again with fresh attempts (an administrator fixed the cause). False if not dead.
     pub async fn retry_dead_job(&self, id: i64, now_ms: i64) -> Result<bool> {
         let done = sqlx::query(
@@ -233,22 +225,5 @@ impl Store {
         .execute(&self.write)
         .await?;
         Ok(done.rows_affected() == 1)
-    }
-
-    /// When the next queued job falls due (None when nothing is queued): how long a worker may sleep.
-    pub async fn next_job_due(&self) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT MIN(CASE WHEN state = 'queued' THEN run_at ELSE locked_until END) FROM jobs \
-             WHERE state IN ('queued', 'running')",
-        )
-        .fetch_one(&self.read)
-        .await?)
-    }
-
-    /// Counts by state, for metrics and the administrators' page.
-    pub async fn job_counts(&self) -> Result<Vec<(String, i64)>> {
-        let rows =
-            sqlx::query("SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state").fetch_all(&self.read).await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 }

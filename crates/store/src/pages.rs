@@ -327,19 +327,6 @@ impl Store {
         .await?;
         rows.iter().map(from_row).collect()
     }
-
-    /// A page's drafts and scheduled posts (for its officers), newest first.
-    pub async fn unpublished_posts(&self, unit_id: i64, now_ms: i64) -> Result<Vec<Post>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM posts p WHERE p.unit_id = $1 AND (p.state = 'draft' OR p.published_at > $2) \
-             ORDER BY p.id DESC"
-        ))
-        .bind(unit_id)
-        .bind(now_ms)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(from_row).collect()
-    }
 }
 
 impl Store {

@@ -167,11 +167,6 @@ impl Core {
         tx.commit().await?;
         Ok(())
     }
-
-    /// The subtrees whose urgent tips `unit_id` watches.
-    pub async fn urgent_watch_scopes(&self, unit_id: i64) -> Result<Vec<i64>> {
-        Ok(self.store.urgent_watchers().await?.into_iter().filter(|(w, _)| *w == unit_id).map(|(_, s)| s).collect())
-    }
 }
 
 fn field_of(p: Priority) -> &'static str {

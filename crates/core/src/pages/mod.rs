@@ -47,15 +47,9 @@ pub struct FeedPage {
     pub next: Option<String>,
 }
 
+/// Text an author must give (see `tips::required_text`).
 fn clean(value: &str, field: &'static str, max: usize) -> Result<String> {
-    let text = binhyen_text::normalize_multiline(value);
-    if text.is_empty() {
-        return Err(Invalid::new(field, "required").into());
-    }
-    if text.chars().count() > max {
-        return Err(Invalid::new(field, "too_long").into());
-    }
-    Ok(text)
+    crate::tips::required_text(Some(value), field, max)
 }
 
 fn post_not_found(e: StoreError) -> CoreError {

@@ -26,6 +26,7 @@ pub(crate) use routes::RouteMemo;
 pub(crate) use submit::receipt_hash;
 pub use submit::{Reporter, Submitted, TipInput};
 pub use tipster::{TipsterKey, TipsterView};
+pub(crate) use work::required_text;
 pub use work::{OfficerTipView, ReporterView, TipQuery, TransitionInput};
 
 /// What is sealed about a tipster: never readable without the key, never in a log.

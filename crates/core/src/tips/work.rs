@@ -62,7 +62,8 @@ pub struct TransitionInput {
     pub outcome: Option<Outcome>,
 }
 
-fn required_text(value: Option<&str>, field: &'static str, max: usize) -> Result<String> {
+/// Text someone must give: normalised, not empty, at most `max` characters (errors name `field`).
+pub(crate) fn required_text(value: Option<&str>, field: &'static str, max: usize) -> Result<String> {
     let text = binhyen_text::normalize_multiline(value.unwrap_or_default());
     if text.is_empty() {
         return Err(Invalid::new(field, "required").into());

@@ -12,13 +12,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{ApiJson, ApiQuery};
 use super::tip_dto::rfc3339;
+use super::tips::officer;
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiPrincipal;
 use crate::AppState;
-
-fn officer(p: &binhyen_core::auth::Principal) -> Result<binhyen_domain::Actor, ApiError> {
-    Ok(p.actor().ok_or(binhyen_core::CoreError::Forbidden)?)
-}
 
 /// Live events for officers, as Server-Sent Events: `tip.submitted`, `tip.state_changed`,
 /// `tip.priority_changed`, `tip.assigned`, `tip.message_sent`, `tip.escalated`… Each `data` is JSON with

@@ -11,13 +11,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::dto::UnitJson;
 use super::extract::{ApiJson, ApiQuery};
 use super::tip_dto::rfc3339;
+use super::tips::officer;
 use crate::error::{ApiError, ErrorBody};
 use crate::session::{ApiPrincipal, MaybeApiPrincipal};
 use crate::AppState;
-
-fn officer(p: &binhyen_core::auth::Principal) -> Result<binhyen_domain::Actor, ApiError> {
-    Ok(p.actor().ok_or(binhyen_core::CoreError::Forbidden)?)
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostJson {

@@ -63,7 +63,8 @@ pub struct SubmittedJson {
     pub receipt: Option<String>,
 }
 
-fn officer(p: &binhyen_core::auth::Principal) -> Result<Actor, ApiError> {
+/// The officer acting through this token; anyone else is forbidden.
+pub(super) fn officer(p: &binhyen_core::auth::Principal) -> Result<Actor, ApiError> {
     Ok(p.actor().ok_or(CoreError::Forbidden)?)
 }
 
