@@ -17,6 +17,7 @@ pub mod live;
 pub mod pages;
 mod passwords;
 pub mod permissions;
+pub mod public_alerts;
 mod random;
 pub mod seal;
 pub mod tips;

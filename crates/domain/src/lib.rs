@@ -1,6 +1,7 @@
 //! Validated domain types and the rules that need no I/O: parse at the boundary, trust inside.
 
 pub mod account;
+pub mod alert;
 pub mod area;
 pub mod error;
 pub mod page;

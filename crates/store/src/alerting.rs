@@ -147,3 +147,23 @@ impl Store {
         tx.commit().await
     }
 }
+
+impl Store {
+    /// The enabled channels of the accounts with ids in [`first`, `last`]: one query for a batch of people.
+    pub async fn enabled_channels_between(&self, first: i64, last: i64) -> Result<Vec<(i64, ContactChannel)>> {
+        let rows = sqlx::query(
+            "SELECT account_id, channel, address FROM contact_channels \
+             WHERE account_id >= $1 AND account_id <= $2 AND enabled = 1 ORDER BY account_id, channel",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let channel = ContactChannel { channel: r.try_get(1)?, address: r.try_get(2)?, enabled: true };
+                Ok((r.try_get(0)?, channel))
+            })
+            .collect()
+    }
+}

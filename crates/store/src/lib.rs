@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod live;
 pub mod notifications;
 pub mod pages;
+pub mod public_alerts;
 pub mod scratch;
 pub mod sealed;
 pub mod sessions;

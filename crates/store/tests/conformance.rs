@@ -29,6 +29,8 @@ mod harness;
 mod intake;
 #[path = "conformance/pages.rs"]
 mod pages;
+#[path = "conformance/public_alerts.rs"]
+mod public_alerts;
 #[path = "conformance/responsible.rs"]
 mod responsible;
 #[path = "conformance/sessions.rs"]
@@ -114,6 +116,7 @@ conformance! {
         pages::follows_posts_and_feeds,
         pages::articles_are_decided_once,
         pages::follows_in_bulk,
+        public_alerts::alerts_cover_their_area_closure_and_reach_followers_inside,
     ],
     url: [
         basics::committed_writes_survive_reopen,

@@ -6,7 +6,7 @@ use binhyen_core::pages::PageView;
 use binhyen_store::pages::Post;
 
 /// Atom dates are RFC 3339; Vietnam time (UTC+7), as everywhere people read them.
-fn time(ms: i64) -> atom_syndication::FixedDateTime {
+pub(crate) fn time(ms: i64) -> atom_syndication::FixedDateTime {
     let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
     chrono::DateTime::from_timestamp(ms.div_euclid(1000), 0).unwrap_or_default().with_timezone(&vietnam)
 }

@@ -71,6 +71,7 @@ impl From<CoreError> for ApiError {
                     "tip" => "tip_not_found",
                     "receipt" => "receipt_not_found",
                     "post" => "post_not_found",
+                    "alert" => "alert_not_found",
                     "article" => "article_not_found",
                     "image" => "image_not_found",
                     "job" => "job_not_found",

@@ -4,6 +4,7 @@
 pub mod api;
 mod atom;
 mod attachment;
+mod cap;
 mod error;
 mod health;
 pub mod i18n;

@@ -55,7 +55,23 @@ impl From<Job> for JobReport {
 enum Plan {
     Sla(SlaTimer, Option<SlaStep>),
     Send(Option<Outgoing>),
+    Queue(Vec<NewJob>),
 }
+
+impl Plan {
+    /// Rows it writes, roughly: what bounds a group commit.
+    fn weight(&self) -> usize {
+        match self {
+            Plan::Send(Some(out)) => out.people(),
+            Plan::Queue(jobs) => jobs.len(),
+            _ => 1,
+        }
+    }
+}
+
+/// Rows one group commit writes at most (more go into the next): an alert to many followers must not make one
+/// transaction that holds SQLite's writer for long.
+const COMMIT_WEIGHT: usize = 20_000;
 
 /// Why a job did not finish: unless `retry` is false, it is tried again later (with backoff) until out of
 /// attempts; then it is dead, with the reason.
@@ -190,6 +206,10 @@ impl Core {
                 Plan::Send(self.plan_tipster(memo, tip_id, event_id).await?)
             }
             JobPayload::Deliver { .. } => Plan::Send(None),
+            JobPayload::AlertFanout { alert_id } => Plan::Queue(self.plan_alert_fanout(alert_id).await?),
+            JobPayload::NotifyFollowers { alert_id, after, until } => {
+                Plan::Send(self.plan_followers(memo, alert_id, after, until).await?)
+            }
         })
     }
 
@@ -203,6 +223,7 @@ impl Core {
                 Plan::Sla(timer, step) => self.apply_sla(&mut tx, timer, *step).await?,
                 Plan::Send(Some(out)) => self.apply_outgoing(&mut tx, out, &mut notes).await?,
                 Plan::Send(None) => {}
+                Plan::Queue(jobs) => self.enqueue(&mut tx, jobs).await?,
             }
         }
         notifications::insert_many(&mut tx, &notes).await?;
@@ -212,8 +233,23 @@ impl Core {
         Ok(())
     }
 
-    /// Writes every plan and completes its job in one transaction; on failure, each alone.
+    /// Writes the plans in transactions of at most `COMMIT_WEIGHT` rows.
     async fn apply_all(&self, planned: Vec<(Job, Plan)>) {
+        let mut group = Vec::new();
+        let mut weight = 0;
+        for one in planned {
+            weight += one.1.weight();
+            group.push(one);
+            if weight >= COMMIT_WEIGHT {
+                self.apply_group(std::mem::take(&mut group)).await;
+                weight = 0;
+            }
+        }
+        self.apply_group(group).await;
+    }
+
+    /// Writes every plan and completes its job in one transaction; on failure, each alone.
+    async fn apply_group(&self, planned: Vec<(Job, Plan)>) {
         if planned.is_empty() {
             return;
         }

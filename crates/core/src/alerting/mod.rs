@@ -76,6 +76,10 @@ pub(crate) enum JobPayload {
     NotifyTipster { tip_id: i64, event_id: i64 },
     /// Send one delivery.
     Deliver { delivery_id: i64 },
+    /// Cut the followers an alert reaches into ranges, a `NotifyFollowers` job each.
+    AlertFanout { alert_id: i64 },
+    /// Tell the alert's followers with account ids in (`after`, `until`].
+    NotifyFollowers { alert_id: i64, after: i64, until: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +96,8 @@ impl JobPayload {
             JobPayload::NotifyOfficers { .. } => "notify_officers",
             JobPayload::NotifyTipster { .. } => "notify_tipster",
             JobPayload::Deliver { .. } => "deliver",
+            JobPayload::AlertFanout { .. } => "alert_fanout",
+            JobPayload::NotifyFollowers { .. } => "notify_followers",
         }
     }
 
@@ -107,6 +113,8 @@ impl JobPayload {
             }
             JobPayload::NotifyTipster { tip_id, event_id } => format!("tipster:{tip_id}:{event_id}"),
             JobPayload::Deliver { delivery_id } => format!("deliver:{delivery_id}"),
+            JobPayload::AlertFanout { alert_id } => format!("alert:{alert_id}"),
+            JobPayload::NotifyFollowers { alert_id, after, .. } => format!("alert:{alert_id}:{after}"),
         }
     }
 

@@ -10,6 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use binhyen_channels::ChannelKind;
+use binhyen_domain::alert::Severity;
 use binhyen_domain::time_vn;
 use binhyen_domain::tip::Protection;
 use binhyen_store::alerting::ContactChannel;
@@ -27,7 +28,7 @@ struct Message {
     /// Makes every delivery's idempotency key: `<key>:<account>:<channel>`.
     key: String,
     kind: &'static str,
-    tip_id: i64,
+    tip_id: Option<i64>,
     title: String,
     body: String,
     link: String,
@@ -46,6 +47,13 @@ pub(crate) struct Outgoing {
     people: Vec<(i64, Vec<ContactChannel>)>,
     /// Whether the configured webhook hears of it too.
     webhook: bool,
+}
+
+impl Outgoing {
+    /// How many people it tells.
+    pub(crate) fn people(&self) -> usize {
+        self.people.len()
+    }
 }
 
 /// What the jobs of one run look up, read once for all of them: a burst of urgent tips from one commune asks
@@ -118,7 +126,7 @@ impl Core {
         let message = Message {
             key: format!("tip:{tip_id}:{key}:{unit_id}"),
             kind,
-            tip_id,
+            tip_id: Some(tip_id),
             body: format!(
                 "{category}. Đơn vị tiếp nhận: {receiving}. Gửi lúc {}. Mở binhyen để tiếp nhận và xử lý.",
                 when(tip.submitted_at_ms)
@@ -153,13 +161,55 @@ impl Core {
         let message = Message {
             key: format!("tip:{tip_id}:tipster:{event_id}"),
             kind: "tip_update",
-            tip_id,
+            tip_id: Some(tip_id),
             title,
             body: format!("Cập nhật lúc {}. Mở binhyen để xem chi tiết.", when(event.at_ms)),
             link: format!("{}/my/tips/{tip_id}", self.alerts.public_url),
             data: serde_json::json!({"event": "tip_update", "tip_id": tip_id}),
         };
         Ok(Some(Outgoing { people: self.with_channels(memo, [account_id]).await?, message, webhook: false }))
+    }
+
+    /// What the followers of an alert's page with account ids in (`after`, `until`] who live inside its area
+    /// are told (None once the alert has ended: it is no longer news).
+    pub(crate) async fn plan_followers(
+        &self,
+        memo: &mut Lookups,
+        alert_id: i64,
+        after: i64,
+        until: i64,
+    ) -> Result<Option<Outgoing>> {
+        let alert = self.store.public_alert(alert_id).await?;
+        if !alert.active(self.now_ms()) {
+            return Ok(None);
+        }
+        let followers = self.store.alert_followers(&alert, after, until, i64::MAX).await?;
+        let mut channels: HashMap<i64, Vec<ContactChannel>> = HashMap::new();
+        if let (Some(first), Some(last)) = (followers.first(), followers.last()) {
+            for (account, channel) in self.store.enabled_channels_between(*first, *last).await? {
+                channels.entry(account).or_default().push(channel);
+            }
+        }
+        let unit_name = self.unit_name(memo, alert.unit_id).await?;
+        let severity = alert.severity.parse::<Severity>().map_or("", |s| s.names().0);
+        let message = Message {
+            key: format!("alert:{alert_id}"),
+            kind: "public_alert",
+            tip_id: None,
+            title: format!("CẢNH BÁO ({severity}): {}", alert.headline),
+            body: format!(
+                "{unit_name}: {} Hiệu lực đến {}.",
+                excerpt(&alert.description, 280),
+                when(alert.expires_at_ms)
+            ),
+            link: format!("{}/alerts/{alert_id}", self.alerts.public_url),
+            data: serde_json::json!({
+                "event": "public_alert", "alert_id": alert_id, "unit_id": alert.unit_id, "area_id": alert.area_id,
+                "severity": alert.severity, "urgency": alert.urgency, "certainty": alert.certainty,
+            }),
+        };
+        let people = followers.into_iter().map(|a| (a, channels.remove(&a).unwrap_or_default())).collect();
+        Ok(Some(Outgoing { message, people, webhook: false }))
     }
 
     async fn with_channels(
@@ -215,7 +265,7 @@ impl Core {
             account_id,
             at_ms: self.now_ms(),
             kind: m.kind.to_owned(),
-            tip_id: Some(m.tip_id),
+            tip_id: m.tip_id,
             title: m.title.clone(),
             body: m.body.clone(),
             link: Some(m.link.clone()),
@@ -248,7 +298,7 @@ impl Core {
             channel: kind.as_str().to_owned(),
             account_id,
             address,
-            tip_id: Some(m.tip_id),
+            tip_id: m.tip_id,
             subject: m.title.clone(),
             body: m.body.clone(),
             link: Some(m.link.clone()),
@@ -263,6 +313,16 @@ impl Core {
         }
         Ok(())
     }
+}
+
+/// The start of `text`, cut at a word, with an ellipsis when cut.
+fn excerpt(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let at_word = cut.rfind(char::is_whitespace).map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end())
 }
 
 fn identified_reporter(tip: &Tip) -> Option<i64> {

@@ -9,6 +9,7 @@ mod markdown;
 use binhyen_domain::page::PostKind;
 use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::pages::{self, FeedCursor, NewPost, Post};
+use binhyen_store::public_alerts::PublicAlert;
 use binhyen_store::units::Unit;
 use binhyen_store::StoreError;
 
@@ -42,6 +43,9 @@ pub struct PostInput {
 
 #[derive(Debug, Clone)]
 pub struct FeedPage {
+    /// On the first page only: the public alerts in force over the reader's home (home feed) or issued by the
+    /// page (a page's feed), most severe first.
+    pub alerts: Vec<PublicAlert>,
     pub posts: Vec<Post>,
     /// Pass back for the next (older) page; None on the last one.
     pub next: Option<String>,
@@ -191,21 +195,31 @@ impl Core {
         self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
         let after = cursor.map(|c| self.open_cursor(c)).transpose()?;
         let posts = self.store.page_feed(unit_id, self.now_ms(), after, PER_PAGE + 1).await?;
-        Ok(self.feed_page(posts))
+        let alerts = match after {
+            None => {
+                self.store.unit_alerts(unit_id, 20).await?.into_iter().filter(|a| a.active(self.now_ms())).collect()
+            }
+            Some(_) => Vec::new(),
+        };
+        Ok(self.feed_page(alerts, posts))
     }
 
     /// The posts of the pages the account follows, newest first.
     pub async fn home_feed(&self, account_id: i64, cursor: Option<&str>) -> Result<FeedPage> {
         let after = cursor.map(|c| self.open_cursor(c)).transpose()?;
         let posts = self.store.home_feed(account_id, self.now_ms(), after, PER_PAGE + 1).await?;
-        Ok(self.feed_page(posts))
+        let alerts = match after {
+            None => self.alerts_for(account_id).await?,
+            Some(_) => Vec::new(),
+        };
+        Ok(self.feed_page(alerts, posts))
     }
 
-    fn feed_page(&self, mut posts: Vec<Post>) -> FeedPage {
+    fn feed_page(&self, alerts: Vec<PublicAlert>, mut posts: Vec<Post>) -> FeedPage {
         let more = posts.len() as i64 > PER_PAGE;
         posts.truncate(PER_PAGE as usize);
         let next = more.then(|| posts.last().map(|p| self.seal_cursor(p))).flatten();
-        FeedPage { posts, next }
+        FeedPage { alerts, posts, next }
     }
 
     /// `<published_at>.<id>.<tag>`: the tag (keyed) makes a cursor that was altered or made up fail. (After a

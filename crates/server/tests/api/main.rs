@@ -21,5 +21,6 @@ mod openapi;
 mod page_ui;
 mod pages;
 mod permissions;
+mod public_alerts;
 mod tip_pages;
 mod tips;

@@ -131,7 +131,7 @@ pub async fn set_channels(
 pub struct NotificationJson {
     pub id: i64,
     pub at: String,
-    /// tip_urgent, tip_escalated, tip_update.
+    /// tip_urgent, tip_escalated, tip_update, public_alert.
     pub kind: String,
     pub tip_id: Option<i64>,
     pub title: String,

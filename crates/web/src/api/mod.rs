@@ -9,10 +9,13 @@ mod auth;
 mod dto;
 mod extract;
 mod pages;
+mod public_alerts;
 mod tip_dto;
 mod tips;
 mod tipster;
 mod units;
+
+pub(crate) use public_alerts::now_ms;
 
 use std::sync::Arc;
 
@@ -147,6 +150,12 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::approve_article))
         .routes(routes!(pages::reject_article))
         .routes(routes!(pages::image))
+        .routes(routes!(public_alerts::issue, public_alerts::unit_alerts))
+        .routes(routes!(public_alerts::in_force))
+        .routes(routes!(public_alerts::atom))
+        .routes(routes!(public_alerts::alert))
+        .routes(routes!(public_alerts::cancel))
+        .routes(routes!(public_alerts::cap_document))
         // Uploads alone may be large: the limit is raised on this route only.
         .merge(
             OpenApiRouter::new()

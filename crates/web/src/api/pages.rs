@@ -62,14 +62,22 @@ pub struct PageJson {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedJson {
+    /// On the first page only: the public alerts in force over your home (your feed) or issued by the page (a
+    /// page's feed), most severe first.
+    pub alerts: Vec<super::public_alerts::AlertJson>,
     pub posts: Vec<PostJson>,
     /// Pass as `cursor` for older posts; absent on the last page.
     pub next_cursor: Option<String>,
 }
 
-impl From<FeedPage> for FeedJson {
-    fn from(f: FeedPage) -> Self {
-        Self { posts: f.posts.into_iter().map(Into::into).collect(), next_cursor: f.next }
+impl FeedJson {
+    fn new(state: &AppState, f: FeedPage) -> Self {
+        let (base, now) = (&state.core.alerts.public_url, super::public_alerts::now_ms(state));
+        Self {
+            alerts: f.alerts.into_iter().map(|a| super::public_alerts::AlertJson::new(a, base, now)).collect(),
+            posts: f.posts.into_iter().map(Into::into).collect(),
+            next_cursor: f.next,
+        }
     }
 }
 
@@ -143,7 +151,7 @@ pub async fn page_posts(
     ApiQuery(q): ApiQuery<CursorQuery>,
 ) -> Result<Json<FeedJson>, ApiError> {
     let id = unit_id(&state, &code).await?;
-    Ok(Json(state.core.page_feed(id, q.cursor.as_deref()).await?.into()))
+    Ok(Json(FeedJson::new(&state, state.core.page_feed(id, q.cursor.as_deref()).await?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -159,7 +167,7 @@ pub struct NewPostRequest {
     pub publish_at: Option<String>,
 }
 
-fn parse_time(value: Option<&str>, field: &'static str) -> Result<Option<i64>, ApiError> {
+pub(crate) fn parse_time(value: Option<&str>, field: &'static str) -> Result<Option<i64>, ApiError> {
     value
         .map(|v| {
             time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
@@ -274,7 +282,7 @@ pub async fn home_feed(
     ApiPrincipal(p): ApiPrincipal,
     ApiQuery(q): ApiQuery<CursorQuery>,
 ) -> Result<Json<FeedJson>, ApiError> {
-    Ok(Json(state.core.home_feed(p.account.id, q.cursor.as_deref()).await?.into()))
+    Ok(Json(FeedJson::new(&state, state.core.home_feed(p.account.id, q.cursor.as_deref()).await?)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

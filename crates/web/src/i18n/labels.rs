@@ -213,3 +213,20 @@ pub fn post_kind(lang: Lang, kind: &str) -> &'static str {
     let kind = kind.parse().unwrap_or(binhyen_domain::page::PostKind::News);
     pick(lang, kind.names())
 }
+
+/// An alert's CAP values as people read them; values the domain does not know show as "unknown".
+pub fn alert_severity(lang: Lang, value: &str) -> &'static str {
+    pick(lang, value.parse().unwrap_or(binhyen_domain::alert::Severity::Unknown).names())
+}
+
+pub fn alert_urgency(lang: Lang, value: &str) -> &'static str {
+    pick(lang, value.parse().unwrap_or(binhyen_domain::alert::Urgency::Unknown).names())
+}
+
+pub fn alert_certainty(lang: Lang, value: &str) -> &'static str {
+    pick(lang, value.parse().unwrap_or(binhyen_domain::alert::Certainty::Unknown).names())
+}
+
+pub fn alert_category(lang: Lang, value: &str) -> &'static str {
+    pick(lang, value.parse().unwrap_or(binhyen_domain::alert::AlertCategory::Other).names())
+}

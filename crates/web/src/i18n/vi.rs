@@ -225,4 +225,16 @@ pub static VI: Text = Text {
     suggested_pages: "Trang nên theo dõi",
     suggested_intro:
         "Theo dõi trang của công an nơi bạn ở để nhận tin cảnh báo, tuyên truyền pháp luật và hướng dẫn thủ tục.",
+    alerts_title: "Cảnh báo đang có hiệu lực",
+    alert_title: "Cảnh báo",
+    alert_severity: "Mức độ",
+    alert_urgency: "Khẩn cấp",
+    alert_certainty: "Độ chắc chắn",
+    alert_area: "Khu vực",
+    alert_expires: "Hiệu lực đến",
+    alert_issued_by: "Đơn vị phát",
+    alert_instruction: "Người dân cần làm gì",
+    alert_ended: "Cảnh báo này đã hết hiệu lực.",
+    alert_cap: "Bản tin CAP 1.2 (cho hệ thống khác)",
+    no_alerts: "Hiện không có cảnh báo nào đang có hiệu lực.",
 };

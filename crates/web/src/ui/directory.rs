@@ -9,6 +9,7 @@ use binhyen_core::units::UnitNode;
 use serde::Deserialize;
 
 use super::pages::{older_link, CursorQuery, PostView};
+use super::public_alerts::AlertCard;
 use super::{or_page, page, validity, Layout};
 use crate::error::ApiError;
 use crate::i18n::unit_kind;
@@ -106,6 +107,7 @@ struct UnitPage {
     followers: i64,
     following: bool,
     signed_in: bool,
+    alerts: Vec<AlertCard>,
     pinned: Vec<PostView>,
     posts: Vec<PostView>,
     first: bool,
@@ -153,6 +155,7 @@ pub(crate) async fn unit(
         followers: view.followers,
         following: view.following,
         signed_in: viewer.is_some(),
+        alerts: AlertCard::all(v.lang, feed.alerts, &state),
         pinned,
         posts,
         first,

@@ -10,6 +10,7 @@ mod inbox_tip;
 mod jobs;
 mod pages;
 mod places;
+mod public_alerts;
 mod sign_in;
 mod sign_up;
 mod tip_follow;
@@ -35,6 +36,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/units/{code}", get(directory::unit))
         .route("/units/{code}/follow", post(pages::follow))
         .route("/feed", get(pages::feed))
+        .route("/alerts", get(public_alerts::list))
+        .route("/alerts/{id}", get(public_alerts::show))
         .route("/areas/{id}", get(directory::area))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-in/totp", get(sign_in::totp_form).post(sign_in::totp_submit))

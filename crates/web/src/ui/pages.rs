@@ -12,6 +12,7 @@ use binhyen_core::units::UnitNode;
 use binhyen_store::pages::Post;
 use serde::Deserialize;
 
+use super::public_alerts::AlertCard;
 use super::{or_page, page, vn_datetime, Layout};
 use crate::error::ApiError;
 use crate::i18n::{post_kind, unit_kind, Lang};
@@ -104,6 +105,7 @@ pub(crate) struct Suggestion {
 #[template(path = "feed.html")]
 struct FeedPage {
     l: Layout,
+    alerts: Vec<AlertCard>,
     posts: Vec<PostView>,
     first: bool,
     older: Option<String>,
@@ -159,6 +161,7 @@ pub(crate) async fn feed(
     });
     let tpl = FeedPage {
         l: Layout::new(&v, v.lang.text().feed_title),
+        alerts: AlertCard::all(v.lang, feed.alerts, &state),
         posts: posts.collect(),
         first,
         older: older_link("/feed", feed.next),
