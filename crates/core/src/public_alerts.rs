@@ -197,8 +197,8 @@ impl Core {
         Ok(out)
     }
 
-    /// The fan-out job's plan: a notification job per range of `BATCH` followers in the alert's area (none once
-    /// the alert has ended).
+    /// The fan-out job's plan: a notification job per range of `BATCH` followers of the page (none once the
+    /// alert has ended).
     pub(crate) async fn plan_alert_fanout(&self, alert_id: i64) -> Result<Vec<NewJob>> {
         let alert = self.store.public_alert(alert_id).await?;
         let now = self.now_ms();
@@ -206,9 +206,11 @@ impl Core {
             return Ok(Vec::new());
         }
         let mut jobs = Vec::new();
+        // Ranges of BATCH follows, whoever lives where: cutting them needs only the page's follows index, and
+        // each range's job keeps the followers inside the area (a range may hold fewer, never more).
         let mut after = 0;
         loop {
-            let ids = self.store.alert_followers(&alert, after, i64::MAX, BATCH).await?;
+            let ids = self.store.follower_ids(alert.unit_id, after, BATCH).await?;
             let Some(&last) = ids.last() else { break };
             jobs.push(JobPayload::NotifyFollowers { alert_id, after, until: last }.job(now, ATTEMPTS));
             after = last;

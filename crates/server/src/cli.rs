@@ -121,6 +121,15 @@ enum BenchDataAction {
         #[arg(long, default_value_t = 100_000)]
         posts: usize,
     },
+    /// The `alert-publish` benchmark's citizens living in Cư M'gar and following its police's page (on the
+    /// demo: build it there first).
+    AlertFollowers {
+        /// `postgres://…` or `sqlite:PATH` (migrated first).
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 500_000)]
+        followers: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -383,6 +392,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{}",
                 serde_json::json!({"pages": done.pages.len(), "accounts": done.accounts, "follows": done.follows,
                     "posts": done.posts, "generate_s": (done.seconds * 10.0).round() / 10.0})
+            );
+            Ok(())
+        }
+        Command::BenchData { action: BenchDataAction::AlertFollowers { database_url, followers } } => {
+            let store = startup::open_store(&database_url).await?;
+            let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+            let done = crate::bench::alert_data::generate(&store, followers, now_ms).await?;
+            store.close().await;
+            println!(
+                "{}",
+                serde_json::json!({"followers": done.count, "area_id": done.area_id,
+                    "generate_s": (done.seconds * 10.0).round() / 10.0})
             );
             Ok(())
         }

@@ -205,6 +205,15 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
+    /// How many jobs of `kind` are in each state (for operators and the benchmarks).
+    pub async fn job_states(&self, kind: &str) -> Result<Vec<(String, i64)>> {
+        let rows = sqlx::query("SELECT state, COUNT(*) FROM jobs WHERE kind = $1 GROUP BY state ORDER BY state")
+            .bind(kind)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+
     pub async fn job(&self, id: i64) -> Result<Job> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE id = $1"))
             .bind(id)

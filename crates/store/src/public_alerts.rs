@@ -216,13 +216,30 @@ impl Store {
         all(rows)
     }
 
+    /// Up to `limit` followers of a page with account ids above `after`, in order: where the fan-out cuts
+    /// its ranges.
+    pub async fn follower_ids(&self, unit_id: i64, after: i64, limit: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT account_id FROM follows WHERE unit_id = $1 AND account_id > $2 ORDER BY account_id LIMIT $3",
+        )
+        .bind(unit_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     /// Up to `limit` followers of the alert's page whose home is inside its area, with account ids in
-    /// (`after`, `until`], in order.
+    /// (`after`, `until`], in order. Its cost follows the width of the range: callers keep it narrow.
     pub async fn alert_followers(&self, alert: &PublicAlert, after: i64, until: i64, limit: i64) -> Result<Vec<i64>> {
+        // Walks the follows in account order (index `follows_unit`) and looks each home up in the closure. As
+        // a plain join, SQLite's planner may start from the closure (small, or unknown to its statistics) and
+        // scan every account for each area: the EXISTS keeps the walk where it belongs.
         Ok(sqlx::query_scalar(
             "SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id \
-             JOIN public_alert_areas aa ON aa.area_id = a.home_area_id AND aa.alert_id = $1 \
-             WHERE f.unit_id = $2 AND f.account_id > $3 AND f.account_id <= $4 ORDER BY f.account_id LIMIT $5",
+             WHERE f.unit_id = $2 AND f.account_id > $3 AND f.account_id <= $4 \
+             AND EXISTS (SELECT 1 FROM public_alert_areas aa WHERE aa.area_id = a.home_area_id AND aa.alert_id = $1) \
+             ORDER BY f.account_id LIMIT $5",
         )
         .bind(alert.id)
         .bind(alert.unit_id)

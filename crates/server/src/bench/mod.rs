@@ -23,8 +23,15 @@
 //! - `feed` (`feed.rs`): citizens following 5 pages each read the first page of their home feed, on the demo
 //!   plus a generated data set (`feed_data.rs`, also `binhyen bench-data feed`: 200 pages, 1,000,000
 //!   follows, 100,000 posts); the baseline is `/healthz`. The JSON line adds `generate_s`, `follows`, `posts`.
+//! - `alert-publish` (`alert_publish.rs`): a public alert to a commune where `--followers` citizens follow the
+//!   page (`alert_data.rs`, also `binhyen bench-data alert-followers`); how soon it is in a follower's feed,
+//!   every notification job queued, every notification written; the feed's rate during the fan-out against
+//!   before it (the baseline). The JSON line adds `publish_ms`, `post_publish_ms`, `visible_ms`, `queued_s`,
+//!   `delivered_s`, `followers`, `jobs`.
 
+pub mod alert_data;
 mod alert_path;
+mod alert_publish;
 mod baseline;
 mod fanout;
 mod feed;
@@ -49,8 +56,8 @@ pub struct BenchArgs {
     /// Scenario: `directory` (the unit directory as JSON), `directory-on-date` (the same, as of a given day,
     /// read from the store each time), `tip-intake` (anonymous and identified tips submitted at once),
     /// `fanout` (one urgent tip's live event to `--clients` consoles), `alert-path` (an urgent tip's live
-    /// event to the on-duty officer under tip-intake's load) or `feed` (citizens' home feeds on a generated
-    /// data set of pages, follows and posts).
+    /// event to the on-duty officer under tip-intake's load), `feed` (citizens' home feeds on a generated
+    /// data set of pages, follows and posts) or `alert-publish` (a public alert to 500,000 followers).
     pub scenario: String,
     /// Seconds to measure each of baseline and scenario (not used by `fanout` and `alert-path`, whose length
     /// follows from `--clients` and `--samples`).
@@ -65,6 +72,9 @@ pub struct BenchArgs {
     /// `alert-path`: urgent tips measured, one every 50 ms (the baseline measures as many).
     #[arg(long, default_value_t = 200)]
     pub samples: usize,
+    /// `alert-publish`: followers of the alerting page living inside its area.
+    #[arg(long, default_value_t = 500_000)]
+    pub followers: usize,
     /// Run on this PostgreSQL server (`postgres://…`) instead of SQLite: a throwaway database is created there
     /// for the run and dropped afterwards.
     #[arg(long)]
@@ -141,6 +151,23 @@ pub struct BenchResult {
     pub follows: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posts: Option<usize>,
+    /// `alert-publish`: followers reached; the alert's answer and an ordinary post's (ms); the first feed read
+    /// showing it (ms after sending it); every notification job queued and every notification written (s after
+    /// sending it); notification jobs (batches).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followers: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_publish_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queued_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<usize>,
 }
 
 /// A scenario: what to request, on a database prepared how.
@@ -154,7 +181,7 @@ fn scenario(name: &str) -> anyhow::Result<Scenario> {
         // The same tree for a given day: read from the store on every request (no in-memory copy).
         "directory-on-date" => Ok(Scenario { path: "/api/v1/units?on=2020-06-17" }),
         other => anyhow::bail!(
-            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path, feed"
+            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path, feed, alert-publish"
         ),
     }
 }
@@ -166,6 +193,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "fanout" => fanout::run(&args).await?,
         "alert-path" => alert_path::run(&args).await?,
         "feed" => feed::run(&args).await?,
+        "alert-publish" => alert_publish::run(&args).await?,
         _ => read_scenario(&args).await?,
     };
     println!("{}", serde_json::to_string(&result)?);

@@ -71,6 +71,8 @@ pub async fn alerts_cover_their_area_closure_and_reach_followers_inside(store: S
     assert_eq!(store.alert_followers(&alert, 0, i64::MAX, 100).await.unwrap(), [people[0], people[1]]);
     assert_eq!(store.alert_followers(&alert, 0, i64::MAX, 1).await.unwrap(), [people[0]], "in ranges");
     assert_eq!(store.alert_followers(&alert, people[0], people[1], 100).await.unwrap(), [people[1]]);
+    assert_eq!(store.follower_ids(unit, 0, 10).await.unwrap(), people, "the fan-out's ranges: every follower");
+    assert_eq!(store.follower_ids(unit, people[1], 1).await.unwrap(), [people[2]]);
 
     let mut tx = store.begin().await.unwrap();
     assert!(public_alerts::cancel(&mut tx, id, NOW + 5).await.unwrap());
