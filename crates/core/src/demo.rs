@@ -1,8 +1,10 @@
 //! `binhyen demo`: a freshly migrated store filled with Đắk Lắk as the 2020 article describes it (Cư M'Gar
 //! district, Buôn Ma Thuột city, their commune police, the mobile police), the units that took over on
-//! 1 July 2025, villages, and accounts of every kind to sign in as.
+//! 1 July 2025, villages, accounts of every kind to sign in as, the article's tips (`tips.rs`) and its commune
+//! page's posts (`pages.rs`).
 
 mod data;
+mod pages;
 mod tips;
 
 use std::collections::hash_map::Entry;
@@ -203,6 +205,7 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
         s.set_on_duty(officer.id, true, core.now_ms()).await?;
     }
     let receipt = tips::build(core).await?;
+    pages::build(core).await?;
     Ok(DemoReport { sign_ins, units: units.len() as u64, areas: s.count_areas().await? as u64, accounts, receipt })
 }
 

@@ -65,6 +65,44 @@ pub async fn add_image(tx: &mut Tx, image: &PostImage, now_ms: i64) -> Result<i6
     .await?)
 }
 
+/// What a unit says of its page, besides its contact.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageProfile {
+    pub description: Option<String>,
+    /// (object key, kind: jpg, png or webp).
+    pub avatar: Option<(String, String)>,
+}
+
+/// Sets a page's description ("" for none), keeping its avatar.
+pub async fn set_description(tx: &mut Tx, unit_id: i64, description: &str, now_ms: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO unit_pages (unit_id, description, updated_at) VALUES ($1, $2, $3) ON CONFLICT (unit_id) \
+         DO UPDATE SET description = excluded.description, updated_at = excluded.updated_at",
+    )
+    .bind(unit_id)
+    .bind(description)
+    .bind(now_ms)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Sets a page's avatar, keeping its description.
+pub async fn set_avatar(tx: &mut Tx, unit_id: i64, object_key: &str, kind: &str, now_ms: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO unit_pages (unit_id, description, avatar_key, avatar_kind, updated_at) \
+         VALUES ($1, '', $2, $3, $4) ON CONFLICT (unit_id) DO UPDATE SET avatar_key = excluded.avatar_key, \
+         avatar_kind = excluded.avatar_kind, updated_at = excluded.updated_at",
+    )
+    .bind(unit_id)
+    .bind(object_key)
+    .bind(kind)
+    .bind(now_ms)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 /// Where a feed page starts: the posts strictly before this one, newest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeedCursor {
@@ -187,27 +225,26 @@ impl Store {
         })
     }
 
-    /// A page's description (None when the unit has not written one).
-    pub async fn page_description(&self, unit_id: i64) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT description FROM unit_pages WHERE unit_id = $1")
+    /// A page's description (None when the unit has not written one) and avatar (object key and kind).
+    pub async fn page_profile(&self, unit_id: i64) -> Result<PageProfile> {
+        let row = sqlx::query("SELECT description, avatar_key, avatar_kind FROM unit_pages WHERE unit_id = $1")
             .bind(unit_id)
             .fetch_optional(&self.read)
-            .await?)
+            .await?;
+        let Some(row) = row else { return Ok(PageProfile::default()) };
+        let description: String = row.try_get(0)?;
+        let avatar = match (row.try_get::<Option<String>, _>(1)?, row.try_get::<Option<String>, _>(2)?) {
+            (Some(key), Some(kind)) => Some((key, kind)),
+            _ => None,
+        };
+        Ok(PageProfile { description: Some(description).filter(|d| !d.is_empty()), avatar })
     }
 
     pub async fn set_page_description(&self, unit_id: i64, description: &str, now_ms: i64) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO unit_pages (unit_id, description, updated_at) VALUES ($1, $2, $3) ON CONFLICT (unit_id) \
-             DO UPDATE SET description = excluded.description, updated_at = excluded.updated_at",
-        )
-        .bind(unit_id)
-        .bind(description)
-        .bind(now_ms)
-        .execute(&self.write)
-        .await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        set_description(&mut tx, unit_id, description, now_ms).await?;
+        tx.commit().await
     }
-
     /// Follows (true) or unfollows (false); returns whether anything changed (following twice changes nothing).
     pub async fn set_following(&self, account_id: i64, unit_id: i64, follow: bool, now_ms: i64) -> Result<bool> {
         let done = if follow {

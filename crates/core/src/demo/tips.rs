@@ -14,7 +14,7 @@ use crate::{Core, CoreError, Result};
 const PUMP_PHOTO: &[u8] = include_bytes!("../../data/demo-pump.jpg");
 
 /// Unix milliseconds of a moment in Vietnam time (UTC+7).
-fn vn(y: i32, mo: u8, d: u8, h: u8, mi: u8) -> i64 {
+pub(super) fn vn(y: i32, mo: u8, d: u8, h: u8, mi: u8) -> i64 {
     let month = time::Month::try_from(mo).unwrap_or(time::Month::January);
     let date = time::Date::from_calendar_date(y, month, d).unwrap_or(time::Date::MIN);
     let at = date.with_hms(h, mi, 0).unwrap_or(date.midnight()).assume_offset(binhyen_domain::time_vn::VIETNAM);

@@ -1,20 +1,28 @@
-//! Photos in posts. Cleaned like tip attachments (metadata stripped, the real type sniffed, only JPEG, PNG and
-//! WebP kept), stored before the row that names them; the author places them in the text as Markdown.
+//! Photos in posts, and pages' avatars. Cleaned like tip attachments (metadata stripped, the real type sniffed,
+//! only JPEG, PNG and WebP kept), stored before the row that names them; a post's author places them in the
+//! text as Markdown.
 
 use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::pages::{self, PostImage};
 
+use crate::audit::AuditEvent;
 use crate::{Core, CoreError, Result};
 
 impl Core {
-    /// Adds a photo to a post its author's unit may edit.
-    pub async fn add_post_image(&self, actor: &Actor, post_id: i64, bytes: Vec<u8>) -> Result<PostImage> {
-        let post = self.store.post(post_id).await.map_err(|_| CoreError::not_found("post"))?;
-        self.authorize(actor, Action::EditUnit, post.unit_id).await?;
+    /// Cleans and keeps an uploaded photo (a video is refused): its metadata and object key.
+    async fn keep_photo(&self, bytes: Vec<u8>) -> Result<(binhyen_media::Cleaned, binhyen_media::ObjectKey)> {
         let (cleaned, key) = self.keep_media(bytes).await?;
         if cleaned.kind.is_video() {
             return Err(Invalid::new("file", "not_an_image").into());
         }
+        Ok((cleaned, key))
+    }
+
+    /// Adds a photo to a post its author's unit may edit.
+    pub async fn add_post_image(&self, actor: &Actor, post_id: i64, bytes: Vec<u8>) -> Result<PostImage> {
+        let post = self.store.post(post_id).await.map_err(|_| CoreError::not_found("post"))?;
+        self.authorize(actor, Action::EditUnit, post.unit_id).await?;
+        let (cleaned, key) = self.keep_photo(bytes).await?;
         let image = PostImage {
             id: 0,
             post_id,
@@ -36,5 +44,25 @@ impl Core {
         let image = self.store.post_image(post_id, image_id).await.map_err(|_| CoreError::not_found("image"))?;
         let bytes = self.read_object(&image.object_key).await?;
         Ok((image, bytes))
+    }
+
+    /// Sets a page's avatar (commanders of the unit and above).
+    pub async fn set_page_avatar(&self, actor: &Actor, unit_id: i64, bytes: Vec<u8>) -> Result<()> {
+        self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
+        self.authorize(actor, Action::EditUnit, unit_id).await?;
+        let (cleaned, key) = self.keep_photo(bytes).await?;
+        let mut tx = self.store.begin().await?;
+        pages::set_avatar(&mut tx, unit_id, key.as_str(), cleaned.kind.extension(), self.now_ms()).await?;
+        self.audit(&mut tx, AuditEvent::new("page.avatar_set", "unit", Some(unit_id)).by(Some(actor.account_id)))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A page's avatar (kind, bytes): public.
+    pub async fn page_avatar(&self, unit_id: i64) -> Result<(String, Vec<u8>)> {
+        let profile = self.store.page_profile(unit_id).await?;
+        let (key, kind) = profile.avatar.ok_or(CoreError::not_found("image"))?;
+        Ok((kind, self.read_object(&key).await?))
     }
 }

@@ -26,6 +26,8 @@ const PER_PAGE: i64 = 20;
 pub struct PageView {
     pub unit: Unit,
     pub description: Option<String>,
+    /// Whether it has an avatar (served at the page's avatar address).
+    pub avatar: bool,
     pub followers: i64,
     /// Whether the viewer (when signed in) follows it.
     pub following: bool,
@@ -71,13 +73,30 @@ impl Core {
             Some(account) => self.store.followed_units(account).await?.contains(&unit_id),
             None => false,
         };
+        let profile = self.store.page_profile(unit_id).await?;
         Ok(PageView {
-            description: self.store.page_description(unit_id).await?,
+            description: profile.description,
+            avatar: profile.avatar.is_some(),
             followers: self.store.follower_count(unit_id).await?,
             pinned: self.store.pinned_posts(unit_id, self.now_ms()).await?,
             following,
             unit,
         })
+    }
+
+    /// Rewrites a page's description (commanders of the unit and above); empty for none.
+    pub async fn edit_page(&self, actor: &Actor, unit_id: i64, description: &str) -> Result<()> {
+        self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
+        self.authorize(actor, Action::EditUnit, unit_id).await?;
+        let description = binhyen_text::normalize(description.trim());
+        if description.chars().count() > 2000 {
+            return Err(Invalid::new("description", "too_long").into());
+        }
+        let mut tx = self.store.begin().await?;
+        pages::set_description(&mut tx, unit_id, &description, self.now_ms()).await?;
+        self.audit(&mut tx, AuditEvent::new("page.edited", "unit", Some(unit_id)).by(Some(actor.account_id))).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Follows or unfollows a page (doing it twice is the same as once); returns its follower count.

@@ -139,3 +139,115 @@ async fn a_follow_form_without_its_token_is_refused() {
     assert!(html.contains("0 người theo dõi"), "nothing followed");
     app.stop().await;
 }
+
+/// The value a `datetime-local` input sends, `hours` from the test clock's now, in Vietnam time.
+fn local_in(app: &TestApp, hours: i64) -> String {
+    use binhyen_core::Clock;
+    let at = (app.clock.now() + time::Duration::hours(hours)).to_offset(binhyen_domain::time_vn::VIETNAM);
+    at.format(&time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]")).unwrap()
+}
+
+#[tokio::test]
+async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site() {
+    let mut app = TestApp::spawn().await;
+    app.sign_in_browser(CITIZEN_HDAO).await;
+    let (_, html) = app.page(UNIT).await;
+    assert!(html.contains("id=\"send-article\"") && !html.contains("id=\"manage-page\""), "{html}");
+    let csrf = app.csrf(UNIT).await;
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("title", "Buôn Bling tổ chức tuần tra"),
+        ("body", "Thanh niên buôn cùng công an xã tuần tra mỗi tối."),
+        ("credit", "1"),
+    ];
+    let (status, location, _) = app.form(&format!("{UNIT}/articles"), &fields).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/units/ca-xa-cu-mgar-2025?sent=article#send-article")));
+    let (_, html) = app.page("/units/ca-xa-cu-mgar-2025?sent=article").await;
+    assert!(html.contains("id=\"article-sent\""));
+    let (status, _) = app.page(&format!("{UNIT}/manage")).await;
+    assert_eq!(status, 403, "citizens do not run pages");
+
+    // Another browser, the commander's.
+    app.browser =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    app.sign_in_browser(CU_MGAR_COMMANDER).await;
+    let (_, html) = app.page(UNIT).await;
+    assert!(html.contains("id=\"manage-page\""), "{html}");
+    let manage = format!("{UNIT}/manage");
+    let (status, html) = app.page(&manage).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Buôn Bling tổ chức tuần tra"), "the article waits: {html}");
+    let article = app
+        .core
+        .store
+        .articles_of_unit(app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id, "submitted")
+        .await
+        .unwrap()[0]
+        .id;
+    let csrf = app.csrf(&manage).await;
+    let approve = [("csrf", csrf.as_str()), ("decision", "approve"), ("kind", "news")];
+    let (status, location, _) = app.form(&format!("{manage}/articles/{article}"), &approve).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/units/ca-xa-cu-mgar-2025/manage?done=article")));
+
+    let post = [
+        ("csrf", csrf.as_str()),
+        ("kind", "warning"),
+        ("title", "Cảnh giác lừa đảo đầu tư tiền ảo"),
+        ("body", "Không **chuyển tiền** cho người lạ."),
+        ("publish_at", ""),
+    ];
+    let (status, _, _) = app.form(&format!("{manage}/posts"), &post).await;
+    assert_eq!(status, 303);
+    let (_, posts) = app.get_json(POSTS, None).await;
+    let titles: Vec<&str> = posts["posts"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        ["Cảnh giác lừa đảo đầu tư tiền ảo", "Buôn Bling tổ chức tuần tra"],
+        "published now, newest first"
+    );
+
+    let commune =
+        app.core.store.unit_jurisdiction(app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id).await.unwrap()
+            [0]
+        .id
+        .to_string();
+    let expires = local_in(&app, 6);
+    let mut alert = vec![
+        ("csrf", csrf.as_str()),
+        ("area_id", commune.as_str()),
+        ("category", "Safety"),
+        ("event", "Mưa lũ"),
+        ("severity", "Severe"),
+        ("urgency", "Expected"),
+        ("certainty", "Likely"),
+        ("headline", "Nước suối Ea Tul dâng cao"),
+        ("description", "Không qua ngầm tràn khi nước lớn."),
+        ("instruction", ""),
+        ("expires_at", expires.as_str()),
+    ];
+    let (status, _, _) = app.form(&format!("{manage}/alerts"), &alert).await;
+    assert_eq!(status, 303);
+    let (_, alerts) = app.get_json("/api/v1/pages/ca-xa-cu-mgar-2025/alerts", None).await;
+    let id = alerts[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        (&alerts[0]["headline"], &alerts[0]["urgency"]),
+        (&json!("Nước suối Ea Tul dâng cao"), &json!("Expected"))
+    );
+    // An expiry past: the page again, saying why; nothing written.
+    let past = local_in(&app, -2);
+    alert[10] = ("expires_at", past.as_str());
+    let (status, _, html) = app.form(&format!("{manage}/alerts"), &alert).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"form-error\"") && html.contains("expires_at"), "{html}");
+    assert_eq!(app.get_json("/api/v1/pages/ca-xa-cu-mgar-2025/alerts", None).await.1.as_array().unwrap().len(), 1);
+    let (status, _, _) = app.form(&format!("{manage}/alerts/{id}/cancel"), &[("csrf", csrf.as_str())]).await;
+    assert_eq!(status, 303);
+    let (_, alert) = app.get_json(&format!("/api/v1/alerts/{id}"), None).await;
+    assert_eq!(alert["in_force"], false);
+
+    let (status, _, _) =
+        app.form(&format!("{manage}/page"), &[("csrf", csrf.as_str()), ("description", "Trang mới")]).await;
+    assert_eq!(status, 303);
+    let (_, html) = app.page(UNIT).await;
+    assert!(html.contains("Trang mới"));
+}

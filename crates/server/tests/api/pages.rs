@@ -322,3 +322,72 @@ async fn photos_in_posts_are_cleaned_placed_by_markdown_and_public_with_their_po
     app.core.sweep_attachments().await.unwrap();
     assert_eq!(app.api.get(app.at(&url)).send().await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn commanders_describe_their_page_and_set_its_avatar_without_metadata() {
+    use crate::media_fixtures as fx;
+    let app = TestApp::spawn().await;
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    let about =
+        json!({"description": "  Trang của Công an xã Cư M'gar: cảnh báo, hướng dẫn thủ tục, tiếp nhận tin báo.  "});
+    let (status, _) = app.send_json(Method::PUT, PAGE, &about, Some(&commander)).await;
+    assert_eq!(status, 204);
+    let (_, page) = app.get_json(PAGE, None).await;
+    assert_eq!(page["description"], "Trang của Công an xã Cư M'gar: cảnh báo, hướng dẫn thủ tục, tiếp nhận tin báo.");
+    assert!(page["avatar_url"].is_null());
+
+    let upload = |token: String, bytes: Vec<u8>| {
+        let url = app.at(&format!("{PAGE}/avatar"));
+        async move {
+            let res = reqwest::Client::new().put(url).bearer_auth(token).body(bytes).send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, body) = upload(commander.clone(), fx::jpeg_with(&[fx::exif_app1(Some(1))])).await;
+    assert_eq!(status, 204, "{body}");
+    let (_, page) = app.get_json(PAGE, None).await;
+    let url = page["avatar_url"].as_str().unwrap().to_owned();
+    let res = app.api.get(app.at(&url)).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), &res.headers()["content-type"]), (200, &"image/jpeg".parse().unwrap()));
+    assert!(!fx::contains(&res.bytes().await.unwrap(), b"Exif"), "public, without location or device data");
+    let (_, html) = app.page("/units/ca-xa-cu-mgar-2025").await;
+    assert!(html.contains("id=\"page-avatar\"") && html.contains("tiếp nhận tin báo"), "{html}");
+
+    // Bad input and who: not a photo, a video, too long a description, another unit's officer, a citizen.
+    let (status, body) = upload(commander.clone(), b"MZ\x90\x00\x03 an executable".to_vec()).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("file")), "{body}");
+    let video = fx::mp4_fast_start(&fx::Track { handler: *b"vide", wide_offsets: false });
+    let (status, body) = upload(commander.clone(), video).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("not_an_image")), "{body}");
+    let long = json!({"description": "x".repeat(2001)});
+    let (status, body) = app.send_json(Method::PUT, PAGE, &long, Some(&commander)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("too_long")), "{body}");
+    for phone in [TAN_LOI_OFFICER, CITIZEN_HDAO] {
+        let token = app.token(phone).await;
+        let (status, _) = upload(token.clone(), fx::png()).await;
+        assert_eq!(status, 403, "{phone}");
+        let (status, _) = app.send_json(Method::PUT, PAGE, &about, Some(&token)).await;
+        assert_eq!(status, 403, "{phone}");
+    }
+    let (status, body) = app.get_json("/api/v1/pages/ca-tinh-dak-lak/avatar", None).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("image_not_found")));
+    // The sweep of unreferenced objects keeps avatars.
+    app.clock.advance(time::Duration::hours(2));
+    app.core.sweep_attachments().await.unwrap();
+    assert_eq!(app.api.get(app.at(&url)).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn the_demo_page_of_ea_kpam_has_the_articles_posts_and_a_follower() {
+    let app = TestApp::spawn().await;
+    let (status, page) = app.get_json("/api/v1/pages/ca-xa-ea-kpam", None).await;
+    assert_eq!((status, &page["followers"]), (200, &json!(1)), "{page}");
+    assert!(page["description"].as_str().unwrap().contains("Bình yên cho mỗi gia đình"));
+    assert_eq!(page["pinned"][0]["title"], "Mất căn cước công dân: làm lại như thế nào?");
+    let (_, posts) = app.get_json("/api/v1/pages/ca-xa-ea-kpam/posts", None).await;
+    let kinds: Vec<&str> = posts["posts"].as_array().unwrap().iter().map(|p| p["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["health", "procedure", "warning", "warning", "legal", "health"], "newest first");
+    assert!(posts["posts"][0]["published_at"].as_str().unwrap().starts_with("2020-07-08"));
+    let (_, feed) = app.get_json("/api/v1/me/feed", Some(&app.token("0399000002").await)).await;
+    assert_eq!(feed["posts"].as_array().unwrap().len(), 6, "Hạnh of thôn 8 follows it");
+}

@@ -78,10 +78,17 @@ pub async fn follows_posts_and_feeds(store: Store) {
     tx.commit().await.unwrap();
     assert_eq!(store.page_feed(a, NOW + 5, None, 1).await.unwrap()[0].id, draft);
 
-    assert_eq!(store.page_description(a).await.unwrap(), None);
+    assert_eq!(store.page_profile(a).await.unwrap(), pages::PageProfile::default());
+    let mut tx = store.begin().await.unwrap();
+    pages::set_avatar(&mut tx, a, "ab/cdef", "png", NOW).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.page_profile(a).await.unwrap().description, None, "an avatar alone: no description");
     store.set_page_description(a, "Trang của Công an xã A", NOW).await.unwrap();
     store.set_page_description(a, "Trang mới", NOW).await.unwrap();
-    assert_eq!(store.page_description(a).await.unwrap().as_deref(), Some("Trang mới"));
+    let profile = store.page_profile(a).await.unwrap();
+    assert_eq!(profile.description.as_deref(), Some("Trang mới"));
+    assert_eq!(profile.avatar, Some(("ab/cdef".to_owned(), "png".to_owned())), "kept by a new description");
+    assert!(store.referenced_objects().await.unwrap().contains(&"ab/cdef".to_owned()), "the sweep keeps it");
     assert!(store.set_following(reader, a, false, NOW).await.unwrap());
     assert_eq!(store.follower_count(a).await.unwrap(), 0);
 }

@@ -136,7 +136,8 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(alerting::set_urgent_watch))
         .routes(routes!(alerting::jobs))
         .routes(routes!(alerting::retry_job))
-        .routes(routes!(pages::page))
+        .routes(routes!(pages::page, pages::edit_page))
+        .routes(routes!(pages::avatar))
         .routes(routes!(pages::follow, pages::unfollow))
         .routes(routes!(pages::page_posts, pages::create_post))
         .routes(routes!(pages::post, pages::edit_post))
@@ -161,6 +162,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             OpenApiRouter::new()
                 .routes(routes!(attachments::upload))
                 .routes(routes!(pages::add_image))
+                .routes(routes!(pages::set_avatar))
                 .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),
         )
         .split_for_parts();

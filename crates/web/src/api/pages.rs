@@ -54,6 +54,8 @@ impl From<binhyen_store::pages::Post> for PostJson {
 pub struct PageJson {
     pub unit: UnitJson,
     pub description: Option<String>,
+    /// Its avatar (a photo), when it has one.
+    pub avatar_url: Option<String>,
     pub followers: i64,
     /// Whether you follow it (false without a token).
     pub following: bool,
@@ -102,12 +104,66 @@ pub async fn page(
     let id = unit_id(&state, &code).await?;
     let view = state.core.page(id, p.map(|p| p.account.id)).await?;
     Ok(Json(PageJson {
+        avatar_url: view.avatar.then(|| format!("/api/v1/pages/{}/avatar", view.unit.code)),
         unit: view.unit.into(),
         description: view.description,
         followers: view.followers,
         following: view.following,
         pinned: view.pinned.into_iter().map(Into::into).collect(),
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EditPageRequest {
+    /// What the page is for; empty for none. At most 2,000 characters.
+    pub description: String,
+}
+
+/// Rewrite a page's description (commanders of the unit or above).
+#[utoipa::path(put, path = "/pages/{code}", tag = "pages", security(("bearer" = [])), params(("code" = String, Path)),
+    request_body = EditPageRequest, responses((status = 204), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn edit_page(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<EditPageRequest>,
+) -> Result<StatusCode, ApiError> {
+    let actor = officer(&p)?;
+    let id = unit_id(&state, &code).await?;
+    state.core.edit_page(&actor, id, &body.description).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Set a page's avatar: the photo's bytes as the body (JPEG, PNG or WebP; metadata is removed).
+#[utoipa::path(put, path = "/pages/{code}/avatar", tag = "pages", security(("bearer" = [])),
+    params(("code" = String, Path)), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "empty, too_large, unsupported_type, corrupt_file or not_an_image")))]
+pub async fn set_avatar(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(code): Path<String>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
+    let actor = officer(&p)?;
+    let id = unit_id(&state, &code).await?;
+    state.core.set_page_avatar(&actor, id, body.to_vec()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A page's avatar: public.
+#[utoipa::path(get, path = "/pages/{code}/avatar", tag = "pages", params(("code" = String, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+pub async fn avatar(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    let id = unit_id(&state, &code).await?;
+    let (kind, bytes) = state.core.page_avatar(id).await?;
+    Ok(crate::attachment::attachment_response(&kind, bytes))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -104,9 +104,13 @@ struct UnitPage {
     // Its page: description, followers, posts (pinned ones on the first page only).
     code: String,
     description: Option<String>,
+    avatar: bool,
     followers: i64,
     following: bool,
     signed_in: bool,
+    /// An officer who may run the page: the link to do so.
+    can_manage: bool,
+    article_sent: bool,
     alerts: Vec<AlertCard>,
     pinned: Vec<PostView>,
     posts: Vec<PostView>,
@@ -134,6 +138,10 @@ pub(crate) async fn unit(
     let pinned = if first { view.pinned.into_iter().map(post).collect() } else { Vec::new() };
     // Pinned posts stand above the list rather than twice on the page.
     let posts = feed.posts.into_iter().filter(|p| !p.pinned).map(post).collect();
+    let can_manage = match super::inbox::actor_of(&v) {
+        Some(actor) => state.core.authorize(&actor, binhyen_domain::Action::EditUnit, unit.id).await.is_ok(),
+        None => false,
+    };
     let link = |u: binhyen_store::units::Unit| (u.code, u.name);
     let c = d.unit.contact;
     let tpl = UnitPage {
@@ -152,9 +160,12 @@ pub(crate) async fn unit(
         older: older_link(&format!("/units/{}", unit.code), feed.next),
         code: unit.code,
         description: view.description,
+        avatar: view.avatar,
         followers: view.followers,
         following: view.following,
         signed_in: viewer.is_some(),
+        can_manage,
+        article_sent: q.sent == "article",
         alerts: AlertCard::all(v.lang, feed.alerts, &state),
         pinned,
         posts,

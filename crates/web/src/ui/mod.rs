@@ -8,6 +8,7 @@ mod inbox;
 mod inbox_actions;
 mod inbox_tip;
 mod jobs;
+mod page_manage;
 mod pages;
 mod places;
 mod public_alerts;
@@ -35,6 +36,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/units", get(directory::units))
         .route("/units/{code}", get(directory::unit))
         .route("/units/{code}/follow", post(pages::follow))
+        .route("/units/{code}/articles", post(page_manage::send_article))
+        .route("/units/{code}/manage", get(page_manage::manage))
+        .route("/units/{code}/manage/page", post(page_manage::describe))
+        .route("/units/{code}/manage/posts", post(page_manage::write_post))
+        .route("/units/{code}/manage/alerts", post(page_manage::issue_alert))
+        .route("/units/{code}/manage/alerts/{id}/cancel", post(page_manage::cancel_alert))
+        .route("/units/{code}/manage/articles/{id}", post(page_manage::decide_article))
         .route("/feed", get(pages::feed))
         .route("/alerts", get(public_alerts::list))
         .route("/alerts/{id}", get(public_alerts::show))

@@ -48,6 +48,9 @@ impl PostView {
 pub(crate) struct CursorQuery {
     #[serde(default)]
     cursor: String,
+    /// `article`: the visitor just sent the page an article (the page thanks them).
+    #[serde(default)]
+    pub sent: String,
 }
 
 impl CursorQuery {
