@@ -1,9 +1,11 @@
 //! `binhyen demo`: a freshly migrated store filled with Đắk Lắk as the 2020 article describes it (Cư M'Gar
 //! district, Buôn Ma Thuột city, their commune police, the mobile police), the units that took over on
-//! 1 July 2025, villages, accounts of every kind to sign in as, the article's tips (`tips.rs`) and its commune
-//! page's posts (`pages.rs`).
+//! 1 July 2025, villages, accounts of every kind to sign in as, the article's tips (`tips.rs`), its commune
+//! page's posts (`pages.rs`), guides, forms and H'Đào Niê's question (`guides.rs`).
 
+mod appointments;
 mod data;
+mod guides;
 mod pages;
 mod tips;
 
@@ -206,6 +208,8 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
     }
     let receipt = tips::build(core).await?;
     pages::build(core).await?;
+    guides::build(core).await?;
+    appointments::build(core).await?;
     Ok(DemoReport { sign_ins, units: units.len() as u64, areas: s.count_areas().await? as u64, accounts, receipt })
 }
 

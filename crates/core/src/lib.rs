@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod alerting;
+pub mod appointments;
 pub mod areas;
 pub mod audit;
 pub mod auth;
@@ -12,12 +13,14 @@ pub mod demo;
 mod directory;
 mod error;
 mod flood;
+pub mod guides;
 pub mod import;
 pub mod live;
 pub mod pages;
 mod passwords;
 pub mod permissions;
 pub mod public_alerts;
+pub mod questions;
 mod random;
 pub mod seal;
 pub mod tips;
@@ -48,6 +51,8 @@ pub struct Core {
     directory: Arc<directory::DirectoryCache>,
     anonymous_flood: Arc<flood::FloodGuard>,
     receipt_guard: Arc<flood::FloodGuard>,
+    /// Look-ups of appointments by confirmation code, per client address (against guessing).
+    appointment_code_guard: Arc<flood::FloodGuard>,
     /// The queue to this core's tip writer (group commit, `tips/intake.rs`), shared by its clones.
     intake: Arc<tips::Intake>,
     /// Which unit answers for a place, kept while the directory copy is current (`tips/routes.rs`).
@@ -106,6 +111,7 @@ impl Core {
         Self {
             anonymous_flood: Arc::new(flood::FloodGuard::new(policy.anonymous_tips_per_10_min, window)),
             receipt_guard: Arc::new(flood::FloodGuard::new(policy.receipt_lookups_per_10_min, window)),
+            appointment_code_guard: Arc::new(flood::FloodGuard::new(policy.receipt_lookups_per_10_min, window)),
             worker_id: format!("node-{}", random.token(6)).into(),
             store,
             clock,

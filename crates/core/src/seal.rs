@@ -30,7 +30,8 @@ const ROTATION_BATCH: i64 = 500;
 
 /// Every column that holds sealed values: key rotation rewrites exactly these. A feature that seals a column
 /// adds it here (and seals with `SealedColumn::aad`), and rotation covers it without further code.
-pub const SEALED_COLUMNS: &[SealedColumn] = &[TIPS_REPORTER, ACCOUNTS_TOTP];
+pub const SEALED_COLUMNS: &[SealedColumn] =
+    &[TIPS_REPORTER, ACCOUNTS_TOTP, crate::appointments::APPOINTMENTS_CODE, crate::appointments::APPOINTMENTS_HOLDER];
 
 /// Officers' TOTP secrets (base32).
 pub const ACCOUNTS_TOTP: SealedColumn =

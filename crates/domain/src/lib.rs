@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod alert;
+pub mod appointment;
 pub mod area;
 pub mod error;
 pub mod page;

@@ -9,12 +9,14 @@
 //! rewritten keeping only the segments/chunks needed to draw the pixels (an allow-list, so metadata kinds
 //! we have never heard of are dropped too). Videos keep their media data and lose `udta`/`meta`.
 
+mod documents;
 mod jpeg;
 mod mp4;
 mod png;
 mod store;
 mod webp;
 
+pub use documents::{sniff_document, DocumentKind, MAX_DOCUMENT_BYTES};
 pub use store::{ObjectKey, ObjectStore};
 
 /// The kinds of attachment we accept, decided by [`sniff`] from the bytes only.

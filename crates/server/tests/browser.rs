@@ -764,3 +764,23 @@ async fn an_officer_adds_an_sms_number_and_sees_the_message_an_urgent_tip_sent()
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guides_are_suggested_while_a_question_is_typed() {
+    in_browser("guides_are_suggested_while_a_question_is_typed", async |b: &Browser| {
+        sign_in(b, support::CITIZEN_HDAO, support::PASSWORD).await?;
+        b.open("/units/ca-xa-cu-mgar-2025/ask").await?;
+        check(!b.is_present("#guide-suggestions li").await?, || "suggestions before typing".into())?;
+        // Typed without tones, as on a phone without a Vietnamese keyboard.
+        b.type_into("#question-body", "em bi mat can cuoc thi lam lai the nao").await?;
+        b.wait_until(
+            "the suggested guides",
+            "const li = document.querySelector('#guide-suggestions li a'); \
+             return [!!li && !document.getElementById('guide-suggestions').hidden, li ? li.textContent : null];",
+        )
+        .await?;
+        b.expect_text("#guide-suggestions", "Cấp lại thẻ căn cước").await?;
+        b.fits_the_screen().await
+    })
+    .await;
+}

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod alerting;
+pub mod appointments;
 pub mod areas;
 pub mod articles;
 pub mod audit;
@@ -11,11 +12,13 @@ pub mod boundaries;
 mod connect;
 pub mod deliveries;
 mod error;
+pub mod guides;
 pub mod jobs;
 pub mod live;
 pub mod notifications;
 pub mod pages;
 pub mod public_alerts;
+pub mod questions;
 pub mod scratch;
 pub mod sealed;
 pub mod sessions;

@@ -581,7 +581,9 @@ impl Store {
         // Every table whose rows name objects in the attachment store: what none names is swept.
         Ok(sqlx::query_scalar(
             "SELECT object_key FROM tip_attachments UNION SELECT object_key FROM post_images \
-             UNION SELECT avatar_key FROM unit_pages WHERE avatar_key IS NOT NULL",
+             UNION SELECT avatar_key FROM unit_pages WHERE avatar_key IS NOT NULL \
+             UNION SELECT object_key FROM form_versions \
+             UNION SELECT attachment_key FROM questions WHERE attachment_key IS NOT NULL",
         )
         .fetch_all(&self.read)
         .await?)

@@ -17,12 +17,16 @@
 mod accounts;
 #[path = "conformance/alerting.rs"]
 mod alerting;
+#[path = "conformance/appointments.rs"]
+mod appointments;
 #[path = "conformance/areas.rs"]
 mod areas;
 #[path = "conformance/audit.rs"]
 mod audit;
 #[path = "conformance/basics.rs"]
 mod basics;
+#[path = "conformance/guides.rs"]
+mod guides;
 #[path = "conformance/harness.rs"]
 mod harness;
 #[path = "conformance/intake.rs"]
@@ -116,7 +120,11 @@ conformance! {
         pages::follows_posts_and_feeds,
         pages::articles_are_decided_once,
         pages::follows_in_bulk,
+        guides::guides_forms_and_questions_round_trip,
         public_alerts::alerts_cover_their_area_closure_and_reach_followers_inside,
+        appointments::services_hours_and_closures_round_trip,
+        appointments::bookings_take_seats_once_per_holder_and_move,
+        appointments::concurrent_bookings_never_exceed_capacity,
     ],
     url: [
         basics::committed_writes_survive_reopen,

@@ -1,6 +1,7 @@
 //! Words shown to people, Vietnamese first. Error codes map to messages here; page text lives in `Text`
 //! (`i18n/text.rs`, with one instance per language in `vi.rs` and `en.rs`); names of enum values in `labels.rs`.
 
+mod appointment_errors;
 mod en;
 mod labels;
 mod text;
@@ -54,6 +55,25 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
             ("Quá ngắn: mật khẩu cần ít nhất 8 ký tự.", "Too short: a password needs at least 8 characters.")
         }
         "too_long" => ("Quá dài.", "Too long."),
+        // Public alerts, guides, forms and questions.
+        "in_past" => ("Thời điểm này đã qua.", "That time has passed."),
+        "too_far" => ("Cảnh báo chỉ có hiệu lực tối đa 30 ngày.", "An alert lasts at most 30 days."),
+        "outside_jurisdiction" => {
+            ("Khu vực này không thuộc địa bàn của đơn vị.", "That area is outside the unit's jurisdiction.")
+        }
+        "alert_not_found" => ("Không tìm thấy cảnh báo.", "Alert not found."),
+        "alert_not_in_force" => ("Cảnh báo này đã hết hiệu lực.", "This alert is no longer in force."),
+        "guide_not_found" => ("Không tìm thấy hướng dẫn.", "Guide not found."),
+        "form_not_found" => ("Không tìm thấy biểu mẫu.", "Form not found."),
+        "invalid_form_code" => (
+            "Mã biểu mẫu chỉ gồm chữ, số và dấu gạch ngang (ví dụ CT01).",
+            "Form codes are letters, digits and dashes (e.g. CT01).",
+        ),
+        "version_exists" => ("Biểu mẫu đã có phiên bản này.", "The form already has this version."),
+        "question_not_found" => ("Không tìm thấy câu hỏi.", "Question not found."),
+        "question_closed" => ("Câu hỏi đã đóng.", "The question is closed."),
+        "question_not_answered" => ("Câu hỏi chưa được trả lời.", "The question has not been answered."),
+        "photo_already_sent" => ("Câu hỏi đã có ảnh kèm theo.", "The question already has a photo."),
         "required" => ("Vui lòng điền thông tin này.", "This field is required."),
         "invalid_characters" => ("Có ký tự không hợp lệ.", "Contains characters that are not allowed."),
         "invalid_credentials" => {
@@ -187,7 +207,9 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
             "Hệ thống tạm thời không truy cập được dữ liệu. Vui lòng thử lại.",
             "Storage is unavailable. Please retry.",
         ),
-        _ => ("Đã có lỗi xảy ra. Vui lòng thử lại.", "Something went wrong. Please try again."),
+        // Appointments' codes have their own table.
+        other => appointment_errors::message(other)
+            .unwrap_or(("Đã có lỗi xảy ra. Vui lòng thử lại.", "Something went wrong. Please try again.")),
     };
     match lang {
         Lang::Vi => vi,

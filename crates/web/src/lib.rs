@@ -8,6 +8,7 @@ mod cap;
 mod error;
 mod health;
 pub mod i18n;
+mod ics;
 mod live;
 mod metrics;
 mod session;

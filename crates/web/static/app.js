@@ -274,3 +274,46 @@
   });
   connect();
 })();
+
+(function () {
+  // While a question is typed, the guides that may already answer it (the public guide search, at that unit).
+  var box = document.querySelector("[data-guide-suggest]");
+  var panel = document.getElementById("guide-suggestions");
+  if (!box || !panel || !window.fetch) return;
+  var list = panel.querySelector("ul");
+  var unit = box.getAttribute("data-guide-suggest");
+  var timer = null;
+  box.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = box.value.trim();
+    if (q.length < 4) return;
+    timer = setTimeout(function () {
+      fetch("/api/v1/guides?unit=" + encodeURIComponent(unit) + "&q=" + encodeURIComponent(q))
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (guides) {
+          list.innerHTML = "";
+          guides.slice(0, 5).forEach(function (g) {
+            var li = document.createElement("li");
+            var a = document.createElement("a");
+            a.href = "/guides/" + g.id;
+            a.textContent = g.title;
+            a.target = "_blank";
+            li.appendChild(a);
+            list.appendChild(li);
+          });
+          panel.hidden = guides.length === 0;
+        })
+        .catch(function () {});
+    }, 300);
+  });
+})();
+
+(function () {
+  // An officer's canned reply fills the reply box, to be edited before sending.
+  var select = document.querySelector("[data-canned-for]");
+  if (!select) return;
+  var target = document.getElementById(select.getAttribute("data-canned-for"));
+  select.addEventListener("change", function () {
+    if (select.value) target.value = select.value;
+  });
+})();

@@ -56,6 +56,7 @@ enum Plan {
     Sla(SlaTimer, Option<SlaStep>),
     Send(Option<Outgoing>),
     Queue(Vec<NewJob>),
+    Remind(super::reminders::Reminder),
 }
 
 impl Plan {
@@ -210,6 +211,9 @@ impl Core {
             JobPayload::NotifyFollowers { alert_id, after, until } => {
                 Plan::Send(self.plan_followers(memo, alert_id, after, until).await?)
             }
+            JobPayload::AppointmentReminder { appointment_id, starts_at_ms } => {
+                Plan::Remind(self.plan_reminder(memo, appointment_id, starts_at_ms).await?)
+            }
         })
     }
 
@@ -224,6 +228,7 @@ impl Core {
                 Plan::Send(Some(out)) => self.apply_outgoing(&mut tx, out, &mut notes).await?,
                 Plan::Send(None) => {}
                 Plan::Queue(jobs) => self.enqueue(&mut tx, jobs).await?,
+                Plan::Remind(reminder) => self.apply_reminder(&mut tx, reminder, &mut notes).await?,
             }
         }
         notifications::insert_many(&mut tx, &notes).await?;

@@ -9,12 +9,14 @@
 //! - `deliver.rs`: one delivery through its channel, with retries.
 //! - `settings.rs`: duty, contact channels, SLA policies and urgent watchers, as use cases.
 //! - `inbox.rs`: an account's in-app notifications.
+//! - `reminders.rs`: an appointment's reminder the day before (in-app and the holder's channels, or SMS).
 
 mod deliver;
 mod escalation;
 mod inbox;
 mod jobs;
 mod notify;
+mod reminders;
 mod settings;
 mod sla;
 mod zalo_tokens;
@@ -80,6 +82,8 @@ pub(crate) enum JobPayload {
     AlertFanout { alert_id: i64 },
     /// Tell the alert's followers with account ids in (`after`, `until`].
     NotifyFollowers { alert_id: i64, after: i64, until: i64 },
+    /// Remind the holder of an appointment booked for `starts_at_ms` (nothing if it was cancelled or moved).
+    AppointmentReminder { appointment_id: i64, starts_at_ms: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +102,7 @@ impl JobPayload {
             JobPayload::Deliver { .. } => "deliver",
             JobPayload::AlertFanout { .. } => "alert_fanout",
             JobPayload::NotifyFollowers { .. } => "notify_followers",
+            JobPayload::AppointmentReminder { .. } => "appointment_reminder",
         }
     }
 
@@ -115,6 +120,10 @@ impl JobPayload {
             JobPayload::Deliver { delivery_id } => format!("deliver:{delivery_id}"),
             JobPayload::AlertFanout { alert_id } => format!("alert:{alert_id}"),
             JobPayload::NotifyFollowers { alert_id, after, .. } => format!("alert:{alert_id}:{after}"),
+            // A moved booking is reminded of its new slot: the slot is part of the key.
+            JobPayload::AppointmentReminder { appointment_id, starts_at_ms } => {
+                format!("appointment:{appointment_id}:{starts_at_ms}")
+            }
         }
     }
 

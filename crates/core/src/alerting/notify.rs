@@ -23,16 +23,16 @@ use super::escalation::INTERNAL_ATTEMPTS;
 use super::{JobPayload, NotifyReason};
 use crate::{Core, Result};
 
-/// One message to several people about one tip.
-struct Message {
+/// One message to several people about one tip (or, without `tip_id`, about something else).
+pub(super) struct Message {
     /// Makes every delivery's idempotency key: `<key>:<account>:<channel>`.
-    key: String,
-    kind: &'static str,
-    tip_id: Option<i64>,
-    title: String,
-    body: String,
-    link: String,
-    data: serde_json::Value,
+    pub(super) key: String,
+    pub(super) kind: &'static str,
+    pub(super) tip_id: Option<i64>,
+    pub(super) title: String,
+    pub(super) body: String,
+    pub(super) link: String,
+    pub(super) data: serde_json::Value,
 }
 
 fn when(ms: i64) -> String {
@@ -42,11 +42,11 @@ fn when(ms: i64) -> String {
 
 /// Messages about to be queued: read before the transaction that writes them.
 pub(crate) struct Outgoing {
-    message: Message,
+    pub(super) message: Message,
     /// Each person told, with the channels they enabled.
-    people: Vec<(i64, Vec<ContactChannel>)>,
+    pub(super) people: Vec<(i64, Vec<ContactChannel>)>,
     /// Whether the configured webhook hears of it too.
-    webhook: bool,
+    pub(super) webhook: bool,
 }
 
 impl Outgoing {
@@ -212,7 +212,7 @@ impl Core {
         Ok(Some(Outgoing { message, people, webhook: false }))
     }
 
-    async fn with_channels(
+    pub(super) async fn with_channels(
         &self,
         memo: &mut Lookups,
         accounts: impl IntoIterator<Item = i64>,
@@ -283,7 +283,7 @@ impl Core {
 
     /// A delivery, and the job that sends it; or, when the channel is not configured (any more), a delivery
     /// that is dead at once with the reason, so that nothing a person chose disappears without a trace.
-    async fn queue_delivery(
+    pub(super) async fn queue_delivery(
         &self,
         tx: &mut Tx,
         m: &Message,

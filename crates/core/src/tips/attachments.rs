@@ -103,6 +103,22 @@ impl Core {
         Ok((cleaned, key))
     }
 
+    /// Keeps an official form (PDF, DOCX or XLSX, recognised from its bytes; anything else refused) in the
+    /// object store as it is: forms are the unit's own documents, not a citizen's photo to clean.
+    pub(crate) async fn keep_document(
+        &self,
+        bytes: Vec<u8>,
+    ) -> Result<(binhyen_media::DocumentKind, usize, ObjectKey)> {
+        let kind = binhyen_media::sniff_document(&bytes).map_err(|e| Invalid::new("file", e.code()))?;
+        let size = bytes.len();
+        let objects = self.objects.clone();
+        let key = tokio::task::spawn_blocking(move || objects.put(&bytes))
+            .await
+            .map_err(blocking_error)?
+            .map_err(blocking_error)?;
+        Ok((kind, size, key))
+    }
+
     /// The bytes of a stored object.
     pub(crate) async fn read_object(&self, object_key: &str) -> Result<Vec<u8>> {
         let key = ObjectKey::parse(object_key).ok_or_else(|| blocking_error("malformed object key"))?;

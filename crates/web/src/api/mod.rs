@@ -3,18 +3,25 @@
 
 mod accounts;
 mod alerting;
+mod appointment_dto;
+mod appointment_services;
+mod appointments;
 mod areas;
 mod attachments;
 mod auth;
 mod dto;
 mod extract;
+mod guides;
 mod pages;
 mod public_alerts;
+mod questions;
 mod tip_dto;
 mod tips;
 mod tipster;
 mod units;
 
+pub(crate) use appointment_dto::vn_rfc3339;
+pub(crate) use guides::unit_code;
 pub(crate) use public_alerts::now_ms;
 
 use std::sync::Arc;
@@ -157,12 +164,48 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(public_alerts::alert))
         .routes(routes!(public_alerts::cancel))
         .routes(routes!(public_alerts::cap_document))
+        .routes(routes!(appointment_services::unit_services, appointment_services::create_service))
+        .routes(routes!(appointment_services::service, appointment_services::edit_service))
+        .routes(routes!(appointment_services::set_hours))
+        .routes(routes!(appointment_services::slots))
+        .routes(routes!(appointment_services::closures, appointment_services::add_closure))
+        .routes(routes!(appointment_services::remove_closure))
+        .routes(routes!(appointments::book))
+        .routes(routes!(appointments::my_appointments))
+        .routes(routes!(appointments::my_appointment))
+        .routes(routes!(appointments::my_ics))
+        .routes(routes!(appointments::my_cancel))
+        .routes(routes!(appointments::my_move))
+        .routes(routes!(appointments::by_code))
+        .routes(routes!(appointments::cancel_by_code))
+        .routes(routes!(appointments::move_by_code))
+        .routes(routes!(appointments::ics_by_code))
+        .routes(routes!(appointments::day_list))
+        .routes(routes!(appointments::check_in))
+        .routes(routes!(appointments::no_show))
+        .routes(routes!(appointments::officer_cancel))
+        .routes(routes!(appointments::officer_ics))
+        .routes(routes!(guides::guides))
+        .routes(routes!(guides::guide, guides::edit_guide))
+        .routes(routes!(guides::create_guide))
+        .routes(routes!(guides::forms))
+        .routes(routes!(guides::download_form))
+        .routes(routes!(questions::ask, questions::unit_questions))
+        .routes(routes!(questions::thread))
+        .routes(routes!(questions::photo))
+        .routes(routes!(questions::write))
+        .routes(routes!(questions::close))
+        .routes(routes!(questions::mine))
+        .routes(routes!(questions::canned, questions::add_canned))
+        .routes(routes!(questions::to_guide))
         // Uploads alone may be large: the limit is raised on this route only.
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(attachments::upload))
                 .routes(routes!(pages::add_image))
                 .routes(routes!(pages::set_avatar))
+                .routes(routes!(guides::upload_form))
+                .routes(routes!(questions::add_photo))
                 .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),
         )
         .split_for_parts();

@@ -8,6 +8,7 @@ use axum::response::Response;
 use binhyen_core::units::UnitNode;
 use serde::Deserialize;
 
+use super::guides::{form_links, FormLink, GuideLink};
 use super::pages::{older_link, CursorQuery, PostView};
 use super::public_alerts::AlertCard;
 use super::{or_page, page, validity, Layout};
@@ -112,6 +113,8 @@ struct UnitPage {
     can_manage: bool,
     article_sent: bool,
     alerts: Vec<AlertCard>,
+    guides: Vec<GuideLink>,
+    forms: Vec<FormLink>,
     pinned: Vec<PostView>,
     posts: Vec<PostView>,
     first: bool,
@@ -142,6 +145,9 @@ pub(crate) async fn unit(
         Some(actor) => state.core.authorize(&actor, binhyen_domain::Action::EditUnit, unit.id).await.is_ok(),
         None => false,
     };
+    let guides = or_page!(v, state.core.unit_guides(unit.id).await);
+    let forest = or_page!(v, state.core.directory_snapshot().await).forest;
+    let forms = form_links(or_page!(v, state.core.unit_forms(unit.id).await), &forest);
     let link = |u: binhyen_store::units::Unit| (u.code, u.name);
     let c = d.unit.contact;
     let tpl = UnitPage {
@@ -167,6 +173,8 @@ pub(crate) async fn unit(
         can_manage,
         article_sent: q.sent == "article",
         alerts: AlertCard::all(v.lang, feed.alerts, &state),
+        guides: guides.into_iter().map(Into::into).collect(),
+        forms,
         pinned,
         posts,
         first,

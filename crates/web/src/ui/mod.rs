@@ -3,7 +3,10 @@
 
 mod account;
 mod alerting;
+mod appointment_desk;
+mod appointments;
 mod directory;
+mod guides;
 mod inbox;
 mod inbox_actions;
 mod inbox_tip;
@@ -12,6 +15,7 @@ mod page_manage;
 mod pages;
 mod places;
 mod public_alerts;
+mod questions;
 mod sign_in;
 mod sign_up;
 mod tip_follow;
@@ -44,6 +48,30 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/units/{code}/manage/alerts/{id}/cancel", post(page_manage::cancel_alert))
         .route("/units/{code}/manage/articles/{id}", post(page_manage::decide_article))
         .route("/feed", get(pages::feed))
+        .route("/guides", get(guides::search))
+        .route("/guides/{id}", get(guides::show))
+        .route(
+            "/units/{code}/ask",
+            get(questions::ask_form).post(questions::ask).layer(DefaultBodyLimit::max(questions::FORM_LIMIT)),
+        )
+        .route("/units/{code}/questions", get(questions::of_unit))
+        .route("/questions/{id}", get(questions::show))
+        .route("/questions/{id}/photo", get(questions::photo))
+        .route("/questions/{id}/reply", post(questions::reply))
+        .route("/questions/{id}/close", post(questions::close))
+        .route("/my/questions", get(questions::mine))
+        .route("/units/{code}/appointments", get(appointments::book_page).post(appointments::book_submit))
+        .route("/units/{code}/appointments/day", get(appointment_desk::day))
+        .route("/appointments/{id}/check-in", post(appointment_desk::check_in))
+        .route("/appointments/{id}/no-show", post(appointment_desk::no_show))
+        .route("/appointments/lookup", get(appointments::lookup_form).post(appointments::lookup))
+        .route("/appointments/lookup/cancel", post(appointments::lookup_cancel))
+        .route("/appointments/lookup/ics", post(appointments::lookup_ics))
+        .route("/my/appointments", get(appointments::mine))
+        .route("/my/appointments/{id}", get(appointments::show_mine))
+        .route("/my/appointments/{id}/ics", get(appointments::mine_ics))
+        .route("/my/appointments/{id}/cancel", post(appointments::cancel_mine))
+        .route("/my/appointments/{id}/move", post(appointments::move_mine))
         .route("/alerts", get(public_alerts::list))
         .route("/alerts/{id}", get(public_alerts::show))
         .route("/areas/{id}", get(directory::area))
