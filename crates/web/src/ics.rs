@@ -93,15 +93,13 @@ pub(crate) fn calendar(e: &IcsEvent<'_>) -> String {
     out
 }
 
-/// The calendar file of a booking: "<service> – <unit>" at the unit's address, the code (when the caller holds
-/// it) and what to bring in the description, its UID made from the public host.
+/// The calendar file of a booking: "<service> – <unit>" at the unit's address, what to bring in the description,
+/// its UID made from the public host. Never the confirmation code: calendars sync through third parties, and the
+/// code cancels or moves the booking.
 pub(crate) fn booking(v: &binhyen_core::appointments::BookingView, public_url: &str, now_ms: i64) -> String {
     let a = &v.appointment;
     let host = public_url.split("://").nth(1).unwrap_or(public_url).split(['/', ':']).next().unwrap_or("binhyen");
     let mut description = String::new();
-    if let Some(code) = &v.code {
-        description.push_str(&format!("Mã xác nhận: {code}\n"));
-    }
     if let Some(what) = &v.service.description {
         description.push_str(what);
         description.push('\n');
