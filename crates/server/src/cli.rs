@@ -259,7 +259,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             config.database_url = Some(crate::config::DatabaseUrl::new(format!("sqlite:{}", path.display())));
             let keys = startup::seal_keys(&config, MissingKeys::Generate)?;
             let store = startup::open_store(config.database_url().expose()).await?;
-            let core = startup::core_with(store.clone(), config.policy(), keys.clone());
+            // The demo's files (the stolen pump's photo, the forms) go where the server will look for them.
+            let core = startup::core_with(store.clone(), config.policy(), keys.clone())
+                .with_objects(startup::open_objects(&config)?);
             let started = std::time::Instant::now();
             let report = binhyen_core::demo::build(&core).await.context("building the demo")?;
             println!("Demo built in {:.1} s: {}", started.elapsed().as_secs_f64(), path.display());

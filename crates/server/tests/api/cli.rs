@@ -44,6 +44,9 @@ fn demo_then_user_commands() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("H'Đào Niê") && text.contains("0388 000 001"), "{text}");
+    // The demo's files (the pump's photo, two forms) are in the attachment store the server will read.
+    let objects = walk_files(&dir.path().join("objects"));
+    assert!(objects >= 3, "{objects} files in the attachment store");
     let db = format!("sqlite:{data}/demo.sqlite");
 
     let mut child = binhyen()
@@ -288,4 +291,16 @@ fn channels_that_cannot_work_are_refused_at_start_naming_the_key() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("channels: webhook") && !text.contains("s3cret"), "{text}");
+}
+
+/// Files under `dir`, recursively.
+fn walk_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| if e.path().is_dir() { walk_files(&e.path()) } else { 1 })
+                .sum()
+        })
+        .unwrap_or(0)
 }
