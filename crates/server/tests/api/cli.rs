@@ -296,11 +296,6 @@ fn channels_that_cannot_work_are_refused_at_start_naming_the_key() {
 /// Files under `dir`, recursively.
 fn walk_files(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| if e.path().is_dir() { walk_files(&e.path()) } else { 1 })
-                .sum()
-        })
+        .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { walk_files(&e.path()) } else { 1 }).sum())
         .unwrap_or(0)
 }
