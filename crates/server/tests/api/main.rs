@@ -9,6 +9,7 @@ mod support;
 mod media_fixtures;
 
 mod alerting;
+mod appointment_manage;
 mod appointment_pages;
 mod appointments;
 mod attachments;

@@ -245,6 +245,16 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     let (_, alert) = app.get_json(&format!("/api/v1/alerts/{id}"), None).await;
     assert_eq!(alert["in_force"], false);
 
+    let canned =
+        [("csrf", csrf.as_str()), ("title", "Cấp lại căn cước"), ("body", "Mang tờ khai CC01 đến công an xã.")];
+    let (status, _, _) = app.form(&format!("{manage}/canned"), &canned).await;
+    assert_eq!(status, 303);
+    let (_, html) = app.page(&manage).await;
+    assert!(html.contains("Mang tờ khai CC01 đến công an xã."), "the canned reply is listed");
+    let blank = [("csrf", csrf.as_str()), ("title", " "), ("body", "x")];
+    let (status, _, html) = app.form(&format!("{manage}/canned"), &blank).await;
+    assert!(status == 422 && html.contains("id=\"form-error\""), "{html}");
+
     let (status, _, _) =
         app.form(&format!("{manage}/page"), &[("csrf", csrf.as_str()), ("description", "Trang mới")]).await;
     assert_eq!(status, 303);

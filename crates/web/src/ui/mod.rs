@@ -4,6 +4,7 @@
 mod account;
 mod alerting;
 mod appointment_desk;
+mod appointment_manage;
 mod appointments;
 mod directory;
 mod guides;
@@ -43,6 +44,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/units/{code}/articles", post(page_manage::send_article))
         .route("/units/{code}/manage", get(page_manage::manage))
         .route("/units/{code}/manage/page", post(page_manage::describe))
+        .route("/units/{code}/manage/canned", post(page_manage::add_canned))
         .route("/units/{code}/manage/posts", post(page_manage::write_post))
         .route("/units/{code}/manage/alerts", post(page_manage::issue_alert))
         .route("/units/{code}/manage/alerts/{id}/cancel", post(page_manage::cancel_alert))
@@ -62,6 +64,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/my/questions", get(questions::mine))
         .route("/units/{code}/appointments", get(appointments::book_page).post(appointments::book_submit))
         .route("/units/{code}/appointments/day", get(appointment_desk::day))
+        .route("/units/{code}/appointments/manage", get(appointment_manage::manage))
+        .route("/units/{code}/appointments/manage/services", post(appointment_manage::create_service))
+        .route("/units/{code}/appointments/manage/services/{id}", post(appointment_manage::edit_service))
+        .route("/units/{code}/appointments/manage/services/{id}/hours", post(appointment_manage::set_hours))
+        .route("/units/{code}/appointments/manage/closures", post(appointment_manage::add_closure))
+        .route("/units/{code}/appointments/manage/closures/{id}/remove", post(appointment_manage::remove_closure))
         .route("/appointments/{id}/check-in", post(appointment_desk::check_in))
         .route("/appointments/{id}/no-show", post(appointment_desk::no_show))
         .route("/appointments/lookup", get(appointments::lookup_form).post(appointments::lookup))

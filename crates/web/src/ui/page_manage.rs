@@ -61,6 +61,8 @@ struct ManagePage {
     expires_default: String,
     alerts: Vec<AlertCard>,
     articles: Vec<Waiting>,
+    /// The unit's canned replies to questions (title, text).
+    canned: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -101,7 +103,7 @@ fn datetime_local(ms: i64) -> String {
 fn done_text(lang: Lang, done: &str) -> Option<&'static str> {
     let t = lang.text();
     match done {
-        "post" | "page" | "article" | "alert" | "cancelled" => Some(t.saved),
+        "post" | "page" | "article" | "alert" | "cancelled" | "canned" => Some(t.saved),
         _ => None,
     }
 }
@@ -130,6 +132,10 @@ async fn render(
         None => Vec::new(),
     };
     let alerts = or_page!(v, state.core.unit_alerts(unit.id).await);
+    let canned = match &actor {
+        Some(actor) => or_page!(v, state.core.canned_replies(actor, unit.id).await),
+        None => Vec::new(),
+    };
     let now = crate::api::now_ms(state);
     let tpl = ManagePage {
         l: Layout::new(&v, format!("{} – {}", lang.text().manage_page, unit.name)),
@@ -145,6 +151,7 @@ async fn render(
             .into_iter()
             .map(|a| Waiting { id: a.id, title: a.title, body: a.body, credit: a.credit })
             .collect(),
+        canned: canned.into_iter().map(|c| (c.title, c.body)).collect(),
         code: unit.code,
         name: unit.name,
         areas,
@@ -340,6 +347,25 @@ pub(crate) async fn decide_article(
     }
     .await;
     finish(&state, v, unit, "article", result).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CannedForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// Adds a canned reply to the unit's list (offered when officers answer questions).
+pub(crate) async fn add_canned(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    CsrfForm(v, f): CsrfForm<CannedForm>,
+) -> Response {
+    let (actor, unit) = managing!(state, v, code);
+    let result = state.core.add_canned_reply(&actor, unit.id, &f.title, &f.body).await.map(|_| ());
+    finish(&state, v, unit, "canned", result).await
 }
 
 #[derive(Deserialize)]
