@@ -24,6 +24,7 @@ pub mod questions;
 mod random;
 pub mod seal;
 pub mod tips;
+pub mod triage;
 pub mod units;
 
 use std::sync::Arc;

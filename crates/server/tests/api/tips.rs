@@ -383,3 +383,29 @@ async fn a_point_lands_in_the_commune_whose_boundary_holds_it() {
     assert!(app.core.import_boundaries(broken.to_string().as_bytes(), "code").await.is_err());
     assert_eq!(app.core.store.count_boundaries().await.unwrap(), 1, "a refused file writes nothing");
 }
+
+#[tokio::test]
+async fn officers_see_the_triage_suggestion_with_its_reasons() {
+    let app = TestApp::spawn().await;
+    // Filed as "other", typed without tone marks and with abbreviations, as on a phone.
+    let body = json!({"category": "other", "description": "co 2 ng dg trom bo o thon 8, nhanh len",
+        "area_id": ea_kpam(&app).await, "protection": "anonymous"});
+    let (status, sent) = app.post_json("/api/v1/tips", &body, None).await;
+    assert_eq!(status, 201, "{sent}");
+    let id = sent["id"].as_i64().unwrap();
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    let (status, view) = app.get_json(&format!("/api/v1/tips/{id}"), Some(&commander)).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (&view["triage"]["category"], &view["triage"]["priority"]),
+        (&json!("theft"), &json!("urgent")),
+        "{view}"
+    );
+    let because: Vec<&str> =
+        view["triage"]["because"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(because.contains(&"trộm") && because.contains(&"đang"), "{because:?}");
+    assert_eq!(view["tip"]["category"], "other", "a suggestion, never a change");
+    app.sign_in_browser(CU_MGAR_COMMANDER).await;
+    let (_, html) = app.page(&format!("/inbox/{id}")).await;
+    assert!(html.contains("id=\"tip-triage\"") && html.contains("Gợi ý phân loại: Trộm cắp tài sản · Khẩn"), "{html}");
+}

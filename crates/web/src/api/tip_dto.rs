@@ -205,6 +205,9 @@ pub struct UnsealRequestJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OfficerTipJson {
     pub tip: TipJson,
+    /// What the triage rules suggest from the description, with the words that led there: advice for the
+    /// officer, who decides.
+    pub triage: TriageJson,
     pub reporter: ReporterJson,
     pub events: Vec<TipEventJson>,
     pub attachments: Vec<AttachmentJson>,
@@ -244,9 +247,28 @@ impl From<binhyen_store::deliveries::Delivery> for DeliveryJson {
     }
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TriageJson {
+    pub category: TipCategory,
+    pub priority: Priority,
+    /// The cues found, as written in the rules ("mã tấu", "đang").
+    pub because: Vec<String>,
+}
+
+impl From<binhyen_core::triage::Suggestion> for TriageJson {
+    fn from(s: binhyen_core::triage::Suggestion) -> Self {
+        Self {
+            category: s.category,
+            priority: s.priority,
+            because: s.because.iter().map(|w| (*w).to_owned()).collect(),
+        }
+    }
+}
+
 impl From<OfficerTipView> for OfficerTipJson {
     fn from(v: OfficerTipView) -> Self {
         Self {
+            triage: binhyen_core::triage::suggest(&v.tip.description).into(),
             tip: v.tip.into(),
             reporter: v.reporter.into(),
             events: v.events.into_iter().map(Into::into).collect(),

@@ -355,4 +355,6 @@ pub static EN: Text = Text {
     appt_add_closure: "Add a closure",
     appt_remove_closure: "Open that day again",
     appt_closure_bookings: "Bookings remain that day: call the people who booked. Bookings:",
+    triage_hint: "Suggested triage",
+    triage_because: "because of:",
 };

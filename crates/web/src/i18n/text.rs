@@ -366,4 +366,6 @@ pub struct Text {
     pub appt_add_closure: &'static str,
     pub appt_remove_closure: &'static str,
     pub appt_closure_bookings: &'static str,
+    pub triage_hint: &'static str,
+    pub triage_because: &'static str,
 }

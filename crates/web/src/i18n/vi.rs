@@ -357,4 +357,6 @@ pub static VI: Text = Text {
     appt_add_closure: "Thêm ngày nghỉ",
     appt_remove_closure: "Bỏ ngày nghỉ",
     appt_closure_bookings: "Ngày này vẫn còn lịch hẹn, hãy gọi báo cho người đã đặt. Số lịch hẹn:",
+    triage_hint: "Gợi ý phân loại",
+    triage_because: "vì có:",
 };

@@ -87,6 +87,8 @@ struct TipPage {
     urgent: bool,
     happening_now: bool,
     description: String,
+    /// The triage rules' advice: (category, priority, the words that led there).
+    triage: (&'static str, &'static str, String),
     sent_at: String,
     occurred_at: Option<String>,
     unit: String,
@@ -292,6 +294,10 @@ pub(crate) async fn render_tip(
         protection: protection(lang, tip.protection),
         urgent: tip.priority == Priority::Urgent && tip.state.is_open(),
         happening_now: tip.happening_now,
+        triage: {
+            let s = binhyen_core::triage::suggest(&tip.description);
+            (tip_category(lang, s.category), priority(lang, s.priority), s.because.join(", "))
+        },
         description: tip.description,
         sent_at: vn_datetime(tip.submitted_at_ms),
         occurred_at: tip.occurred_at_ms.map(vn_datetime),
