@@ -641,3 +641,71 @@ pub async fn set_reporter_tag(tx: &mut Tx, id: i64, tag: &str) -> Result<()> {
     sqlx::query("UPDATE tips SET reporter_tag = $1 WHERE id = $2").bind(tag).bind(id).execute(tx.conn()).await?;
     Ok(())
 }
+
+/// Sets a tip's category (an officer's correction).
+pub async fn set_category(tx: &mut Tx, id: i64, category: TipCategory, now_ms: i64) -> Result<()> {
+    sqlx::query("UPDATE tips SET category = $1, updated_at = $2 WHERE id = $3")
+        .bind(category.as_str())
+        .bind(now_ms)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// An officer's decision on the triage rules' suggestion for a tip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriageDecision {
+    pub tip_id: i64,
+    pub suggested: (TipCategory, Priority),
+    pub decided: (TipCategory, Priority),
+    pub decided_by: i64,
+    pub decided_at_ms: i64,
+}
+
+pub async fn add_triage_decision(tx: &mut Tx, d: &TriageDecision) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO triage_decisions (tip_id, suggested_category, suggested_priority, category, priority, \
+         decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(d.tip_id)
+    .bind(d.suggested.0.as_str())
+    .bind(d.suggested.1.as_str())
+    .bind(d.decided.0.as_str())
+    .bind(d.decided.1.as_str())
+    .bind(d.decided_by)
+    .bind(d.decided_at_ms)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The newest triage decisions, newest first (to measure the rules against officers).
+    pub async fn triage_decisions(&self, limit: i64) -> Result<Vec<TriageDecision>> {
+        let rows = sqlx::query(
+            "SELECT tip_id, suggested_category, suggested_priority, category, priority, decided_by, decided_at \
+             FROM triage_decisions ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let parse = |c: String, p: String| -> Result<(TipCategory, Priority)> {
+            Ok((
+                c.parse().map_err(|_| StoreError::Corrupt(format!("triage category {c}")))?,
+                p.parse().map_err(|_| StoreError::Corrupt(format!("triage priority {p}")))?,
+            ))
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(TriageDecision {
+                    tip_id: r.try_get(0)?,
+                    suggested: parse(r.try_get(1)?, r.try_get(2)?)?,
+                    decided: parse(r.try_get(3)?, r.try_get(4)?)?,
+                    decided_by: r.try_get(5)?,
+                    decided_at_ms: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+}

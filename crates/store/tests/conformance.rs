@@ -105,6 +105,7 @@ conformance! {
         tips::tip_state_moves_only_from_expected_state,
         tips::list_tips_scopes_filters_orders_and_pages,
         tips::tip_timeline_assignment_transfer_and_outcome,
+        tips::triage_decisions_are_kept_beside_the_tip,
         tips::tips_of_reporter_and_retagging,
         tips::tip_attachments_and_unseal_requests,
         tips::communes_near_returns_current_located_communes_in_box,

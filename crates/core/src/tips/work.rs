@@ -288,6 +288,42 @@ impl Core {
         Ok(())
     }
 
+    /// The officer's decision on the triage suggestion: the tip's category and priority as the officer sets them
+    /// (accepting or correcting the rules), kept beside what the rules suggested.
+    pub async fn decide_triage(
+        &self,
+        actor: &Actor,
+        tip_id: i64,
+        category: binhyen_domain::tip::TipCategory,
+        priority: Priority,
+    ) -> Result<()> {
+        let tip = self.tip_for_officer(actor, tip_id).await?;
+        if priority != tip.priority {
+            self.set_tip_priority(actor, tip_id, priority).await?;
+        }
+        let suggestion = crate::triage::suggest(&tip.description);
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        if category != tip.category {
+            tips::set_category(&mut tx, tip_id, category, now).await?;
+        }
+        let decision = tips::TriageDecision {
+            tip_id,
+            suggested: (suggestion.category, suggestion.priority),
+            decided: (category, priority),
+            decided_by: actor.account_id,
+            decided_at_ms: now,
+        };
+        tips::add_triage_decision(&mut tx, &decision).await?;
+        let detail = serde_json::json!({
+            "category": {"from": tip.category.as_str(), "to": category.as_str()},
+            "suggested": {"category": suggestion.category.as_str(), "priority": suggestion.priority.as_str()},
+        });
+        self.audit_tip(&mut tx, Some(actor.account_id), "tip.triaged", tip_id, detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// An internal note (officers only) or, with `to_tipster`, a message the tipster reads.
     pub async fn officer_writes(&self, actor: &Actor, tip_id: i64, text: &str, to_tipster: bool) -> Result<i64> {
         let tip = self.tip_for_officer(actor, tip_id).await?;

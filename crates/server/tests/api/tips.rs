@@ -1,6 +1,8 @@
 //! Tips end to end over the API: submission at every protection level, routing, the workflow, messages,
 //! unsealing, and each kind of bad input.
 
+use binhyen_domain::tip::{Priority, TipCategory};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::support::{TestApp, CITIZEN_HDAO, CU_MGAR_COMMANDER, EA_KPAM_COMMANDER, PROVINCE_ADMIN, TAN_LOI_OFFICER};
@@ -408,4 +410,37 @@ async fn officers_see_the_triage_suggestion_with_its_reasons() {
     app.sign_in_browser(CU_MGAR_COMMANDER).await;
     let (_, html) = app.page(&format!("/inbox/{id}")).await;
     assert!(html.contains("id=\"tip-triage\"") && html.contains("Gợi ý phân loại: Trộm cắp tài sản · Khẩn"), "{html}");
+
+    // The officer corrects it (cattle theft, but the thieves left: high): the tip changes, the decision is kept
+    // beside what the rules said, for measuring them.
+    let decision = json!({"category": "theft", "priority": "high"});
+    let (status, _) =
+        app.send_json(Method::PUT, &format!("/api/v1/tips/{id}/triage"), &decision, Some(&commander)).await;
+    assert_eq!(status, 204);
+    let (_, view) = app.get_json(&format!("/api/v1/tips/{id}"), Some(&commander)).await;
+    assert_eq!((&view["tip"]["category"], &view["tip"]["priority"]), (&json!("theft"), &json!("high")));
+    let kept = app.core.store.triage_decisions(10).await.unwrap();
+    assert_eq!(kept[0].tip_id, id);
+    assert_eq!(kept[0].suggested, (TipCategory::Theft, Priority::Urgent));
+    assert_eq!(kept[0].decided, (TipCategory::Theft, Priority::High));
+    // From the tip's page too (the suggestion preselected, here accepted as a drugs tip by choice).
+    let csrf = app.csrf(&format!("/inbox/{id}")).await;
+    let fields = [("csrf", csrf.as_str()), ("category", "drugs"), ("priority", "normal")];
+    let (status, _, _) = app.form(&format!("/inbox/{id}/triage"), &fields).await;
+    assert_eq!(status, 303);
+    assert_eq!(app.core.store.triage_decisions(10).await.unwrap()[0].decided, (TipCategory::Drugs, Priority::Normal));
+    // Bad input; another unit's officer.
+    let (status, body) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/tips/{id}/triage"),
+            &json!({"category": "murder", "priority": "high"}),
+            Some(&commander),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let other = app.token(TAN_LOI_OFFICER).await;
+    let (status, _) = app.send_json(Method::PUT, &format!("/api/v1/tips/{id}/triage"), &decision, Some(&other)).await;
+    assert!(status == 403 || status == 404, "{status}");
+    assert_eq!(app.core.store.triage_decisions(10).await.unwrap().len(), 2, "refusals keep nothing");
 }

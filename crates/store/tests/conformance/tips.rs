@@ -694,3 +694,23 @@ pub async fn communes_near_returns_current_located_communes_in_box(store: Store)
     }
     assert!(store.communes_near(20.0, 105.0, 0.25).await.unwrap().is_empty());
 }
+
+pub async fn triage_decisions_are_kept_beside_the_tip(store: Store) {
+    use binhyen_domain::tip::{Priority, TipCategory};
+    let police = put_unit(&store, &unit("CA-EKP", UnitKind::CommunePolice, "Công an xã Ea KPam")).await;
+    let binh = put_account(&store, &officer("+84905000001", "Trần Văn Bình", police)).await;
+    let id = put_tip(&store, &new_tip(police), NOW).await;
+    let mut tx = store.begin().await.unwrap();
+    tips::set_category(&mut tx, id, TipCategory::Drugs, NOW + 1).await.unwrap();
+    let decision = tips::TriageDecision {
+        tip_id: id,
+        suggested: (TipCategory::Theft, Priority::Urgent),
+        decided: (TipCategory::Drugs, Priority::High),
+        decided_by: binh,
+        decided_at_ms: NOW + 1,
+    };
+    tips::add_triage_decision(&mut tx, &decision).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.tip(id).await.unwrap().category, TipCategory::Drugs);
+    assert_eq!(store.triage_decisions(5).await.unwrap(), [decision]);
+}

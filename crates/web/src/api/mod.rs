@@ -124,6 +124,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tips::transition))
         .routes(routes!(tips::assign))
         .routes(routes!(tips::priority))
+        .routes(routes!(tips::triage))
         .routes(routes!(tips::note))
         .routes(routes!(tips::message))
         .routes(routes!(tips::request_unseal))

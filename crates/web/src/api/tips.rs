@@ -291,6 +291,27 @@ pub async fn priority(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+pub struct TriageRequest {
+    pub category: TipCategory,
+    pub priority: Priority,
+}
+
+/// Decide a tip's category and priority, accepting or correcting the triage suggestion (both are kept).
+#[utoipa::path(put, path = "/tips/{id}/triage", params(("id" = i64, Path)), tag = "tips",
+    request_body = TriageRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn triage(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TriageRequest>,
+) -> Result<StatusCode, ApiError> {
+    state.core.decide_triage(&officer(&p)?, tip_id(&id)?, body.category, body.priority).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct TextRequest {
     pub body: String,
 }

@@ -357,4 +357,5 @@ pub static EN: Text = Text {
     appt_closure_bookings: "Bookings remain that day: call the people who booked. Bookings:",
     triage_hint: "Suggested triage",
     triage_because: "because of:",
+    triage_decide: "Confirm the triage",
 };

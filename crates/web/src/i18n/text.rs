@@ -368,4 +368,5 @@ pub struct Text {
     pub appt_closure_bookings: &'static str,
     pub triage_hint: &'static str,
     pub triage_because: &'static str,
+    pub triage_decide: &'static str,
 }

@@ -359,4 +359,5 @@ pub static VI: Text = Text {
     appt_closure_bookings: "Ngày này vẫn còn lịch hẹn, hãy gọi báo cho người đã đặt. Số lịch hẹn:",
     triage_hint: "Gợi ý phân loại",
     triage_because: "vì có:",
+    triage_decide: "Xác nhận phân loại",
 };

@@ -171,6 +171,30 @@ pub(crate) async fn priority(
 }
 
 #[derive(Deserialize)]
+pub(crate) struct TriageForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    priority: String,
+}
+
+/// The officer's decision on the triage suggestion (accepted as shown, or corrected).
+pub(crate) async fn triage(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(v, f): CsrfForm<TriageForm>,
+) -> Response {
+    let (v, actor, id) = officer_on_tip!(v, id);
+    let result = async {
+        let category = f.category.parse()?;
+        let priority: Priority = f.priority.parse()?;
+        state.core.decide_triage(&actor, id, category, priority).await
+    }
+    .await;
+    done(&state, v, &actor, id, result).await
+}
+
+#[derive(Deserialize)]
 pub(crate) struct TextForm {
     #[serde(default)]
     body: String,

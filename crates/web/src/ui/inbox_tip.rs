@@ -7,7 +7,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::tips::ReporterView;
-use binhyen_domain::tip::{Priority, Protection, Transition, Verdict};
+use binhyen_domain::tip::{Priority, Protection, TipCategory, Transition, Verdict};
 use binhyen_domain::{Actor, PhoneNumber, Role};
 use binhyen_store::tips::TipEvent;
 
@@ -89,6 +89,9 @@ struct TipPage {
     description: String,
     /// The triage rules' advice: (category, priority, the words that led there).
     triage: (&'static str, &'static str, String),
+    /// The triage form: every category and priority, the suggestion selected.
+    triage_categories: Vec<SelectOption>,
+    triage_priorities: Vec<SelectOption>,
     sent_at: String,
     occurred_at: Option<String>,
     unit: String,
@@ -283,6 +286,7 @@ pub(crate) async fn render_tip(
     let t = lang.text();
     let mut l = Layout::new(&v, format!("{} {}", t.tip_no, tip.id));
     l.unread = super::alerting::unread_count(state, actor.account_id).await;
+    let suggestion = binhyen_core::triage::suggest(&tip.description);
     let tpl = TipPage {
         l,
         deliveries,
@@ -294,10 +298,19 @@ pub(crate) async fn render_tip(
         protection: protection(lang, tip.protection),
         urgent: tip.priority == Priority::Urgent && tip.state.is_open(),
         happening_now: tip.happening_now,
-        triage: {
-            let s = binhyen_core::triage::suggest(&tip.description);
-            (tip_category(lang, s.category), priority(lang, s.priority), s.because.join(", "))
-        },
+        triage: (
+            tip_category(lang, suggestion.category),
+            priority(lang, suggestion.priority),
+            suggestion.because.join(", "),
+        ),
+        triage_categories: TipCategory::ALL
+            .iter()
+            .map(|c| SelectOption::new(c.as_str(), tip_category(lang, *c), suggestion.category.as_str()))
+            .collect(),
+        triage_priorities: Priority::ALL
+            .iter()
+            .map(|p| SelectOption::new(p.as_str(), priority(lang, *p), suggestion.priority.as_str()))
+            .collect(),
         description: tip.description,
         sent_at: vn_datetime(tip.submitted_at_ms),
         occurred_at: tip.occurred_at_ms.map(vn_datetime),

@@ -108,6 +108,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/inbox/{id}/transitions", post(inbox_actions::transition))
         .route("/inbox/{id}/assignment", post(inbox_actions::assign))
         .route("/inbox/{id}/priority", post(inbox_actions::priority))
+        .route("/inbox/{id}/triage", post(inbox_actions::triage))
         .route("/inbox/{id}/notes", post(inbox_actions::note))
         .route("/inbox/{id}/messages", post(inbox_actions::message))
         .route("/inbox/{id}/unseal-requests", post(inbox_actions::request_unseal))
