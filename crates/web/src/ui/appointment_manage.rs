@@ -15,13 +15,13 @@ use binhyen_core::appointments::{HoursInput, ServiceInput, ServiceView};
 use binhyen_core::CoreError;
 use binhyen_domain::appointment::{format_hhmm, parse_hhmm, plausible_day, validate_hours, OpenRange};
 use binhyen_domain::time_vn::{format_date, parse_iso};
-use binhyen_domain::{Action, Actor, Invalid};
+use binhyen_domain::Invalid;
 use binhyen_store::units::Unit;
 use serde::Deserialize;
 use time::Duration;
 
 use super::appointments::{weekday_name, EmptyForm};
-use super::inbox::{actor_of, officers_only};
+use super::page_manage::{managing, unit_to_manage};
 use super::{page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{self, Lang};
@@ -207,31 +207,6 @@ fn done_text(lang: Lang, q: &DoneQuery) -> Option<String> {
         },
         _ => None,
     }
-}
-
-/// The commander and the unit, or the error to answer instead (not an officer, no such unit, not allowed).
-async fn unit_to_manage(state: &AppState, v: &Visitor, code: &str) -> Result<(Actor, Unit), ApiError> {
-    let refused = |reason| ApiError::new(StatusCode::FORBIDDEN, reason);
-    let actor =
-        actor_of(v).ok_or_else(|| refused(if v.principal.is_some() { "not_an_officer" } else { "no_session" }))?;
-    let unit = state.core.unit_by_code(code).await?;
-    state.core.authorize(&actor, Action::EditUnit, unit.id).await?;
-    Ok((actor, unit))
-}
-
-/// The commander and unit of a form, or an early return with the page to answer instead.
-macro_rules! managing {
-    ($state:expr, $v:expr, $code:expr) => {
-        match unit_to_manage(&$state, &$v, &$code).await {
-            Ok(found) => found,
-            Err(e) => {
-                if actor_of(&$v).is_none() {
-                    return officers_only($v);
-                }
-                return super::error_page($v, e);
-            }
-        }
-    };
 }
 
 fn day_rows(lang: Lang, view: &ServiceView, typed: Option<&HoursForm>) -> Vec<DayRow> {

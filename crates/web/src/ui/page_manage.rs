@@ -16,7 +16,7 @@ use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::units::Unit;
 use serde::Deserialize;
 
-use super::inbox::{actor_of, officers_only};
+use super::inbox::actor_of;
 use super::public_alerts::AlertCard;
 use super::{or_page, page, Layout};
 use crate::error::ApiError;
@@ -71,8 +71,9 @@ pub(crate) struct DoneQuery {
     done: String,
 }
 
-/// The officer and the unit, or the page to answer instead (not an officer, no such unit, not allowed).
-async fn unit_to_manage(state: &AppState, v: &Visitor, code: &str) -> Result<(Actor, Unit), ApiError> {
+/// The officer and the unit, or the page to answer instead (not an officer, no such unit, not allowed): the
+/// guard of every page a commander runs their unit from.
+pub(crate) async fn unit_to_manage(state: &AppState, v: &Visitor, code: &str) -> Result<(Actor, Unit), ApiError> {
     let code_for = |reason| ApiError::new(StatusCode::FORBIDDEN, reason);
     let actor =
         actor_of(v).ok_or_else(|| code_for(if v.principal.is_some() { "not_an_officer" } else { "no_session" }))?;
@@ -194,17 +195,18 @@ async fn finish(state: &AppState, v: Visitor, unit: Unit, what: &str, result: Re
 /// The officer and unit of a manage form, or an early return with the page to answer instead.
 macro_rules! managing {
     ($state:expr, $v:expr, $code:expr) => {
-        match unit_to_manage(&$state, &$v, &$code).await {
+        match crate::ui::page_manage::unit_to_manage(&$state, &$v, &$code).await {
             Ok(found) => found,
             Err(e) => {
-                if actor_of(&$v).is_none() {
-                    return officers_only($v);
+                if crate::ui::inbox::actor_of(&$v).is_none() {
+                    return crate::ui::inbox::officers_only($v);
                 }
-                return super::error_page($v, e);
+                return crate::ui::error_page($v, e);
             }
         }
     };
 }
+pub(crate) use managing;
 
 #[derive(Deserialize)]
 pub(crate) struct DescriptionForm {
