@@ -125,3 +125,58 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 }
+
+/// A photo sent with an article (cleaned of metadata; the bytes live in the attachment store).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleImage {
+    pub id: i64,
+    pub article_id: i64,
+    pub object_key: String,
+    /// jpg, png or webp.
+    pub kind: String,
+    pub bytes: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+}
+
+pub async fn add_image(tx: &mut Tx, image: &ArticleImage, now_ms: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO article_images (article_id, object_key, kind, bytes, width, height, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(image.article_id)
+    .bind(image.object_key.as_str())
+    .bind(image.kind.as_str())
+    .bind(image.bytes)
+    .bind(image.width)
+    .bind(image.height)
+    .bind(now_ms)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+impl Store {
+    /// An article's photos, in the order they were sent.
+    pub async fn article_images(&self, article_id: i64) -> Result<Vec<ArticleImage>> {
+        let rows = sqlx::query(
+            "SELECT id, article_id, object_key, kind, bytes, width, height FROM article_images \
+             WHERE article_id = $1 ORDER BY id",
+        )
+        .bind(article_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ArticleImage {
+                    id: r.try_get(0)?,
+                    article_id: r.try_get(1)?,
+                    object_key: r.try_get(2)?,
+                    kind: r.try_get(3)?,
+                    bytes: r.try_get(4)?,
+                    width: r.try_get(5)?,
+                    height: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+}

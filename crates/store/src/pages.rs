@@ -149,6 +149,17 @@ pub async fn insert_post(tx: &mut Tx, p: &NewPost, now_ms: i64) -> Result<i64> {
 }
 
 /// Replaces a post's text (keeping the old one as a revision by `editor`) and, with Some, its publication time.
+/// Sets the text of a post written in the same transaction (no revision: nobody has read the first one).
+pub async fn set_body(tx: &mut Tx, id: i64, body: &str, body_html: &str) -> Result<()> {
+    sqlx::query("UPDATE posts SET body = $1, body_html = $2 WHERE id = $3")
+        .bind(body)
+        .bind(body_html)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 pub async fn edit_post(
     tx: &mut Tx,
     old: &Post,

@@ -73,6 +73,7 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "question_not_found" => ("Không tìm thấy câu hỏi.", "Question not found."),
         "question_closed" => ("Câu hỏi đã đóng.", "The question is closed."),
         "question_not_answered" => ("Câu hỏi chưa được trả lời.", "The question has not been answered."),
+        "too_many_files" => ("Quá nhiều tệp đính kèm.", "Too many files."),
         "photo_already_sent" => ("Câu hỏi đã có ảnh kèm theo.", "The question already has a photo."),
         "required" => ("Vui lòng điền thông tin này.", "This field is required."),
         "invalid_characters" => ("Có ký tự không hợp lệ.", "Contains characters that are not allowed."),

@@ -4,14 +4,17 @@
 
 use binhyen_domain::page::PostKind;
 use binhyen_domain::{Action, Actor, Invalid};
-use binhyen_store::articles::{self, Article};
+use binhyen_store::articles::{self, Article, ArticleImage};
 use binhyen_store::notifications::{self, NewNotification};
-use binhyen_store::pages::{self, NewPost, Post};
+use binhyen_store::pages::{self, NewPost, Post, PostImage};
 use binhyen_store::StoreError;
 
 use super::clean;
 use crate::audit::AuditEvent;
 use crate::{Core, CoreError, Result};
+
+/// Photos an article may carry.
+const ARTICLE_PHOTOS: usize = 6;
 
 /// What an officer publishes of an article: its kind, and the text as edited (None: as written).
 #[derive(Debug, Clone)]
@@ -19,6 +22,18 @@ pub struct Approval {
     pub kind: PostKind,
     pub title: Option<String>,
     pub body: Option<String>,
+}
+
+fn article_image(article_id: i64, cleaned: &binhyen_media::Cleaned, key: &binhyen_media::ObjectKey) -> ArticleImage {
+    ArticleImage {
+        id: 0,
+        article_id,
+        object_key: key.as_str().to_owned(),
+        kind: cleaned.kind.extension().to_owned(),
+        bytes: cleaned.bytes.len() as i64,
+        width: cleaned.width.map(i64::from),
+        height: cleaned.height.map(i64::from),
+    }
 }
 
 fn decided(e: StoreError) -> CoreError {
@@ -30,7 +45,8 @@ fn decided(e: StoreError) -> CoreError {
 }
 
 impl Core {
-    /// Anyone signed in sends an article to a unit's page.
+    /// Anyone signed in sends an article to a unit's page, with up to `ARTICLE_PHOTOS` photos: every photo is
+    /// cleaned and checked before anything is written, then the article and its photos commit together.
     pub async fn submit_article(
         &self,
         account_id: i64,
@@ -38,13 +54,25 @@ impl Core {
         title: &str,
         body: &str,
         credit: bool,
+        photos: Vec<Vec<u8>>,
     ) -> Result<Article> {
         self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
         let (title, body) = (clean(title, "title", 200)?, clean(body, "body", 20_000)?);
+        if photos.len() > ARTICLE_PHOTOS {
+            return Err(Invalid::new("file", "too_many_files").into());
+        }
+        let mut kept = Vec::with_capacity(photos.len());
+        for bytes in photos {
+            kept.push(self.keep_photo(bytes).await?);
+        }
+        let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let id = articles::insert(&mut tx, unit_id, account_id, &title, &body, credit, self.now_ms()).await?;
+        let id = articles::insert(&mut tx, unit_id, account_id, &title, &body, credit, now).await?;
+        for (cleaned, key) in &kept {
+            articles::add_image(&mut tx, &article_image(id, cleaned, key), now).await?;
+        }
         let event = AuditEvent::new("article.submitted", "article", Some(id)).by(Some(account_id));
-        self.audit(&mut tx, event.detail(serde_json::json!({"unit_id": unit_id}))).await?;
+        self.audit(&mut tx, event.detail(serde_json::json!({"unit_id": unit_id, "photos": kept.len()}))).await?;
         tx.commit().await?;
         Ok(self.store.article(id).await?)
     }
@@ -60,6 +88,53 @@ impl Core {
 
     pub async fn my_articles(&self, account_id: i64) -> Result<Vec<Article>> {
         Ok(self.store.articles_of_author(account_id).await?)
+    }
+
+    /// Adds a photo to one's own article while it waits (at most `ARTICLE_PHOTOS`), cleaned like every upload.
+    pub async fn add_article_image(&self, account_id: i64, id: i64, bytes: Vec<u8>) -> Result<ArticleImage> {
+        let article = self.store.article(id).await.map_err(decided)?;
+        if article.author_account_id != account_id {
+            return Err(CoreError::not_found("article"));
+        }
+        if article.state != "submitted" {
+            return Err(CoreError::Conflict { code: "article_decided", field: None });
+        }
+        if self.store.article_images(id).await?.len() >= ARTICLE_PHOTOS {
+            return Err(Invalid::new("file", "too_many_files").into());
+        }
+        let (cleaned, key) = self.keep_photo(bytes).await?;
+        let mut image = article_image(id, &cleaned, &key);
+        let mut tx = self.store.begin().await?;
+        image.id = articles::add_image(&mut tx, &image, self.now_ms()).await?;
+        tx.commit().await?;
+        Ok(image)
+    }
+
+    /// An article's photo, for its author and the commanders who decide it: (kind, bytes).
+    pub async fn article_image(
+        &self,
+        account_id: i64,
+        actor: Option<&Actor>,
+        id: i64,
+        image_id: i64,
+    ) -> Result<(String, Vec<u8>)> {
+        let article = self.store.article(id).await.map_err(decided)?;
+        let allowed = article.author_account_id == account_id
+            || match actor {
+                Some(actor) => self.authorize(actor, Action::EditUnit, article.unit_id).await.is_ok(),
+                None => false,
+            };
+        if !allowed {
+            return Err(CoreError::not_found("article"));
+        }
+        let image = self.store.article_images(id).await?.into_iter().find(|i| i.id == image_id);
+        let image = image.ok_or(CoreError::not_found("image"))?;
+        Ok((image.kind.clone(), self.read_object(&image.object_key).await?))
+    }
+
+    /// The ids of an article's photos (the pages that show them check who may see each).
+    pub async fn article_photo_ids(&self, id: i64) -> Result<Vec<i64>> {
+        Ok(self.store.article_images(id).await?.into_iter().map(|i| i.id).collect())
     }
 
     async fn article_to_decide(&self, actor: &Actor, id: i64) -> Result<Article> {
@@ -87,8 +162,27 @@ impl Core {
             published_at_ms: Some(now),
             author_account_id: actor.account_id,
         };
+        let photos = self.store.article_images(id).await?;
         let mut tx = self.store.begin().await?;
         let post_id = pages::insert_post(&mut tx, &post, now).await?;
+        if !photos.is_empty() {
+            // The photos become the post's (the same cleaned objects), placed after the text.
+            let mut body = post.body.clone();
+            for photo in &photos {
+                let image = PostImage {
+                    id: 0,
+                    post_id,
+                    object_key: photo.object_key.clone(),
+                    kind: photo.kind.clone(),
+                    bytes: photo.bytes,
+                    width: photo.width,
+                    height: photo.height,
+                };
+                let image_id = pages::add_image(&mut tx, &image, now).await?;
+                body.push_str(&format!("\n\n![](/api/v1/posts/{post_id}/images/{image_id})"));
+            }
+            pages::set_body(&mut tx, post_id, &body, &super::markdown::render(&body)).await?;
+        }
         articles::decide(&mut tx, id, actor.account_id, Some(post_id), None, now).await.map_err(decided)?;
         let note = format!("Bài viết \"{title}\" của bạn đã được đăng.");
         let code = self.store.unit(article.unit_id).await?.code;

@@ -10,7 +10,10 @@ use crate::{Core, CoreError, Result};
 
 impl Core {
     /// Cleans and keeps an uploaded photo (a video is refused): its metadata and object key.
-    async fn keep_photo(&self, bytes: Vec<u8>) -> Result<(binhyen_media::Cleaned, binhyen_media::ObjectKey)> {
+    pub(crate) async fn keep_photo(
+        &self,
+        bytes: Vec<u8>,
+    ) -> Result<(binhyen_media::Cleaned, binhyen_media::ObjectKey)> {
         let (cleaned, key) = self.keep_media(bytes).await?;
         if cleaned.kind.is_video() {
             return Err(Invalid::new("file", "not_an_image").into());

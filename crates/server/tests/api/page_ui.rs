@@ -153,15 +153,29 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     app.sign_in_browser(CITIZEN_HDAO).await;
     let (_, html) = app.page(UNIT).await;
     assert!(html.contains("id=\"send-article\"") && !html.contains("id=\"manage-page\""), "{html}");
+    // A photo that is not one: the error page, and nothing kept.
+    use reqwest::multipart::{Form, Part};
+    let article_form = |csrf: String, photo: Vec<u8>| {
+        Form::new()
+            .text("csrf", csrf)
+            .text("title", "Buôn Bling tổ chức tuần tra")
+            .text("body", "Thanh niên buôn cùng công an xã tuần tra mỗi tối.")
+            .part("photo", Part::bytes(photo).file_name("tuan-tra.png"))
+            .text("credit", "1")
+    };
     let csrf = app.csrf(UNIT).await;
-    let fields = [
-        ("csrf", csrf.as_str()),
-        ("title", "Buôn Bling tổ chức tuần tra"),
-        ("body", "Thanh niên buôn cùng công an xã tuần tra mỗi tối."),
-        ("credit", "1"),
-    ];
-    let (status, location, _) = app.form(&format!("{UNIT}/articles"), &fields).await;
-    assert_eq!((status, location.as_deref()), (303, Some("/units/ca-xa-cu-mgar-2025?sent=article#send-article")));
+    let form = article_form(csrf.clone(), b"<html>not a photo</html>".to_vec());
+    let res = app.browser.post(app.at(&format!("{UNIT}/articles"))).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let unit_id = app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id;
+    assert!(app.core.store.articles_of_unit(unit_id, "submitted").await.unwrap().is_empty(), "nothing half-kept");
+    let form = article_form(csrf, crate::media_fixtures::png());
+    let res = app.browser.post(app.at(&format!("{UNIT}/articles"))).multipart(form).send().await.unwrap();
+    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+    assert_eq!(
+        (res.status().as_u16(), location.as_deref()),
+        (303, Some("/units/ca-xa-cu-mgar-2025?sent=article#send-article"))
+    );
     let (_, html) = app.page("/units/ca-xa-cu-mgar-2025?sent=article").await;
     assert!(html.contains("id=\"article-sent\""));
     let (status, _) = app.page(&format!("{UNIT}/manage")).await;
@@ -177,6 +191,9 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     let (status, html) = app.page(&manage).await;
     assert_eq!(status, 200);
     assert!(html.contains("Buôn Bling tổ chức tuần tra"), "the article waits: {html}");
+    let photo = html.split("<img src=\"/articles/").nth(1).expect("the article's photo").split('"').next().unwrap();
+    let (status, _) = app.page(&format!("/articles/{photo}")).await;
+    assert_eq!(status, 200, "its commander sees the photo");
     let article = app
         .core
         .store

@@ -391,3 +391,52 @@ async fn the_demo_page_of_ea_kpam_has_the_articles_posts_and_a_follower() {
     let (_, feed) = app.get_json("/api/v1/me/feed", Some(&app.token("0399000002").await)).await;
     assert_eq!(feed["posts"].as_array().unwrap().len(), 6, "Hạnh of thôn 8 follows it");
 }
+
+#[tokio::test]
+async fn an_articles_photos_are_cleaned_seen_by_its_deciders_and_become_the_posts() {
+    use crate::media_fixtures as fx;
+    let app = TestApp::spawn().await;
+    let citizen = app.token(CITIZEN_HDAO).await;
+    let body = json!({"title": "Đèn đường buôn Bling", "body": "Thanh niên buôn lắp đèn đường.", "credit": true});
+    let (status, article) = app.post_json(&format!("{PAGE}/articles"), &body, Some(&citizen)).await;
+    assert_eq!(status, 201, "{article}");
+    let id = article["id"].as_i64().unwrap();
+    let upload = |token: String, bytes: Vec<u8>| {
+        let url = app.at(&format!("/api/v1/articles/{id}/images"));
+        async move {
+            let res = reqwest::Client::new().post(url).bearer_auth(token).body(bytes).send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, first) = upload(citizen.clone(), fx::jpeg_with(&[fx::exif_app1(Some(1))])).await;
+    assert_eq!(status, 201, "{first}");
+    let (status, _) = upload(citizen.clone(), fx::png()).await;
+    assert_eq!(status, 201);
+    // Not a photo; not the author; its deciders see it without metadata; strangers do not.
+    let (status, body) = upload(citizen.clone(), b"<html><script>x</script></html>".to_vec()).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("file")), "{body}");
+    let (status, _) = upload(app.token("0399000003").await, fx::png()).await;
+    assert_eq!(status, 404);
+    let commander = app.token(CU_MGAR_COMMANDER).await;
+    let url = first["url"].as_str().unwrap();
+    let res = app.api.get(app.at(url)).bearer_auth(&commander).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(!fx::contains(&res.bytes().await.unwrap(), b"Exif"));
+    let res = app.api.get(app.at(url)).bearer_auth(app.token(TAN_LOI_OFFICER).await).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+
+    // Approved: the photos are the post's, after its text, public with it.
+    let (status, post) =
+        app.post_json(&format!("/api/v1/articles/{id}/approve"), &json!({"kind": "news"}), Some(&commander)).await;
+    assert_eq!(status, 200, "{post}");
+    let html = post["body_html"].as_str().unwrap();
+    assert_eq!(html.matches(&format!("<img src=\"/api/v1/posts/{}/images/", post["id"])).count(), 2, "{html}");
+    let src = html.split("<img src=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert_eq!(app.api.get(app.at(src)).send().await.unwrap().status(), 200, "public with its post");
+    let (status, body) = upload(citizen.clone(), fx::png()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("article_decided")));
+    // The sweep keeps them.
+    app.clock.advance(time::Duration::hours(2));
+    app.core.sweep_attachments().await.unwrap();
+    assert_eq!(app.api.get(app.at(src)).send().await.unwrap().status(), 200);
+}

@@ -124,7 +124,18 @@ pub async fn articles_are_decided_once(store: Store) {
     let mut tx = store.begin().await.unwrap();
     let one = articles::insert(&mut tx, a, author, "Đèn đường", "Đã lắp.", true, NOW).await.unwrap();
     let two = articles::insert(&mut tx, a, author, "Chợ phiên", "Đông vui.", false, NOW).await.unwrap();
+    let photo = articles::ArticleImage {
+        id: 0,
+        article_id: one,
+        object_key: "cc/photo".into(),
+        kind: "jpg".into(),
+        bytes: 10,
+        width: Some(4),
+        height: None,
+    };
+    let photo_id = articles::add_image(&mut tx, &photo, NOW).await.unwrap();
     let post = pages::insert_post(&mut tx, &post(a, author, "Đèn đường", Some(NOW)), NOW).await.unwrap();
+    pages::set_body(&mut tx, post, "Đã lắp.\n\n![](x)", "<p>Đã lắp.</p>").await.unwrap();
     articles::decide(&mut tx, one, author, Some(post), None, NOW + 1).await.unwrap();
     articles::decide(&mut tx, two, author, None, Some("Trùng bài"), NOW + 1).await.unwrap();
     assert!(matches!(
@@ -132,6 +143,9 @@ pub async fn articles_are_decided_once(store: Store) {
         Err(StoreError::Conflict("article_decided"))
     ));
     tx.commit().await.unwrap();
+    assert_eq!(store.article_images(one).await.unwrap(), [articles::ArticleImage { id: photo_id, ..photo }]);
+    assert!(store.referenced_objects().await.unwrap().contains(&"cc/photo".to_owned()), "the sweep keeps it");
+    assert_eq!(store.post(post).await.unwrap().body_html, "<p>Đã lắp.</p>");
     let got = store.article(one).await.unwrap();
     assert_eq!((got.state.as_str(), got.post_id, got.credit), ("approved", Some(post), true));
     let rejected = store.articles_of_unit(a, "rejected").await.unwrap();

@@ -159,6 +159,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::approve_article))
         .routes(routes!(pages::reject_article))
         .routes(routes!(pages::image))
+        .routes(routes!(pages::article_image))
         .routes(routes!(public_alerts::issue, public_alerts::unit_alerts))
         .routes(routes!(public_alerts::in_force))
         .routes(routes!(public_alerts::atom))
@@ -205,6 +206,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(attachments::upload))
                 .routes(routes!(pages::add_image))
                 .routes(routes!(pages::set_avatar))
+                .routes(routes!(pages::add_article_image))
                 .routes(routes!(guides::upload_form))
                 .routes(routes!(questions::add_photo))
                 .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),

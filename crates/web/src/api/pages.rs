@@ -443,7 +443,7 @@ pub async fn submit_article(
     ApiJson(body): ApiJson<NewArticleRequest>,
 ) -> Result<(StatusCode, Json<ArticleJson>), ApiError> {
     let id = unit_id(&state, &code).await?;
-    let article = state.core.submit_article(p.account.id, id, &body.title, &body.body, body.credit).await?;
+    let article = state.core.submit_article(p.account.id, id, &body.title, &body.body, body.credit, Vec::new()).await?;
     Ok((StatusCode::CREATED, Json(article.into())))
 }
 
@@ -581,4 +581,48 @@ pub async fn image(
     let actor = p.and_then(|p| p.actor());
     let (image, bytes) = state.core.post_image(actor.as_ref(), post_id, image_id).await?;
     Ok(crate::attachment::attachment_response(&image.kind, bytes))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleImageJson {
+    pub id: i64,
+    /// jpg, png or webp.
+    pub kind: String,
+    /// Where the author and the page's commanders see it (with their token).
+    pub url: String,
+}
+
+/// Add a photo to your article while it waits (at most 6): JPEG, PNG or WebP; metadata is removed. Approved,
+/// the article's photos become the post's.
+#[utoipa::path(post, path = "/articles/{id}/images", tag = "pages", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = ArticleImageJson), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "empty, too_large, unsupported_type, corrupt_file, not_an_image or too_many_files")))]
+pub async fn add_article_image(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<ArticleImageJson>), ApiError> {
+    let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
+    let id = article_id(&id)?;
+    let image = state.core.add_article_image(p.account.id, id, body.to_vec()).await?;
+    let url = format!("/api/v1/articles/{id}/images/{}", image.id);
+    Ok((StatusCode::CREATED, Json(ArticleImageJson { id: image.id, kind: image.kind, url })))
+}
+
+/// A photo of an article, for its author and the page's commanders.
+#[utoipa::path(get, path = "/articles/{id}/images/{image_id}", tag = "pages", security(("bearer" = [])),
+    params(("id" = i64, Path), ("image_id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+pub async fn article_image(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path((id, image_id)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "image_not_found");
+    let (id, image_id) = (article_id(&id)?, image_id.parse().map_err(|_| not_found())?);
+    let (kind, bytes) = state.core.article_image(p.account.id, p.actor().as_ref(), id, image_id).await?;
+    Ok(crate::attachment::attachment_response(&kind, bytes))
 }

@@ -41,7 +41,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/units", get(directory::units))
         .route("/units/{code}", get(directory::unit))
         .route("/units/{code}/follow", post(pages::follow))
-        .route("/units/{code}/articles", post(page_manage::send_article))
+        .route(
+            "/units/{code}/articles",
+            post(page_manage::send_article).layer(DefaultBodyLimit::max(page_manage::ARTICLE_FORM_LIMIT)),
+        )
+        .route("/articles/{id}/images/{image_id}", get(page_manage::article_photo))
         .route("/units/{code}/manage", get(page_manage::manage))
         .route("/units/{code}/manage/page", post(page_manage::describe))
         .route("/units/{code}/manage/canned", post(page_manage::add_canned))

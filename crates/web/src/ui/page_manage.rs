@@ -21,7 +21,7 @@ use super::public_alerts::AlertCard;
 use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{self, alert_category, alert_certainty, alert_severity, alert_urgency, post_kind, Lang};
-use crate::session::{CsrfForm, Visitor};
+use crate::session::{CsrfForm, CsrfMultipart, Visitor};
 use crate::AppState;
 
 /// A choice in a select.
@@ -40,6 +40,8 @@ pub(crate) struct Waiting {
     title: String,
     body: String,
     credit: bool,
+    /// Its photos' ids.
+    photos: Vec<i64>,
 }
 
 #[derive(Template)]
@@ -132,6 +134,11 @@ async fn render(
         Some(actor) => or_page!(v, state.core.article_queue(actor, unit.id, "submitted").await),
         None => Vec::new(),
     };
+    let mut waiting = Vec::with_capacity(articles.len());
+    for a in articles {
+        let photos = or_page!(v, state.core.article_photo_ids(a.id).await);
+        waiting.push(Waiting { id: a.id, title: a.title, body: a.body, credit: a.credit, photos });
+    }
     let alerts = or_page!(v, state.core.unit_alerts(unit.id).await);
     let canned = match &actor {
         Some(actor) => or_page!(v, state.core.canned_replies(actor, unit.id).await),
@@ -148,10 +155,7 @@ async fn render(
         certainties: choices(Certainty::ALL, Certainty::as_str, |c| alert_certainty(lang, c.as_str()).to_owned()),
         expires_default: datetime_local(now + 86_400_000),
         alerts: AlertCard::all(lang, alerts, state),
-        articles: articles
-            .into_iter()
-            .map(|a| Waiting { id: a.id, title: a.title, body: a.body, credit: a.credit })
-            .collect(),
+        articles: waiting,
         canned: canned.into_iter().map(|c| (c.title, c.body)).collect(),
         code: unit.code,
         name: unit.name,
@@ -381,16 +385,47 @@ pub(crate) struct ArticleForm {
     credit: String,
 }
 
-/// A citizen sends the page an article; back to the page with a thank-you, or the error page with why not.
+/// The article form with its photos.
+pub(crate) const ARTICLE_FORM_LIMIT: usize = 64 * 1024 * 1024;
+
+/// A citizen sends the page an article, with photos; back to the page with a thank-you, or the error page with
+/// why not (nothing is kept then).
 pub(crate) async fn send_article(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    CsrfForm(v, f): CsrfForm<ArticleForm>,
+    CsrfMultipart(v, f, files): CsrfMultipart<ArticleForm>,
 ) -> Response {
     let Some(account_id) = v.principal.as_ref().map(|p| p.account.id) else {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
     let unit = or_page!(v, state.core.unit_by_code(&code).await);
-    or_page!(v, state.core.submit_article(account_id, unit.id, &f.title, &f.body, f.credit == "1").await);
+    let mut photos = Vec::new();
+    for file in files {
+        match file.bytes {
+            Ok(bytes) if bytes.is_empty() && file.name.is_empty() => {}
+            Ok(bytes) => photos.push(bytes),
+            Err(code) => {
+                return super::error_page(v, ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code).field("file"))
+            }
+        }
+    }
+    or_page!(v, state.core.submit_article(account_id, unit.id, &f.title, &f.body, f.credit == "1", photos).await);
     (v.jar, Redirect::to(&format!("/units/{}?sent=article#send-article", unit.code))).into_response()
+}
+
+/// A photo of an article, for its author and the page's commanders (signed in on the site).
+pub(crate) async fn article_photo(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path((id, image_id)): Path<(String, String)>,
+) -> Response {
+    let Some(account_id) = v.principal.as_ref().map(|p| p.account.id) else {
+        return (v.jar, Redirect::to("/sign-in")).into_response();
+    };
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "image_not_found");
+    let (Ok(id), Ok(image_id)) = (id.parse::<i64>(), image_id.parse::<i64>()) else {
+        return super::error_page(v, not_found());
+    };
+    let (kind, bytes) = or_page!(v, state.core.article_image(account_id, actor_of(&v).as_ref(), id, image_id).await);
+    crate::attachment::attachment_response(&kind, bytes)
 }
