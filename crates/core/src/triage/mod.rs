@@ -37,13 +37,14 @@ fn denied(words: &[String], at: usize) -> bool {
     words[from..at].iter().any(|w| rules::NEGATIONS.contains(&w.as_str()))
 }
 
-/// The cues of `table` present (and not denied) in `words`.
-fn present<T: Copy>(words: &[String], table: &'static [rules::Cue<T>]) -> Vec<&'static rules::Cue<T>> {
+/// The cues of `table` present in `words`; with `negatable`, not those denied just before. (What a tip is about
+/// is not denied by "không": "không khai báo y tế", "không đeo khẩu trang" are the very offences. Danger is.)
+fn present<T: Copy>(words: &[String], table: &'static [rules::Cue<T>], negatable: bool) -> Vec<&'static rules::Cue<T>> {
     table
         .iter()
         .filter(|cue| {
             let phrase: Vec<&str> = cue.folded.split(' ').collect();
-            find(words, &phrase).into_iter().any(|at| !denied(words, at))
+            find(words, &phrase).into_iter().any(|at| !negatable || !denied(words, at))
         })
         .collect()
 }
@@ -54,7 +55,7 @@ pub fn suggest(description: &str) -> Suggestion {
     let mut because = Vec::new();
 
     let mut scores: Vec<(TipCategory, u32)> = Vec::new();
-    for cue in present(&words, rules::CATEGORY_CUES) {
+    for cue in present(&words, rules::CATEGORY_CUES, false) {
         match scores.iter_mut().find(|(c, _)| *c == cue.value) {
             Some((_, s)) => *s += cue.weight,
             None => scores.push((cue.value, cue.weight)),
@@ -63,13 +64,13 @@ pub fn suggest(description: &str) -> Suggestion {
     scores.sort_by_key(|s| std::cmp::Reverse(s.1));
     let category = scores.first().map_or(TipCategory::Other, |(c, _)| *c);
     let mut category_cues: Vec<_> =
-        present(&words, rules::CATEGORY_CUES).into_iter().filter(|c| c.value == category).collect();
+        present(&words, rules::CATEGORY_CUES, false).into_iter().filter(|c| c.value == category).collect();
     category_cues.sort_by_key(|c| std::cmp::Reverse(c.weight));
     because.extend(category_cues.iter().map(|c| c.text));
 
-    let danger = present(&words, rules::DANGER_CUES);
-    let now = present(&words, rules::NOW_CUES);
-    let past = present(&words, rules::PAST_CUES);
+    let danger = present(&words, rules::DANGER_CUES, true);
+    let now = present(&words, rules::NOW_CUES, true);
+    let past = present(&words, rules::PAST_CUES, false);
     let priority = if !danger.is_empty() && !now.is_empty() {
         Priority::Urgent
     } else if danger.iter().any(|c| c.value == rules::Danger::Acute) && past.is_empty() {

@@ -56,7 +56,7 @@ fn the_rules_on_the_evaluation_set() {
     let report = eval::evaluate(eval::EVAL_SET).unwrap();
     println!("{}", serde_json::to_string_pretty(&report).unwrap());
     assert!(report.tips >= 300, "the set holds {} tips", report.tips);
-    // Floors just under what the rules reach today (0.867 and 0.759): a change that makes them worse fails.
+    // Floors just under what the rules reach today (0.867 and 0.806): a change that makes them worse fails.
     assert!(report.urgent_recall >= 0.85, "urgent recall {}", report.urgent_recall);
-    assert!(report.category_accuracy >= 0.74, "category accuracy {}", report.category_accuracy);
+    assert!(report.category_accuracy >= 0.79, "category accuracy {}", report.category_accuracy);
 }
