@@ -179,8 +179,7 @@ impl Store {
         if unit_ids.is_empty() {
             return Ok(Vec::new());
         }
-        // Ids are integers, never input text: safe to write into the statement.
-        let ids = unit_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let ids = crate::id_list(unit_ids.iter().copied());
         let rows = sqlx::query(&format!(
             "SELECT {GUIDE_COLUMNS} FROM guides WHERE unit_id IN ({ids}) ORDER BY updated_at DESC, id DESC"
         ))
@@ -205,26 +204,43 @@ impl Store {
         rows.iter().map(|r| Ok(Searchable { guide: guide(r)?, folded: r.try_get(11)? })).collect()
     }
 
-    async fn versions(&self, form_id: i64) -> Result<Vec<FormVersion>> {
-        let rows = sqlx::query(
-            "SELECT id, version, object_key, kind, bytes, created_at FROM form_versions WHERE form_id = $1 \
-             ORDER BY id DESC",
-        )
-        .bind(form_id)
+    /// The versions of these forms, each form's newest first: one query for a whole list of forms.
+    async fn versions(&self, form_ids: &[i64]) -> Result<Vec<(i64, FormVersion)>> {
+        if form_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT form_id, id, version, object_key, kind, bytes, created_at FROM form_versions \
+             WHERE form_id IN ({}) ORDER BY form_id, id DESC",
+            crate::id_list(form_ids.iter().copied())
+        ))
         .fetch_all(&self.read)
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(FormVersion {
-                    id: r.try_get(0)?,
-                    version: r.try_get(1)?,
-                    object_key: r.try_get(2)?,
-                    kind: r.try_get(3)?,
-                    bytes: r.try_get(4)?,
-                    created_at_ms: r.try_get(5)?,
-                })
+                let version = FormVersion {
+                    id: r.try_get(1)?,
+                    version: r.try_get(2)?,
+                    object_key: r.try_get(3)?,
+                    kind: r.try_get(4)?,
+                    bytes: r.try_get(5)?,
+                    created_at_ms: r.try_get(6)?,
+                };
+                Ok((r.try_get(0)?, version))
             })
             .collect()
+    }
+
+    /// Forms from their rows, with their versions.
+    async fn forms_with_versions(&self, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Form>> {
+        let mut forms = rows.iter().map(Self::form_row).collect::<Result<Vec<_>>>()?;
+        let ids: Vec<i64> = forms.iter().map(|f| f.id).collect();
+        for (form_id, version) in self.versions(&ids).await? {
+            if let Some(form) = forms.iter_mut().find(|f| f.id == form_id) {
+                form.versions.push(version);
+            }
+        }
+        Ok(forms)
     }
 
     fn form_row(r: &sqlx::any::AnyRow) -> Result<Form> {
@@ -246,9 +262,8 @@ impl Store {
             .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let mut form = Self::form_row(&row)?;
-        form.versions = self.versions(form.id).await?;
-        Ok(form)
+        let mut forms = self.forms_with_versions(std::slice::from_ref(&row)).await?;
+        forms.pop().ok_or(StoreError::NotFound)
     }
 
     /// The forms of these units, by code, with their versions.
@@ -256,19 +271,13 @@ impl Store {
         if unit_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let ids = unit_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
         let rows = sqlx::query(&format!(
-            "SELECT id, unit_id, code, title, downloads FROM forms WHERE unit_id IN ({ids}) ORDER BY code, unit_id"
+            "SELECT id, unit_id, code, title, downloads FROM forms WHERE unit_id IN ({}) ORDER BY code, unit_id",
+            crate::id_list(unit_ids.iter().copied())
         ))
         .fetch_all(&self.read)
         .await?;
-        let mut forms = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let mut form = Self::form_row(r)?;
-            form.versions = self.versions(form.id).await?;
-            forms.push(form);
-        }
-        Ok(forms)
+        self.forms_with_versions(&rows).await
     }
 
     /// Counts one download.

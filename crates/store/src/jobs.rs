@@ -109,8 +109,7 @@ pub async fn complete(tx: &mut Tx, job: &Job, worker: &str, now_ms: i64) -> Resu
 /// any of them is no longer this worker's, and then none is marked.
 pub async fn complete_many(tx: &mut Tx, jobs: &[Job], worker: &str, now_ms: i64) -> Result<()> {
     for chunk in jobs.chunks(1000) {
-        let ids = chunk.iter().map(|j| j.id.to_string()).collect::<Vec<_>>().join(", ");
-        // Ids are integers formatted here, never input: safe to write into the statement.
+        let ids = crate::id_list(chunk.iter().map(|j| j.id));
         let done = sqlx::query(&format!(
             "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, updated_at = $1 \
              WHERE state = 'running' AND locked_by = $2 AND id IN ({ids})"

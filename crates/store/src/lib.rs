@@ -42,6 +42,12 @@ pub(crate) fn parse_date(s: Option<String>) -> Result<Option<time::Date>> {
         .transpose()
 }
 
+/// `1, 2, 3`: ids written into an `IN (…)` list. Only for ids read from the database or parsed as integers,
+/// never text from input: integers cannot carry SQL.
+pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
+}
+
 /// Most values one statement binds in the multi-row writes: SQLite's limit (32,766 since 3.32; the library
 /// sqlx bundles is newer), the lower of the two engines' (PostgreSQL takes 65,535).
 pub(crate) const MAX_BINDS: usize = 32_766;

@@ -251,11 +251,6 @@ impl Store {
         Ok(PageProfile { description: Some(description).filter(|d| !d.is_empty()), avatar })
     }
 
-    pub async fn set_page_description(&self, unit_id: i64, description: &str, now_ms: i64) -> Result<()> {
-        let mut tx = self.begin().await?;
-        set_description(&mut tx, unit_id, description, now_ms).await?;
-        tx.commit().await
-    }
     /// Follows (true) or unfollows (false); returns whether anything changed (following twice changes nothing).
     pub async fn set_following(&self, account_id: i64, unit_id: i64, follow: bool, now_ms: i64) -> Result<bool> {
         let done = if follow {

@@ -124,8 +124,7 @@ async fn area_closure(tx: &mut Tx, root: i64) -> Result<Vec<i64>> {
     while !frontier.is_empty() {
         let mut next = Vec::new();
         for chunk in frontier.chunks(500) {
-            // Ids are integers from the database, never input: safe to write into the statement.
-            let ids = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            let ids = crate::id_list(chunk.iter().copied());
             let found: Vec<i64> = sqlx::query_scalar(&format!(
                 "SELECT id FROM areas WHERE parent_id IN ({ids}) \
                  UNION SELECT area_id FROM area_successors WHERE is_default = 1 AND successor_id IN ({ids})"

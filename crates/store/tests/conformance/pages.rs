@@ -83,8 +83,10 @@ pub async fn follows_posts_and_feeds(store: Store) {
     pages::set_avatar(&mut tx, a, "ab/cdef", "png", NOW).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(store.page_profile(a).await.unwrap().description, None, "an avatar alone: no description");
-    store.set_page_description(a, "Trang của Công an xã A", NOW).await.unwrap();
-    store.set_page_description(a, "Trang mới", NOW).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    pages::set_description(&mut tx, a, "Trang của Công an xã A", NOW).await.unwrap();
+    pages::set_description(&mut tx, a, "Trang mới", NOW).await.unwrap();
+    tx.commit().await.unwrap();
     let profile = store.page_profile(a).await.unwrap();
     assert_eq!(profile.description.as_deref(), Some("Trang mới"));
     assert_eq!(profile.avatar, Some(("ab/cdef".to_owned(), "png".to_owned())), "kept by a new description");
