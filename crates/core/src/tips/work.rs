@@ -266,12 +266,26 @@ impl Core {
 
     pub async fn set_tip_priority(&self, actor: &Actor, tip_id: i64, priority: Priority) -> Result<()> {
         let tip = self.tip_for_officer(actor, tip_id).await?;
-        let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        tips::set_priority(&mut tx, tip_id, priority, now).await?;
+        self.change_priority(&mut tx, actor, &tip, priority).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Writes, in `tx`, a tip's new priority with its timeline event, its audit entry and (while it waits) the
+    /// new priority's SLA timer.
+    async fn change_priority(
+        &self,
+        tx: &mut binhyen_store::Tx,
+        actor: &Actor,
+        tip: &Tip,
+        priority: Priority,
+    ) -> Result<()> {
+        let (tip_id, now) = (tip.id, self.now_ms());
+        tips::set_priority(tx, tip_id, priority, now).await?;
         if priority != tip.priority && matches!(tip.state, TipState::New | TipState::Transferred) {
             // Still waiting: the new priority's SLA applies from now (and an urgent one is announced).
-            self.start_waiting(&mut tx, tip_id, tip.unit_id, priority).await?;
+            self.start_waiting(tx, tip_id, tip.unit_id, priority).await?;
         }
         let event = NewTipEvent {
             tip_id,
@@ -281,11 +295,9 @@ impl Core {
             body: Some(priority.as_str().to_owned()),
             ..Default::default()
         };
-        tips::add_event(&mut tx, &event).await?;
+        tips::add_event(tx, &event).await?;
         let detail = serde_json::json!({"from": tip.priority.as_str(), "to": priority.as_str()});
-        self.audit_tip(&mut tx, Some(actor.account_id), "tip.priority_changed", tip_id, detail).await?;
-        tx.commit().await?;
-        Ok(())
+        self.audit_tip(tx, Some(actor.account_id), "tip.priority_changed", tip_id, detail).await
     }
 
     /// The officer's decision on the triage suggestion: the tip's category and priority as the officer sets them
@@ -298,12 +310,13 @@ impl Core {
         priority: Priority,
     ) -> Result<()> {
         let tip = self.tip_for_officer(actor, tip_id).await?;
-        if priority != tip.priority {
-            self.set_tip_priority(actor, tip_id, priority).await?;
-        }
         let suggestion = crate::triage::suggest(&tip.description);
         let now = self.now_ms();
+        // One transaction: the decision is kept exactly when the tip takes it.
         let mut tx = self.store.begin().await?;
+        if priority != tip.priority {
+            self.change_priority(&mut tx, actor, &tip, priority).await?;
+        }
         if category != tip.category {
             tips::set_category(&mut tx, tip_id, category, now).await?;
         }
