@@ -149,7 +149,8 @@ impl Core {
         Ok(scored.into_iter().take(FOUND).map(|(_, g)| g).collect())
     }
 
-    /// Uploads a version of a form (commanders of the unit and above): PDF, DOCX or XLSX only.
+    /// Uploads a version of a form (commanders of the unit and above): PDF, DOCX or XLSX only. Returns the
+    /// form's code as kept ("ct01" is CT01) and the version.
     pub async fn upload_form(
         &self,
         actor: &Actor,
@@ -158,7 +159,7 @@ impl Core {
         title: &str,
         version: &str,
         bytes: Vec<u8>,
-    ) -> Result<FormVersion> {
+    ) -> Result<(String, FormVersion)> {
         self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
         self.authorize(actor, Action::EditUnit, unit_id).await?;
         let code = match form_codes(code)?.as_slice() {
@@ -190,7 +191,7 @@ impl Core {
         )
         .await?;
         tx.commit().await?;
-        Ok(v)
+        Ok((code, v))
     }
 
     /// The forms that apply at a unit: its own and those of the units above it.

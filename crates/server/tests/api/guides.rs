@@ -128,6 +128,8 @@ async fn forms_keep_their_versions_offer_the_newest_and_count_downloads() {
     let commander = app.token(CU_MGAR_COMMANDER).await;
     let (status, first) = upload(&app, &commander, "ct03", "2021", PDF.to_vec()).await;
     assert_eq!((status, first["kind"].as_str()), (201, Some("pdf")), "{first}");
+    let kept_as = "/api/v1/pages/ca-xa-cu-mgar-2025/forms/CT03/download?version=2021";
+    assert_eq!(first["download_url"], kept_as, "the code as kept, whatever its case when sent");
     let (status, second) = upload(&app, &commander, "CT03", "2023", docx()).await;
     assert_eq!((status, second["kind"].as_str()), (201, Some("docx")), "{second}");
 

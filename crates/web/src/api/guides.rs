@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use binhyen_store::guides::{Form, Guide, GuideText};
+use binhyen_store::guides::{Form, FormVersion, Guide, GuideText};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -170,15 +170,24 @@ pub struct FormJson {
     pub older: Vec<FormVersionJson>,
 }
 
-pub(crate) fn form_json(form: Form, unit_code: &str) -> FormJson {
-    let url = |v: &str| format!("/api/v1/pages/{unit_code}/forms/{}/download?version={}", form.code, urlencode(v));
-    let mut versions = form.versions.iter().map(|v| FormVersionJson {
+/// Where a version of a form is downloaded (the API and the pages link the same address).
+pub(crate) fn download_url(unit_code: &str, form_code: &str, version: &str) -> String {
+    let query = serde_urlencoded::to_string([("version", version)]).unwrap_or_default();
+    format!("/api/v1/pages/{unit_code}/forms/{form_code}/download?{query}")
+}
+
+fn version_json(unit_code: &str, form_code: &str, v: &FormVersion) -> FormVersionJson {
+    FormVersionJson {
         version: v.version.clone(),
         kind: v.kind.clone(),
         bytes: v.bytes,
         uploaded_at: rfc3339(v.created_at_ms),
-        download_url: url(&v.version),
-    });
+        download_url: download_url(unit_code, form_code, &v.version),
+    }
+}
+
+pub(crate) fn form_json(form: Form, unit_code: &str) -> FormJson {
+    let mut versions = form.versions.iter().map(|v| version_json(unit_code, &form.code, v));
     let current = versions.next();
     FormJson {
         unit_id: form.unit_id,
@@ -188,10 +197,6 @@ pub(crate) fn form_json(form: Form, unit_code: &str) -> FormJson {
         current,
         older: versions.collect(),
     }
-}
-
-fn urlencode(v: &str) -> String {
-    serde_urlencoded::to_string([("v", v)]).unwrap_or_default().trim_start_matches("v=").to_owned()
 }
 
 /// The forms that apply at a unit (its own and those above it). Public.
@@ -239,23 +244,8 @@ pub async fn upload_form(
     let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
     let actor = officer(&p)?;
     let unit = state.core.unit_by_code(&code).await?;
-    let v = state.core.upload_form(&actor, unit.id, &form_code, &q.title, &q.version, body.to_vec()).await?;
-    let download_url = format!(
-        "/api/v1/pages/{}/forms/{}/download?version={}",
-        unit.code,
-        form_code.to_uppercase(),
-        urlencode(&v.version)
-    );
-    Ok((
-        StatusCode::CREATED,
-        Json(FormVersionJson {
-            version: v.version,
-            kind: v.kind,
-            bytes: v.bytes,
-            uploaded_at: rfc3339(v.created_at_ms),
-            download_url,
-        }),
-    ))
+    let (code, v) = state.core.upload_form(&actor, unit.id, &form_code, &q.title, &q.version, body.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(version_json(&unit.code, &code, &v))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -44,11 +44,7 @@ pub(crate) fn form_links(forms: Vec<Form>, forest: &[binhyen_core::units::UnitNo
         .filter_map(|f| {
             let v = f.versions.first()?.clone();
             let owner = crate::api::unit_code(forest, f.unit_id)?;
-            let url = format!(
-                "/api/v1/pages/{owner}/forms/{}/download?{}",
-                f.code,
-                serde_urlencoded::to_string([("version", v.version.as_str())]).unwrap_or_default()
-            );
+            let url = crate::api::download_url(&owner, &f.code, &v.version);
             Some(FormLink {
                 code: f.code,
                 title: f.title,
