@@ -160,7 +160,8 @@ impl Core {
         self
     }
 
-    pub(crate) fn now_ms(&self) -> i64 {
+    /// Now, in Unix milliseconds (the clock may be a test's).
+    pub fn now_ms(&self) -> i64 {
         (self.clock.now().unix_timestamp_nanos() / 1_000_000) as i64
     }
 

@@ -93,7 +93,7 @@ fn outcome(result: BookOutcome, created: StatusCode) -> Response {
 }
 
 fn ics(state: &AppState, view: &BookingView) -> Response {
-    let now = super::now_ms(state);
+    let now = state.core.now_ms();
     crate::ics::response(view.appointment.id, crate::ics::booking(view, &state.core.alerts.public_url, now))
 }
 

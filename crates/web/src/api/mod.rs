@@ -22,7 +22,6 @@ mod units;
 
 pub(crate) use appointment_dto::vn_rfc3339;
 pub(crate) use guides::{download_url, unit_code};
-pub(crate) use public_alerts::now_ms;
 
 use std::sync::Arc;
 

@@ -74,7 +74,7 @@ pub struct FeedJson {
 
 impl FeedJson {
     fn new(state: &AppState, f: FeedPage) -> Self {
-        let (base, now) = (&state.core.alerts.public_url, super::public_alerts::now_ms(state));
+        let (base, now) = (&state.core.alerts.public_url, state.core.now_ms());
         Self {
             alerts: f.alerts.into_iter().map(|a| super::public_alerts::AlertJson::new(a, base, now)).collect(),
             posts: f.posts.into_iter().map(Into::into).collect(),
@@ -369,7 +369,7 @@ pub async fn atom(
     let id = unit_id(&state, &code).await?;
     let page = state.core.page(id, None).await?;
     let posts = state.core.page_feed(id, None).await?.posts;
-    let now_ms = (state.core.clock.now().unix_timestamp_nanos() / 1_000_000) as i64;
+    let now_ms = state.core.now_ms();
     let xml = crate::atom::page_feed(&state.core.alerts.public_url, &page, &posts, now_ms);
     Ok(([(axum::http::header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
 }

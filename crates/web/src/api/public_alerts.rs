@@ -65,12 +65,8 @@ impl AlertJson {
     }
 }
 
-pub(crate) fn now_ms(state: &AppState) -> i64 {
-    (state.core.clock.now().unix_timestamp_nanos() / 1_000_000) as i64
-}
-
 fn to_json(state: &AppState, alerts: Vec<PublicAlert>) -> Vec<AlertJson> {
-    let (base, now) = (&state.core.alerts.public_url, now_ms(state));
+    let (base, now) = (&state.core.alerts.public_url, state.core.now_ms());
     alerts.into_iter().map(|a| AlertJson::new(a, base, now)).collect()
 }
 
@@ -124,7 +120,7 @@ pub async fn issue(
         expires_at_ms,
     };
     let alert = state.core.issue_alert(&actor, unit.id, input).await?;
-    Ok((StatusCode::CREATED, Json(AlertJson::new(alert, &state.core.alerts.public_url, now_ms(&state)))))
+    Ok((StatusCode::CREATED, Json(AlertJson::new(alert, &state.core.alerts.public_url, state.core.now_ms()))))
 }
 
 /// A unit's alerts, newest first (in force or not).
@@ -159,7 +155,7 @@ pub async fn in_force(
     responses((status = 200, body = AlertJson), (status = 404, body = ErrorBody)))]
 pub async fn alert(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<AlertJson>, ApiError> {
     let alert = state.core.public_alert(alert_id(&id)?).await?;
-    Ok(Json(AlertJson::new(alert, &state.core.alerts.public_url, now_ms(&state))))
+    Ok(Json(AlertJson::new(alert, &state.core.alerts.public_url, state.core.now_ms())))
 }
 
 /// End an alert before its expiry.
@@ -173,7 +169,7 @@ pub async fn cancel(
 ) -> Result<Json<AlertJson>, ApiError> {
     let actor = officer(&p)?;
     let alert = state.core.cancel_alert(&actor, alert_id(&id)?).await?;
-    Ok(Json(AlertJson::new(alert, &state.core.alerts.public_url, now_ms(&state))))
+    Ok(Json(AlertJson::new(alert, &state.core.alerts.public_url, state.core.now_ms())))
 }
 
 /// What CAP says of where an alert applies: its area with those above it, and its official code.
@@ -210,6 +206,6 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, ApiError> {
         let view = state.core.alert_view(alert).await?;
         alerts.push((view.alert, view.unit));
     }
-    let xml = cap::atom_feed(&state.core.alerts.public_url, &alerts, now_ms(&state));
+    let xml = cap::atom_feed(&state.core.alerts.public_url, &alerts, state.core.now_ms());
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
 }

@@ -70,7 +70,7 @@ pub(crate) async fn day(
     let today = state.core.today();
     let day = q.day.as_deref().and_then(parse_iso).filter(|d| plausible_day(*d)).unwrap_or(today);
     let list = or_page!(v, state.core.appointment_day(&actor, unit.id, day).await);
-    let now = crate::api::now_ms(&state);
+    let now = state.core.now_ms();
     let lang = v.lang;
     let services = list
         .services

@@ -487,7 +487,7 @@ pub(crate) async fn mine_ics(State(state): State<AppState>, v: Visitor, Path(id)
         Err(e) => return super::error_page(v, e),
     };
     let view = or_page!(v, state.core.appointment_for(BookingKey::Account(&p.account, id), None).await);
-    crate::ics::response(id, crate::ics::booking(&view, &state.core.alerts.public_url, crate::api::now_ms(&state)))
+    crate::ics::response(id, crate::ics::booking(&view, &state.core.alerts.public_url, state.core.now_ms()))
 }
 
 #[derive(Deserialize)]
@@ -647,7 +647,7 @@ pub(crate) async fn lookup_cancel(State(state): State<AppState>, CsrfForm(v, f):
 pub(crate) async fn lookup_ics(State(state): State<AppState>, CsrfForm(v, f): CsrfForm<CodeForm>) -> Response {
     match state.core.appointment_for(BookingKey::Code(&f.code), v.client.as_deref()).await {
         Ok(view) => {
-            let ics = crate::ics::booking(&view, &state.core.alerts.public_url, crate::api::now_ms(&state));
+            let ics = crate::ics::booking(&view, &state.core.alerts.public_url, state.core.now_ms());
             crate::ics::response(view.appointment.id, ics)
         }
         Err(e) => lookup_error(v, f.code, e),

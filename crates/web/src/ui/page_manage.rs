@@ -144,7 +144,7 @@ async fn render(
         Some(actor) => or_page!(v, state.core.canned_replies(actor, unit.id).await),
         None => Vec::new(),
     };
-    let now = crate::api::now_ms(state);
+    let now = state.core.now_ms();
     let tpl = ManagePage {
         l: Layout::new(&v, format!("{} – {}", lang.text().manage_page, unit.name)),
         description: view.description.unwrap_or_default(),

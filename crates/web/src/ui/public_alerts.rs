@@ -53,7 +53,7 @@ impl AlertCard {
     }
 
     pub(crate) fn all(lang: Lang, alerts: Vec<PublicAlert>, state: &AppState) -> Vec<Self> {
-        let now = crate::api::now_ms(state);
+        let now = state.core.now_ms();
         alerts.into_iter().map(|a| Self::new(lang, a, now)).collect()
     }
 }
@@ -89,7 +89,7 @@ pub(crate) async fn show(State(state): State<AppState>, v: Visitor, Path(id): Pa
     };
     let alert = or_page!(v, state.core.public_alert(id).await);
     let AlertView { alert, unit, area } = or_page!(v, state.core.alert_view(alert).await);
-    let a = AlertCard::new(v.lang, alert, crate::api::now_ms(&state));
+    let a = AlertCard::new(v.lang, alert, state.core.now_ms());
     let tpl = AlertPage {
         l: Layout::new(&v, a.headline.clone()),
         area: area.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
