@@ -210,6 +210,8 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
     pages::build(core).await?;
     guides::build(core).await?;
     appointments::build(core).await?;
+    // Everything is searchable from the first page served, not after the worker's first turn.
+    core.index_search().await?;
     Ok(DemoReport { sign_ins, units: units.len() as u64, areas: s.count_areas().await? as u64, accounts, receipt })
 }
 

@@ -23,6 +23,7 @@ pub mod public_alerts;
 pub mod questions;
 mod random;
 pub mod seal;
+pub mod search;
 pub mod tips;
 pub mod triage;
 pub mod units;

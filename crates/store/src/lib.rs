@@ -21,6 +21,7 @@ pub mod public_alerts;
 pub mod questions;
 pub mod scratch;
 pub mod sealed;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;

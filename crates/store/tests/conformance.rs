@@ -37,6 +37,8 @@ mod pages;
 mod public_alerts;
 #[path = "conformance/responsible.rs"]
 mod responsible;
+#[path = "conformance/search.rs"]
+mod search;
 #[path = "conformance/sessions.rs"]
 mod sessions;
 #[path = "conformance/support.rs"]
@@ -76,6 +78,10 @@ macro_rules! conformance {
 conformance! {
     store: [
         basics::migrate_is_idempotent_and_ping_answers,
+        search::search_matches_folded_and_ranks_exact_titles_and_recency,
+        search::search_reads_query_syntax_as_words,
+        search::search_keeps_officer_documents_to_their_subtree,
+        search::search_documents_are_replaced_and_changes_queued,
         basics::dropped_tx_leaves_nothing,
         basics::settings_round_trip,
         basics::sign_in_failures_round_trip,

@@ -3,6 +3,8 @@
 
 mod fold;
 mod tone;
+mod words;
 
 pub use fold::{fold, normalize, normalize_multiline, tokens};
 pub use tone::{place_tones, ToneStyle};
+pub use words::{expand_abbreviation, words, Word};

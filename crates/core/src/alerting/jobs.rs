@@ -292,7 +292,8 @@ impl Core {
         base.saturating_mul(1 << attempts.clamp(1, 20).saturating_sub(1)).min(3_600_000)
     }
 
-    /// Runs jobs until stopped: whenever woken by a commit that queued some, and every `job_poll` otherwise.
+    /// Runs jobs, and indexes for search what changed, until stopped: whenever woken by a commit that queued
+    /// jobs, and every `job_poll` otherwise.
     /// Also forgets live events past their replay window, once a minute. On SQLite (one node) it first takes
     /// back the jobs its previous life left running.
     pub fn start_job_worker(&self) -> WorkerHandle {
@@ -306,6 +307,10 @@ impl Core {
             }
             let mut pruned = tokio::time::Instant::now();
             loop {
+                // Search documents follow their sources within one turn of this loop.
+                if let Err(e) = core.index_search().await {
+                    tracing::warn!(error = %e, "job worker: indexing for search failed");
+                }
                 let ran = match core.run_due_jobs().await {
                     Ok(n) => n,
                     Err(e) => {
