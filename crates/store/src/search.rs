@@ -77,6 +77,8 @@ pub struct Hit {
     pub kind: String,
     pub ref_id: i64,
     pub unit_id: Option<i64>,
+    /// The owning unit's code, for links.
+    pub unit_code: Option<String>,
     pub title: String,
     pub body: String,
     pub at_ms: i64,
@@ -98,7 +100,7 @@ const SOURCE_SQL: &[(&str, &str)] = &[
     (
         "unit",
         "SELECT id, id, name, COALESCE(address, '') || ' ' || code, created_at, \
-         CASE WHEN valid_to IS NULL THEN 0 ELSE 1 END FROM units WHERE id IN",
+         0 FROM units WHERE id IN",
     ),
     (
         "area",
@@ -140,8 +142,8 @@ impl Store {
     async fn search_sqlite(&self, q: &SearchQuery) -> Result<Vec<Hit>> {
         let sql = format!(
             "{VISIBLE_UNITS} SELECT d.kind, d.ref_id, d.unit_id, d.title, d.body, d.at_ms, \
-               bm25(search_fts, {SQLITE_WEIGHTS}) AS score \
-             FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid \
+               bm25(search_fts, {SQLITE_WEIGHTS}) AS score, u.code \
+             FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid LEFT JOIN units u ON u.id = d.unit_id \
              WHERE search_fts MATCH $3 AND {FILTER} \
              ORDER BY round(score, 2), d.at_ms DESC, d.id DESC LIMIT $5 OFFSET $6",
             FILTER = filter(&q.kinds),
@@ -162,13 +164,14 @@ impl Store {
         let (all, exact, phrase) = tsqueries(q);
         // PostgreSQL orders by an output column only by its bare name, hence the inner select.
         let sql = format!(
-            "{VISIBLE_UNITS} SELECT kind, ref_id, unit_id, title, body, at_ms FROM ( \
+            "{VISIBLE_UNITS} SELECT s.kind, s.ref_id, s.unit_id, s.title, s.body, s.at_ms, NULL, u.code FROM ( \
                SELECT d.kind, d.ref_id, d.unit_id, d.title, d.body, d.at_ms, d.id, \
                  ts_rank('{POSTGRES_WEIGHTS}', d.tsv, CAST($3 AS tsquery)) \
                  + 2 * ts_rank('{POSTGRES_WEIGHTS}', d.tsv, CAST($7 AS tsquery)) \
                  + CASE WHEN d.tsv @@ CAST($8 AS tsquery) THEN {POSTGRES_PHRASE} ELSE 0 END AS score \
                FROM search_docs d WHERE d.tsv @@ CAST($3 AS tsquery) AND {FILTER}) s \
-             ORDER BY round(CAST(score AS NUMERIC), 3) DESC, at_ms DESC, id DESC LIMIT $5 OFFSET $6",
+             LEFT JOIN units u ON u.id = s.unit_id \
+             ORDER BY round(CAST(s.score AS NUMERIC), 3) DESC, s.at_ms DESC, s.id DESC LIMIT $5 OFFSET $6",
             FILTER = filter(&q.kinds),
         );
         let rows = sqlx::query(&sql)
@@ -227,6 +230,7 @@ fn hit(r: &sqlx::any::AnyRow) -> Result<Hit> {
         title: r.try_get(3)?,
         body: r.try_get(4)?,
         at_ms: r.try_get(5)?,
+        unit_code: r.try_get(7)?,
     })
 }
 

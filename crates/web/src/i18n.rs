@@ -118,6 +118,17 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "unsupported_media_type" => ("Cần Content-Type: application/json.", "Content-Type must be application/json."),
         "body_too_large" => ("Nội dung gửi lên quá lớn.", "The request body is too large."),
         "invalid_query" => ("Tham số truy vấn không hợp lệ.", "Invalid query parameters."),
+        "invalid_utf8" => {
+            ("Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ.", "The request carries text that is not valid UTF-8.")
+        }
+        "query_required" => ("Nhập từ khoá để tìm kiếm.", "Type something to search for."),
+        "query_too_long" => {
+            ("Từ khoá tìm kiếm quá dài: tối đa 200 ký tự.", "The search is too long: 200 characters at most.")
+        }
+        "query_no_words" => {
+            ("Từ khoá cần có ít nhất một chữ hoặc một số.", "A search needs at least one letter or digit.")
+        }
+        "unknown_kind" => ("Loại nội dung tìm kiếm không hợp lệ.", "Unknown kind of content to search."),
         "invalid_date" => ("Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Invalid date (format YYYY-MM-DD)."),
         "unknown_value" => ("Giá trị không được chấp nhận.", "Value not accepted."),
         "method_not_allowed" => ("Phương thức không được hỗ trợ.", "Method not allowed."),

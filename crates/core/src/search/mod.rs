@@ -11,6 +11,7 @@ mod index;
 mod query;
 mod snippet;
 
+use binhyen_domain::error::Invalid;
 use binhyen_domain::permission::{Action, Actor};
 use binhyen_store::search::{self, Hit, SearchQuery};
 
@@ -57,6 +58,15 @@ impl SearchKind {
     pub fn parse(s: &str) -> Option<SearchKind> {
         SearchKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// "post,guide" → the kinds named; an unknown name is refused (`kind`, `unknown_kind`). Empty means all.
+    pub fn parse_list(list: &str) -> Result<Vec<SearchKind>> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| SearchKind::parse(k).ok_or_else(|| Invalid::new("kind", "unknown_kind").into()))
+            .collect()
+    }
 }
 
 /// One search, as asked.
@@ -76,6 +86,8 @@ pub struct SearchResult {
     pub kind: SearchKind,
     pub ref_id: i64,
     pub unit_id: Option<i64>,
+    /// The owning unit's code, for links.
+    pub unit_code: Option<String>,
     /// The title with the query's words marked (empty for tips and questions, which have none).
     pub title: Vec<Segment>,
     /// A passage of the text around the query's words, marked.
@@ -142,6 +154,7 @@ fn result(parsed: &ParsedQuery, hit: Hit) -> Option<SearchResult> {
         kind,
         ref_id: hit.ref_id,
         unit_id: hit.unit_id,
+        unit_code: hit.unit_code,
         title: snippet::marked(&hit.title, parsed),
         snippet: snippet::passage(&hit.body, parsed),
         at_ms: hit.at_ms,

@@ -22,19 +22,19 @@ pub struct ParsedQuery {
     pub folded: Vec<String>,
 }
 
-/// Reads a query: refused when empty (`required`), longer than `MAX_QUERY_CHARS` (`too_long`), or without a
-/// single letter or digit (`no_words`: only spaces, punctuation or emoji).
+/// Reads a query: refused when empty (`query_required`), longer than `MAX_QUERY_CHARS` (`query_too_long`), or without a
+/// single letter or digit (`query_no_words`: only spaces, punctuation or emoji).
 pub fn parse(raw: &str) -> Result<ParsedQuery> {
     if raw.chars().count() > MAX_QUERY_CHARS {
-        return Err(Invalid::new("q", "too_long").into());
+        return Err(Invalid::new("q", "query_too_long").into());
     }
     let text = normalize(raw);
     if text.is_empty() {
-        return Err(Invalid::new("q", "required").into());
+        return Err(Invalid::new("q", "query_required").into());
     }
     let found = words(&text);
     if found.is_empty() {
-        return Err(Invalid::new("q", "no_words").into());
+        return Err(Invalid::new("q", "query_no_words").into());
     }
     let mut parsed = ParsedQuery::default();
     for word in found.into_iter().take(MAX_QUERY_WORDS) {

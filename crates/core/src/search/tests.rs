@@ -18,12 +18,12 @@ fn refused(q: &str) -> &'static str {
 
 #[test]
 fn bad_queries_are_refused_with_a_reason() {
-    assert_eq!(refused(""), "required");
-    assert_eq!(refused("   \t "), "required");
-    assert_eq!(refused("?!… -- \"\" *"), "no_words");
-    assert_eq!(refused("🚓🚨"), "no_words");
-    assert_eq!(refused(&"a".repeat(10_000)), "too_long");
-    assert_eq!(refused(&"ạ".repeat(MAX_QUERY_CHARS + 1)), "too_long");
+    assert_eq!(refused(""), "query_required");
+    assert_eq!(refused("   \t "), "query_required");
+    assert_eq!(refused("?!… -- \"\" *"), "query_no_words");
+    assert_eq!(refused("🚓🚨"), "query_no_words");
+    assert_eq!(refused(&"a".repeat(10_000)), "query_too_long");
+    assert_eq!(refused(&"ạ".repeat(MAX_QUERY_CHARS + 1)), "query_too_long");
     assert!(parse(&"ạ".repeat(MAX_QUERY_CHARS)).is_ok());
 }
 

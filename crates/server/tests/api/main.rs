@@ -27,5 +27,6 @@ mod pages;
 mod permissions;
 mod public_alerts;
 mod questions;
+mod search;
 mod tip_pages;
 mod tips;

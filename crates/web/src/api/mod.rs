@@ -15,6 +15,9 @@ mod guides;
 mod pages;
 mod public_alerts;
 mod questions;
+mod search;
+pub(crate) use extract::not_utf8;
+pub(crate) use search::link as search_link;
 mod tip_dto;
 mod tips;
 mod tipster;
@@ -150,6 +153,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::post, pages::edit_post))
         .routes(routes!(pages::pin_post))
         .routes(routes!(pages::publish_post))
+        .routes(routes!(search::search))
         .routes(routes!(pages::home_feed))
         .routes(routes!(pages::suggested))
         .routes(routes!(pages::atom))

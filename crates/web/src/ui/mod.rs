@@ -17,6 +17,7 @@ mod pages;
 mod places;
 mod public_alerts;
 mod questions;
+mod search;
 mod sign_in;
 mod sign_up;
 mod tip_follow;
@@ -54,6 +55,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/units/{code}/manage/alerts/{id}/cancel", post(page_manage::cancel_alert))
         .route("/units/{code}/manage/articles/{id}", post(page_manage::decide_article))
         .route("/feed", get(pages::feed))
+        .route("/search", get(search::search))
         .route("/guides", get(guides::search))
         .route("/guides/{id}", get(guides::show))
         .route(

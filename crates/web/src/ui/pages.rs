@@ -21,6 +21,8 @@ use crate::AppState;
 
 /// A post as a page shows it.
 pub(crate) struct PostView {
+    /// For the anchor search results link to (`#post-12`).
+    pub id: i64,
     pub title: String,
     pub kind: &'static str,
     /// "17/06/2026 08:30", Vietnam time.
@@ -34,6 +36,7 @@ pub(crate) struct PostView {
 impl PostView {
     pub(crate) fn new(lang: Lang, p: Post, unit: Option<(String, String)>) -> Self {
         Self {
+            id: p.id,
             kind: post_kind(lang, &p.kind),
             at: vn_datetime(p.published_at_ms.unwrap_or(p.created_at_ms)),
             title: p.title,
