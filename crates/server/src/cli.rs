@@ -99,8 +99,9 @@ enum Command {
     },
     /// Run a benchmark scenario against the app on a temporary database.
     Bench(crate::bench::BenchArgs),
-    /// Evaluate the tip triage rules on the labelled set in the repository and print the report as JSON
-    /// (accuracy per category and style, urgent-tip recall and precision, the urgent tips missed).
+    /// Evaluate the tip triage rules on the labelled sets in the repository and print the reports as JSON, one
+    /// per set: `eval` (the set the rules were written against) and `heldout` (written without reading the rules)
+    /// — accuracy per category and style, urgent-tip recall and precision, the urgent tips missed.
     TriageEval,
     /// Generate a benchmark's data set into a database (for measuring outside `bench`).
     BenchData {
@@ -388,9 +389,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(args) => crate::bench::run(args).await,
         Command::TriageEval => {
-            let report = binhyen_core::triage::eval::evaluate(binhyen_core::triage::eval::EVAL_SET)
-                .map_err(|e| anyhow::anyhow!("the evaluation set: {e}"))?;
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            let reports = binhyen_core::triage::eval::reports().map_err(|e| anyhow::anyhow!("the triage sets: {e}"))?;
+            println!("{}", serde_json::to_string_pretty(&reports)?);
             Ok(())
         }
         Command::BenchData { action: BenchDataAction::Feed { database_url, pages, follows, posts } } => {

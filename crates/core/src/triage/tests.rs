@@ -60,3 +60,28 @@ fn the_rules_on_the_evaluation_set() {
     assert!(report.urgent_recall >= 0.85, "urgent recall {}", report.urgent_recall);
     assert!(report.category_accuracy >= 0.79, "category accuracy {}", report.category_accuracy);
 }
+
+#[test]
+fn the_rules_on_the_held_out_set() {
+    let report = eval::heldout().unwrap();
+    println!("{}", serde_json::to_string_pretty(&report).unwrap());
+    assert!(report.tips >= 120, "the held-out set holds {} tips", report.tips);
+    // The held-out set was written without reading the rules and must never be used to tune them (see
+    // data/triage/README.md). Measured when it was added: category accuracy 0.570 (77/135), urgent recall 0.233
+    // (7/30), urgent precision 0.438 (7/16) — far below the evaluation set's 0.806 / 0.867 / 0.809, which is the
+    // finding: the rules do not generalise well yet. Floors just under those figures: two more urgent tips missed,
+    // two more false urgents or three more wrong categories fail. Raise them when the rules improve.
+    assert!(report.urgent_recall >= 0.20, "urgent recall {}", report.urgent_recall);
+    assert!(report.urgent_precision >= 0.40, "urgent precision {}", report.urgent_precision);
+    assert!(report.category_accuracy >= 0.55, "category accuracy {}", report.category_accuracy);
+}
+
+#[test]
+fn the_report_prints_both_sets_labelled() {
+    let json = serde_json::to_value(eval::reports().unwrap()).unwrap();
+    for (set, tips) in [("eval", 300), ("heldout", 120)] {
+        assert!(json[set]["label"].as_str().unwrap().starts_with("bộ "), "{set}");
+        assert!(json[set]["tips"].as_u64().unwrap() >= tips, "{set}");
+        assert!(json[set]["per_category"].as_object().unwrap().len() == 9, "{set}");
+    }
+}
