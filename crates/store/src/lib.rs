@@ -22,6 +22,7 @@ pub mod questions;
 pub mod scratch;
 pub mod sealed;
 pub mod search;
+pub mod search_baseline;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;

@@ -40,6 +40,8 @@ mod intake;
 mod load;
 mod node;
 mod probe;
+mod search;
+pub mod search_data;
 mod sse;
 
 use std::time::Duration;
@@ -72,6 +74,9 @@ pub struct BenchArgs {
     /// `alert-path`: urgent tips measured, one every 50 ms (the baseline measures as many).
     #[arg(long, default_value_t = 200)]
     pub samples: usize,
+    /// `search`: generated documents searched.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub docs: usize,
     /// `alert-publish`: followers of the alerting page living inside its area.
     #[arg(long, default_value_t = 500_000)]
     pub followers: usize,
@@ -168,6 +173,29 @@ pub struct BenchResult {
     pub delivered_s: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jobs: Option<usize>,
+    /// `search`: latency's 95th percentile, binhyen's and the baseline's (ms); documents and queries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p95_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_p95_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docs: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queries: Option<usize>,
+    /// `search`: mean reciprocal rank and nDCG@10 over the query set, binhyen's and the baseline's; MRR over
+    /// the queries typed with full tone marks alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mrr: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ndcg10: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_mrr: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_ndcg10: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_marks_mrr: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_full_marks_mrr: Option<f64>,
 }
 
 /// A scenario: what to request, on a database prepared how.
@@ -181,7 +209,7 @@ fn scenario(name: &str) -> anyhow::Result<Scenario> {
         // The same tree for a given day: read from the store on every request (no in-memory copy).
         "directory-on-date" => Ok(Scenario { path: "/api/v1/units?on=2020-06-17" }),
         other => anyhow::bail!(
-            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path, feed, alert-publish"
+            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path, feed, alert-publish, search"
         ),
     }
 }
@@ -194,6 +222,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "alert-path" => alert_path::run(&args).await?,
         "feed" => feed::run(&args).await?,
         "alert-publish" => alert_publish::run(&args).await?,
+        "search" => search::run(&args).await?,
         _ => read_scenario(&args).await?,
     };
     println!("{}", serde_json::to_string(&result)?);
