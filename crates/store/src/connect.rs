@@ -29,6 +29,8 @@ pub struct Store {
     backend: Backend,
     /// PostgreSQL: the URL, for the LISTEN connection of live events (never printed: it may hold a password).
     postgres_url: Option<std::sync::Arc<str>>,
+    /// How many documents hold each search pair token, remembered a while (see `search::PairCounts`).
+    pub(crate) pair_counts: std::sync::Arc<crate::search::PairCounts>,
 }
 
 impl std::fmt::Debug for Store {
@@ -49,7 +51,13 @@ impl Store {
                 .connect_with(options)
                 .await?;
             let postgres_url = Some(url.into());
-            return Ok(Self { read: pool.clone(), write: pool, backend: Backend::Postgres, postgres_url });
+            return Ok(Self {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+                postgres_url,
+                pair_counts: Default::default(),
+            });
         }
         let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
         let options = AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc"))?.disable_statement_logging();
@@ -68,7 +76,7 @@ impl Store {
             .after_connect(sqlite_pragmas)
             .connect_with(options)
             .await?;
-        Ok(Self { read, write, backend: Backend::Sqlite, postgres_url: None })
+        Ok(Self { read, write, backend: Backend::Sqlite, postgres_url: None, pair_counts: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {

@@ -46,10 +46,8 @@ fn unicode_mark(c: char) -> bool {
 /// Adds rows (id, title, body) to the baseline.
 pub async fn insert_baseline(tx: &mut Tx, rows: &[(i64, &str, &str)]) -> Result<()> {
     for chunk in rows.chunks(1000) {
-        let sql = format!(
-            "INSERT INTO baseline_fts (rowid, title, body) VALUES {}",
-            values_placeholders(tx, chunk.len(), 3)
-        );
+        let sql =
+            format!("INSERT INTO baseline_fts (rowid, title, body) VALUES {}", values_placeholders(tx, chunk.len(), 3));
         let mut query = sqlx::query(&sql);
         for (id, title, body) in chunk {
             query = query.bind(*id).bind(*title).bind(*body);

@@ -266,7 +266,12 @@ impl Prepared {
         if let Some(scratch) = self.scratch {
             scratch.drop_database().await.context("dropping the throwaway database")?;
         }
-        drop(self.dir);
+        // BINHYEN_BENCH_KEEP=1 keeps the temporary directory (its databases), to look into a run afterwards.
+        if std::env::var_os("BINHYEN_BENCH_KEEP").is_some() {
+            println!("Kept {}", self.dir.keep().display());
+        } else {
+            drop(self.dir);
+        }
         Ok(())
     }
 }

@@ -15,10 +15,16 @@ CREATE TABLE search_docs (
     UNIQUE (kind, ref_id)
 );
 
+-- `*_pairs` hold each two neighbouring folded words as one token ("trom_cho"): Vietnamese words are mostly two
+-- syllables, each of them common, and a pair is found in a short list where a phrase of two syllables would read
+-- the positions of every document holding either.
 CREATE VIRTUAL TABLE search_fts USING fts5(
-    title_folded, body_folded, title_exact, body_exact,
-    content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+    title_folded, body_folded, title_exact, body_exact, title_pairs, body_pairs,
+    content = '', contentless_delete = 1, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
+
+-- How many documents hold a token: pairs held by most documents say nothing and cost most to rank by.
+CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
 
 -- What changed and must be (re)indexed. Triggers write here in the transaction that changes the source, so no
 -- change is missed; the indexer (core::search::index) drains it.
