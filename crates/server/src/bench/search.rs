@@ -207,7 +207,10 @@ impl Relevance {
     fn print(&self) {
         println!("  {:<12} {:>8} {:>8} {:>8} {:>8}", "style", "MRR", "base", "nDCG@10", "base");
         for (style, p) in &self.by_style {
-            println!("  {style:<12} {:>8.3} {:>8.3} {:>8.3} {:>8.3}  ({} queries)", p.mrr.0, p.mrr.1, p.ndcg.0, p.ndcg.1, p.n);
+            println!(
+                "  {style:<12} {:>8.3} {:>8.3} {:>8.3} {:>8.3}  ({} queries)",
+                p.mrr.0, p.mrr.1, p.ndcg.0, p.ndcg.1, p.n
+            );
         }
         println!("  {:<12} {:>8.3} {:>8.3} {:>8.3} {:>8.3}", "all", self.mrr.0, self.mrr.1, self.ndcg.0, self.ndcg.1);
     }
