@@ -21,6 +21,9 @@ pub enum CoreError {
     Unauthenticated { reason: &'static str },
     #[error("too many attempts; retry after {retry_after_secs}s")]
     Throttled { retry_after_secs: i64 },
+    /// Too much too fast of something that is not an attempt (a flood of messages): `code` says what.
+    #[error("{code}; retry after {retry_after_secs}s")]
+    RateLimited { code: &'static str, retry_after_secs: i64 },
     #[error(transparent)]
     Store(StoreError),
     #[error("internal: {0}")]

@@ -13,6 +13,7 @@ pub mod demo;
 mod directory;
 mod error;
 mod flood;
+pub mod groups;
 pub mod guides;
 pub mod import;
 pub mod live;
@@ -68,6 +69,10 @@ pub struct Core {
     job_wake: Arc<alerting::JobWake>,
     /// Names this node's claims on jobs.
     worker_id: Arc<str>,
+    /// Messages per member and group per minute (`groups`).
+    group_flood: Arc<flood::FloodGuard>,
+    /// This node's live delivery of group messages.
+    group_hub: Arc<groups::GroupHub>,
 }
 
 /// Tunables of the security rules, from configuration.
@@ -115,6 +120,8 @@ impl Core {
             receipt_guard: Arc::new(flood::FloodGuard::new(policy.receipt_lookups_per_10_min, window)),
             appointment_code_guard: Arc::new(flood::FloodGuard::new(policy.receipt_lookups_per_10_min, window)),
             worker_id: format!("node-{}", random.token(6)).into(),
+            group_flood: Arc::new(flood::FloodGuard::new(groups::MESSAGES_PER_MINUTE, time::Duration::minutes(1))),
+            group_hub: Default::default(),
             store,
             clock,
             random,

@@ -12,6 +12,7 @@ pub mod boundaries;
 mod connect;
 pub mod deliveries;
 mod error;
+pub mod groups;
 pub mod guides;
 pub mod jobs;
 pub mod live;

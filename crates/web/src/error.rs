@@ -81,6 +81,8 @@ impl From<CoreError> for ApiError {
                     "article" => "article_not_found",
                     "image" => "image_not_found",
                     "job" => "job_not_found",
+                    "group" => "group_not_found",
+                    "message" => "message_not_found",
                     _ => "not_found",
                 };
                 let mut err = ApiError::new(StatusCode::NOT_FOUND, code);
@@ -94,6 +96,11 @@ impl From<CoreError> for ApiError {
             }
             CoreError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden"),
             CoreError::Unauthenticated { reason } => ApiError::new(StatusCode::UNAUTHORIZED, reason),
+            CoreError::RateLimited { code, retry_after_secs } => {
+                let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code);
+                err.retry_after = Some(retry_after_secs);
+                err
+            }
             CoreError::Throttled { retry_after_secs } => {
                 let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
                 err.retry_after = Some(retry_after_secs);

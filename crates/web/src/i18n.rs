@@ -128,6 +128,12 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
         "query_no_words" => {
             ("Từ khoá cần có ít nhất một chữ hoặc một số.", "A search needs at least one letter or digit.")
         }
+        "too_many_messages" => (
+            "Bạn gửi tin nhắn quá nhanh. Vui lòng chờ một chút rồi gửi tiếp.",
+            "You are sending messages too fast. Wait a moment, then send again.",
+        ),
+        "group_not_found" => ("Không tìm thấy nhóm.", "Group not found."),
+        "message_not_found" => ("Không tìm thấy tin nhắn.", "Message not found."),
         "unknown_kind" => ("Loại nội dung tìm kiếm không hợp lệ.", "Unknown kind of content to search."),
         "invalid_date" => ("Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Invalid date (format YYYY-MM-DD)."),
         "unknown_value" => ("Giá trị không được chấp nhận.", "Value not accepted."),

@@ -17,6 +17,7 @@ mod auth;
 mod bad_input;
 mod cli;
 mod directory;
+mod groups;
 mod guides;
 mod health;
 mod intake;

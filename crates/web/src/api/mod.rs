@@ -11,6 +11,7 @@ mod attachments;
 mod auth;
 mod dto;
 mod extract;
+mod groups;
 mod guides;
 mod pages;
 mod public_alerts;
@@ -154,6 +155,19 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::pin_post))
         .routes(routes!(pages::publish_post))
         .routes(routes!(search::search))
+        .routes(routes!(groups::create_group, groups::unit_groups))
+        .routes(routes!(groups::my_groups))
+        .routes(routes!(groups::members))
+        .routes(routes!(groups::invite))
+        .routes(routes!(groups::join))
+        .routes(routes!(groups::leave))
+        .routes(routes!(groups::share_phone))
+        .routes(routes!(groups::change_member))
+        .routes(routes!(groups::history, groups::post))
+        .routes(routes!(groups::hide))
+        .routes(routes!(groups::pin))
+        .routes(routes!(groups::report))
+        .routes(routes!(groups::events))
         .routes(routes!(pages::home_feed))
         .routes(routes!(pages::suggested))
         .routes(routes!(pages::atom))

@@ -1,0 +1,350 @@
+//! Sector groups (issue 8, first part): groups owned by a unit, joined by invitation or by request with
+//! approval; roles owner, moderator, member; text messages delivered live to the members connected to this
+//! node (`live.rs`), history in pages, pinned notices, officers' announcements that notify every member;
+//! moderation (hide a message — kept for the audit —, mute or remove a member) and members' reports.
+//!
+//! Who may do what is decided here from two facts: the account's membership (role and state) and whether it is
+//! an officer who may work the owning unit's matters (`WorkTips` on the group's unit: its own officers and
+//! those of the units above). Officers of another unit who are not members get 403 like anyone else.
+
+mod live;
+
+use std::sync::Arc;
+
+use binhyen_domain::error::Invalid;
+use binhyen_domain::permission::{Action, Actor};
+use binhyen_store::groups::{self, Group, Member, Message};
+use binhyen_store::notifications::{self, NewNotification};
+use binhyen_store::StoreError;
+
+use crate::{Core, CoreError, Result};
+pub use live::{GroupEvent, GroupHub};
+
+/// Kinds of group, as stored.
+pub const KINDS: &[&str] = &["pawnshop", "school_security", "religious", "cafe", "lodging", "village", "custom"];
+/// Longest message, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+/// Messages one member may send to one group per minute before being asked to slow down.
+pub const MESSAGES_PER_MINUTE: u32 = 20;
+
+#[derive(Debug, Clone, Default)]
+pub struct GroupInput {
+    pub kind: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// Who is asking: the account, and its officer view when it is an officer.
+#[derive(Debug, Clone, Copy)]
+pub struct Asker {
+    pub account_id: i64,
+    pub officer: Option<Actor>,
+}
+
+/// What the asker is to a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    /// (role, state) when invited, asking, a member, muted or removed.
+    pub membership: Option<(String, String)>,
+    /// An officer who may work the owning unit's matters.
+    pub overseer: bool,
+}
+
+impl Standing {
+    fn state(&self) -> Option<&str> {
+        self.membership.as_ref().map(|(_, s)| s.as_str())
+    }
+
+    fn role(&self) -> Option<&str> {
+        self.membership.as_ref().map(|(r, _)| r.as_str())
+    }
+
+    pub fn can_read(&self) -> bool {
+        self.overseer || matches!(self.state(), Some("active" | "muted"))
+    }
+
+    pub fn can_moderate(&self) -> bool {
+        self.overseer || (self.state() == Some("active") && matches!(self.role(), Some("owner" | "moderator")))
+    }
+}
+
+/// What a member may be made, or made to do, by a moderator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberChange {
+    Approve,
+    Mute,
+    Unmute,
+    Remove,
+    MakeModerator,
+    MakeMember,
+}
+
+fn text(value: &str, field: &'static str, max: usize) -> Result<String> {
+    let t = binhyen_text::normalize(value);
+    if t.is_empty() {
+        return Err(Invalid::new(field, "required").into());
+    }
+    if t.chars().count() > max {
+        return Err(Invalid::new(field, "too_long").into());
+    }
+    Ok(t)
+}
+
+fn group_not_found(e: StoreError) -> CoreError {
+    match e {
+        StoreError::NotFound => CoreError::not_found("group"),
+        other => other.into(),
+    }
+}
+
+impl Core {
+    /// A new group of `unit_id` (commanders of the unit and above); its creator is its owner.
+    pub async fn create_group(&self, actor: &Actor, unit_id: i64, input: &GroupInput) -> Result<Group> {
+        self.authorize(actor, Action::EditUnit, unit_id).await?;
+        if !KINDS.contains(&input.kind.as_str()) {
+            return Err(Invalid::new("kind", "invalid").into());
+        }
+        let name = text(&input.name, "name", 120)?;
+        let description = binhyen_text::normalize_multiline(&input.description);
+        if description.chars().count() > 2000 {
+            return Err(Invalid::new("description", "too_long").into());
+        }
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let id =
+            groups::insert_group(&mut tx, unit_id, &input.kind, &name, &description, actor.account_id, now).await?;
+        groups::put_member(&mut tx, id, actor.account_id, "owner", "active", now).await?;
+        tx.commit().await?;
+        Ok(self.store.group(id).await?)
+    }
+
+    pub async fn group(&self, id: i64) -> Result<Group> {
+        self.store.group(id).await.map_err(group_not_found)
+    }
+
+    /// What `asker` is to group `group` (which must exist).
+    pub async fn standing(&self, asker: &Asker, group: &Group) -> Result<Standing> {
+        let membership = self.store.membership(group.id, asker.account_id).await?;
+        let overseer = match &asker.officer {
+            Some(actor) => self.authorize(actor, Action::WorkTips, group.unit_id).await.is_ok(),
+            None => false,
+        };
+        Ok(Standing { membership, overseer })
+    }
+
+    async fn readable(&self, asker: &Asker, group_id: i64) -> Result<(Group, Standing)> {
+        let group = self.group(group_id).await?;
+        let standing = self.standing(asker, &group).await?;
+        if !standing.can_read() {
+            return Err(CoreError::Forbidden);
+        }
+        Ok((group, standing))
+    }
+
+    /// The members, by display name (phones only where shared). Members and overseers only.
+    pub async fn group_members(&self, asker: &Asker, group_id: i64) -> Result<Vec<Member>> {
+        self.readable(asker, group_id).await?;
+        Ok(self.store.group_members(group_id).await?)
+    }
+
+    /// Invites an account (by phone) to the group: owners, moderators and overseers. An account that asked to
+    /// join is let in at once.
+    pub async fn invite_to_group(&self, asker: &Asker, group_id: i64, phone: &str) -> Result<()> {
+        let group = self.group(group_id).await?;
+        if !self.standing(asker, &group).await?.can_moderate() {
+            return Err(CoreError::Forbidden);
+        }
+        let invited = self.account_by_phone(phone).await?;
+        let state = match self.store.membership(group_id, invited.id).await? {
+            Some((_, s)) if s == "active" || s == "muted" => return Ok(()),
+            Some((_, s)) if s == "requested" => "active",
+            _ => "invited",
+        };
+        self.put_member(group_id, invited.id, "member", state).await
+    }
+
+    /// Asks to join (or accepts an invitation, which joins at once).
+    pub async fn join_group(&self, account_id: i64, group_id: i64) -> Result<()> {
+        self.group(group_id).await?;
+        let state = match self.store.membership(group_id, account_id).await? {
+            Some((_, s)) if s == "active" || s == "muted" || s == "requested" => return Ok(()),
+            Some((_, s)) if s == "removed" => return Err(CoreError::Forbidden),
+            Some((_, s)) if s == "invited" => "active",
+            _ => "requested",
+        };
+        self.put_member(group_id, account_id, "member", state).await
+    }
+
+    /// Leaves a group (an owner cannot: another owner must be named first).
+    pub async fn leave_group(&self, account_id: i64, group_id: i64) -> Result<()> {
+        match self.store.membership(group_id, account_id).await? {
+            Some((role, _)) if role == "owner" => Err(CoreError::Conflict { code: "owner_cannot_leave", field: None }),
+            Some(_) => self.put_member(group_id, account_id, "member", "removed").await,
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the member's phone is shown to the other members (their choice).
+    pub async fn share_phone_in_group(&self, account_id: i64, group_id: i64, share: bool) -> Result<()> {
+        match self.store.membership(group_id, account_id).await? {
+            Some((_, s)) if s == "active" || s == "muted" => {
+                Ok(self.store.set_share_phone(group_id, account_id, share).await?)
+            }
+            _ => Err(CoreError::Forbidden),
+        }
+    }
+
+    /// A moderator's change to a member: approve a request, mute, unmute, remove, make moderator or member.
+    pub async fn change_member(
+        &self,
+        asker: &Asker,
+        group_id: i64,
+        account_id: i64,
+        change: MemberChange,
+    ) -> Result<()> {
+        let group = self.group(group_id).await?;
+        if !self.standing(asker, &group).await?.can_moderate() {
+            return Err(CoreError::Forbidden);
+        }
+        let Some((role, state)) = self.store.membership(group_id, account_id).await? else {
+            return Err(CoreError::not_found_field("account", "account_id"));
+        };
+        if role == "owner" && change != MemberChange::Approve {
+            return Err(CoreError::Conflict { code: "owner_unchangeable", field: Some("account_id") });
+        }
+        let (role, state) = match change {
+            MemberChange::Approve if state == "requested" => (role, "active".to_owned()),
+            MemberChange::Approve => return Ok(()),
+            MemberChange::Mute => (role, "muted".to_owned()),
+            MemberChange::Unmute if state == "muted" => (role, "active".to_owned()),
+            MemberChange::Unmute => return Ok(()),
+            MemberChange::Remove => (role, "removed".to_owned()),
+            MemberChange::MakeModerator => ("moderator".to_owned(), state),
+            MemberChange::MakeMember => ("member".to_owned(), state),
+        };
+        self.put_member(group_id, account_id, &role, &state).await
+    }
+
+    async fn put_member(&self, group_id: i64, account_id: i64, role: &str, state: &str) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        groups::put_member(&mut tx, group_id, account_id, role, state, self.now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Posts a message. Active members and overseers; an announcement (overseers only) is pinned and notifies
+    /// every member in the app. Refused: not a member, muted or removed (403); empty or over
+    /// `MAX_MESSAGE_CHARS` (422); more than `MESSAGES_PER_MINUTE` a minute (429 `too_many_messages`).
+    pub async fn post_to_group(&self, asker: &Asker, group_id: i64, body: &str, announcement: bool) -> Result<Message> {
+        let group = self.group(group_id).await?;
+        let standing = self.standing(asker, &group).await?;
+        let may_post = standing.overseer || standing.state() == Some("active");
+        if !may_post || (announcement && !standing.overseer) {
+            return Err(CoreError::Forbidden);
+        }
+        let body = {
+            let t = binhyen_text::normalize_multiline(body);
+            if t.is_empty() {
+                return Err(Invalid::new("body", "required").into());
+            }
+            if t.chars().count() > MAX_MESSAGE_CHARS {
+                return Err(Invalid::new("body", "too_long").into());
+            }
+            t
+        };
+        let key = format!("{}:{}", asker.account_id, group_id);
+        if !self.group_flood.allow(&key, self.clock.now()) {
+            return Err(CoreError::RateLimited {
+                code: "too_many_messages",
+                retry_after_secs: self.group_flood.retry_after_secs(),
+            });
+        }
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let id = groups::insert_message(&mut tx, group_id, asker.account_id, announcement, &body, now).await?;
+        if announcement {
+            let members = self.store.group_member_ids(group_id).await?;
+            let all: Vec<NewNotification> = members
+                .into_iter()
+                .filter(|m| *m != asker.account_id)
+                .map(|account_id| NewNotification {
+                    account_id,
+                    at_ms: now,
+                    kind: "group_announcement".into(),
+                    tip_id: None,
+                    title: group.name.clone(),
+                    body: body.chars().take(200).collect(),
+                    link: Some(format!("/groups/{group_id}")),
+                })
+                .collect();
+            notifications::insert_many(&mut tx, &all).await?;
+        }
+        tx.commit().await?;
+        let message = self.store.group_message(id).await?;
+        self.group_hub.publish(group_id, GroupEvent::Message(message.clone()));
+        Ok(message)
+    }
+
+    /// A page of the group's messages, newest first, before message `before` (members and overseers; hidden
+    /// messages only for moderators, marked hidden), with the pinned ones.
+    pub async fn group_history(
+        &self,
+        asker: &Asker,
+        group_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<(Vec<Message>, Vec<Message>)> {
+        let (_, standing) = self.readable(asker, group_id).await?;
+        let page = self.store.group_messages(group_id, before, limit.clamp(1, 100), standing.can_moderate()).await?;
+        Ok((page, self.store.pinned_messages(group_id).await?))
+    }
+
+    async fn moderated_message(&self, asker: &Asker, message_id: i64) -> Result<Message> {
+        let message = self.store.group_message(message_id).await.map_err(|e| match e {
+            StoreError::NotFound => CoreError::not_found("message"),
+            other => other.into(),
+        })?;
+        let group = self.group(message.group_id).await?;
+        if !self.standing(asker, &group).await?.can_moderate() {
+            return Err(CoreError::Forbidden);
+        }
+        Ok(message)
+    }
+
+    /// Hides a message from the members (moderators and overseers); it stays stored for the audit.
+    pub async fn hide_group_message(&self, asker: &Asker, message_id: i64) -> Result<()> {
+        let message = self.moderated_message(asker, message_id).await?;
+        self.store.hide_message(message_id, asker.account_id, self.now_ms()).await?;
+        self.group_hub.publish(message.group_id, GroupEvent::Hidden { message_id });
+        Ok(())
+    }
+
+    pub async fn pin_group_message(&self, asker: &Asker, message_id: i64, pinned: bool) -> Result<()> {
+        self.moderated_message(asker, message_id).await?;
+        Ok(self.store.pin_message(message_id, pinned).await?)
+    }
+
+    /// A member reports a message to the group's moderators.
+    pub async fn report_group_message(&self, asker: &Asker, message_id: i64, reason: &str) -> Result<()> {
+        let message = self.store.group_message(message_id).await.map_err(|e| match e {
+            StoreError::NotFound => CoreError::not_found("message"),
+            other => other.into(),
+        })?;
+        self.readable(asker, message.group_id).await?;
+        let reason = binhyen_text::normalize(reason).chars().take(500).collect::<String>();
+        Ok(self.store.report_message(message_id, asker.account_id, &reason, self.now_ms()).await?)
+    }
+
+    /// The group's live events for a reader (checked like history).
+    pub async fn subscribe_group(
+        &self,
+        asker: &Asker,
+        group_id: i64,
+    ) -> Result<tokio::sync::broadcast::Receiver<Arc<GroupEvent>>> {
+        self.readable(asker, group_id).await?;
+        Ok(self.group_hub.subscribe(group_id))
+    }
+}
+
+#[cfg(test)]
+mod tests;

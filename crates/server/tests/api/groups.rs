@@ -1,0 +1,227 @@
+//! Sector groups end to end: a commander creates a pawnshop group; a citizen asks to join and is approved,
+//! another is invited; members see one another by name (phones only when shared); messages are posted, paged,
+//! delivered live over SSE, announced (pinned, every member notified), reported, hidden (kept, seen only by
+//! moderators); and every refusal: non-members reading or posting (403), muted and removed members posting
+//! (403), empty and oversize messages (422), a flood (429 `too_many_messages`), another unit's officer hiding a
+//! message (403).
+
+use serde_json::{json, Value};
+
+use crate::support::*;
+
+const HANH: &str = "0399000002";
+
+async fn setup(app: &TestApp) -> (i64, String, String) {
+    let commander = app.token(EA_KPAM_COMMANDER).await;
+    let body =
+        json!({"kind": "pawnshop", "name": "Nhóm cầm đồ xã Ea KPam", "description": "Chủ tiệm cầm đồ và Công an xã."});
+    let (status, group) = app.post_json("/api/v1/units/ca-xa-ea-kpam/groups", &body, Some(&commander)).await;
+    assert_eq!(status, 201, "{group}");
+    let id = group["id"].as_i64().unwrap();
+    let citizen = app.token(CITIZEN_HDAO).await;
+    (id, commander, citizen)
+}
+
+async fn post(app: &TestApp, group: i64, token: &str, body: &str) -> (u16, Value) {
+    app.post_json(&format!("/api/v1/groups/{group}/messages"), &json!({"body": body}), Some(token)).await
+}
+
+async fn member_id(app: &TestApp, phone: &str) -> i64 {
+    app.core.account_by_phone(phone).await.unwrap().id
+}
+
+#[tokio::test]
+async fn members_join_talk_and_see_each_other_by_name() {
+    let app = TestApp::spawn().await;
+    let (group, commander, citizen) = setup(&app).await;
+    let messages = format!("/api/v1/groups/{group}/messages");
+
+    // Asking is not joining: no reading, no posting until approved.
+    assert_eq!(app.post_json(&format!("/api/v1/groups/{group}/join"), &json!({}), Some(&citizen)).await.0, 204);
+    assert_eq!(app.get_json(&messages, Some(&citizen)).await.0, 403);
+    assert_eq!(post(&app, group, &citizen, "Chào các anh chị").await.0, 403);
+    let hdao = member_id(&app, CITIZEN_HDAO).await;
+    let approve = json!({"change": "approve"});
+    let path = format!("/api/v1/groups/{group}/members/{hdao}");
+    assert_eq!(app.post_json(&path, &approve, Some(&commander)).await.0, 204);
+
+    // Invited: joins on accepting.
+    let hanh = app.token(HANH).await;
+    let (status, _) =
+        app.post_json(&format!("/api/v1/groups/{group}/invitations"), &json!({"phone": HANH}), Some(&commander)).await;
+    assert_eq!(status, 204);
+    assert_eq!(app.get_json(&messages, Some(&hanh)).await.0, 403);
+    assert_eq!(app.post_json(&format!("/api/v1/groups/{group}/join"), &json!({}), Some(&hanh)).await.0, 204);
+
+    let (status, first) = post(&app, group, &citizen, "Có người mang xe máy không giấy tờ đến cầm.").await;
+    assert_eq!(status, 201, "{first}");
+    for i in 0..3 {
+        assert_eq!(post(&app, group, &hanh, &format!("Tin số {i}")).await.0, 201);
+    }
+    // Paged, newest first.
+    let (_, page) = app.get_json(&format!("{messages}?limit=2"), Some(&hanh)).await;
+    let bodies: Vec<&str> = page["messages"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["Tin số 2", "Tin số 1"]);
+    let (_, rest) = app.get_json(&format!("{messages}?limit=2&before={}", page["next_before"]), Some(&hanh)).await;
+    let bodies: Vec<&str> = rest["messages"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["Tin số 0", "Có người mang xe máy không giấy tờ đến cầm."]);
+    assert_eq!(rest["messages"][1]["author_name"], first["author_name"]);
+
+    // Names only; a phone appears once its owner shares it.
+    let (_, members) = app.get_json(&format!("/api/v1/groups/{group}/members"), Some(&hanh)).await;
+    assert_eq!(members.as_array().unwrap().len(), 3);
+    assert!(members.as_array().unwrap().iter().all(|m| m["phone"].is_null()), "{members}");
+    let (status, _) = app
+        .send_json(
+            reqwest::Method::PUT,
+            &format!("/api/v1/groups/{group}/share-phone"),
+            &json!({"share": true}),
+            Some(&citizen),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (_, members) = app.get_json(&format!("/api/v1/groups/{group}/members"), Some(&hanh)).await;
+    let shared: Vec<&Value> = members.as_array().unwrap().iter().filter(|m| !m["phone"].is_null()).collect();
+    assert_eq!(shared.len(), 1);
+    assert_eq!(shared[0]["account_id"], hdao);
+    assert_eq!(app.get_json("/api/v1/me/groups", Some(&hanh)).await.1[0]["id"], group);
+}
+
+#[tokio::test]
+async fn messages_reach_connected_members_live_and_announcements_notify_everyone() {
+    let app = TestApp::spawn().await;
+    let (group, commander, citizen) = setup(&app).await;
+    let hdao = member_id(&app, CITIZEN_HDAO).await;
+    app.post_json(&format!("/api/v1/groups/{group}/join"), &json!({}), Some(&citizen)).await;
+    app.post_json(&format!("/api/v1/groups/{group}/members/{hdao}"), &json!({"change": "approve"}), Some(&commander))
+        .await;
+
+    let mut stream =
+        app.api.get(app.at(&format!("/api/v1/groups/{group}/events"))).bearer_auth(&citizen).send().await.unwrap();
+    assert_eq!(stream.status().as_u16(), 200);
+    let body = json!({"body": "Thông báo: từ nay tiệm cầm đồ báo ngay xe không giấy tờ.", "announcement": true});
+    let (status, sent) = app.post_json(&format!("/api/v1/groups/{group}/messages"), &body, Some(&commander)).await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(sent["pinned"], true);
+    let mut seen = String::new();
+    while !seen.contains("event: message") || !seen.contains("tiệm cầm đồ") {
+        let chunk =
+            tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk()).await.expect("event in time");
+        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
+    }
+    let (_, history) = app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&citizen)).await;
+    assert_eq!(history["pinned"][0]["id"], sent["id"]);
+    let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&citizen)).await;
+    assert_eq!(inbox["notifications"][0]["kind"], "group_announcement");
+    assert_eq!(inbox["notifications"][0]["link"], format!("/groups/{group}"));
+    // Only officers announce.
+    let (status, _) = app
+        .post_json(
+            &format!("/api/v1/groups/{group}/messages"),
+            &json!({"body": "x", "announcement": true}),
+            Some(&citizen),
+        )
+        .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn moderation_and_every_refusal() {
+    let app = TestApp::spawn().await;
+    let (group, commander, citizen) = setup(&app).await;
+    let hdao = member_id(&app, CITIZEN_HDAO).await;
+    let stranger = app.token(HANH).await;
+    app.post_json(&format!("/api/v1/groups/{group}/join"), &json!({}), Some(&citizen)).await;
+    let member = format!("/api/v1/groups/{group}/members/{hdao}");
+    app.post_json(&member, &json!({"change": "approve"}), Some(&commander)).await;
+
+    // Non-members neither read nor post; another unit's officer neither.
+    let tan_loi = app.token(TAN_LOI_OFFICER).await;
+    for token in [&stranger, &tan_loi] {
+        assert_eq!(app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(token)).await.0, 403);
+        assert_eq!(post(&app, group, token, "Xin chào").await.0, 403);
+    }
+    assert_eq!(app.get_json(&format!("/api/v1/groups/{group}/messages"), None).await.0, 401);
+
+    // Empty, blank and oversize messages.
+    for (body, code) in [("", "required"), ("   \n ", "required"), (&"a".repeat(2001) as &str, "too_long")] {
+        let (status, err) = post(&app, group, &citizen, body).await;
+        assert_eq!(
+            (status, err["error"]["code"].as_str(), err["error"]["field"].as_str()),
+            (422, Some(code), Some("body"))
+        );
+    }
+    assert_eq!(post(&app, group, &citizen, &"ạ".repeat(2000)).await.0, 201);
+
+    // A member reports a message; a moderator hides it: kept, unseen by members, marked for moderators.
+    let (_, bad) = post(&app, group, &citizen, "Ai cần vay nóng lãi thấp liên hệ 09xx").await;
+    let bad_id = bad["id"].as_i64().unwrap();
+    let (status, _) = app
+        .post_json(
+            &format!("/api/v1/group-messages/{bad_id}/report"),
+            &json!({"reason": "tín dụng đen"}),
+            Some(&citizen),
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(app.core.store.message_reports(bad_id).await.unwrap(), 1);
+    // Another unit's officer may not hide it.
+    assert_eq!(
+        app.post_json(&format!("/api/v1/group-messages/{bad_id}/hide"), &json!({}), Some(&tan_loi)).await.0,
+        403
+    );
+    assert_eq!(
+        app.post_json(&format!("/api/v1/group-messages/{bad_id}/hide"), &json!({}), Some(&citizen)).await.0,
+        403
+    );
+    assert_eq!(
+        app.post_json(&format!("/api/v1/group-messages/{bad_id}/hide"), &json!({}), Some(&commander)).await.0,
+        204
+    );
+    let (_, seen) = app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&citizen)).await;
+    assert!(seen["messages"].as_array().unwrap().iter().all(|m| m["id"] != bad_id));
+    let (_, moderated) = app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&commander)).await;
+    let kept = moderated["messages"].as_array().unwrap().iter().find(|m| m["id"] == bad_id).expect("kept");
+    assert_eq!(kept["hidden"], true);
+    assert_eq!(app.post_json("/api/v1/group-messages/999999/hide", &json!({}), Some(&commander)).await.0, 404);
+
+    // Muted: reads, cannot post; unmuted: posts; removed: neither.
+    app.post_json(&member, &json!({"change": "mute"}), Some(&commander)).await;
+    assert_eq!(post(&app, group, &citizen, "Tôi bị khoá?").await.0, 403);
+    assert_eq!(app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&citizen)).await.0, 200);
+    app.post_json(&member, &json!({"change": "unmute"}), Some(&commander)).await;
+    assert_eq!(post(&app, group, &citizen, "Đã được mở").await.0, 201);
+    let (status, err) = app.post_json(&member, &json!({"change": "promote"}), Some(&commander)).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("change")));
+    app.post_json(&member, &json!({"change": "remove"}), Some(&commander)).await;
+    assert_eq!(post(&app, group, &citizen, "Còn ai không?").await.0, 403);
+    assert_eq!(app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&citizen)).await.0, 403);
+    assert_eq!(app.post_json(&format!("/api/v1/groups/{group}/join"), &json!({}), Some(&citizen)).await.0, 403);
+
+    // Bad group fields and ids.
+    let (status, err) = app
+        .post_json("/api/v1/units/ca-xa-ea-kpam/groups", &json!({"kind": "casino", "name": "X"}), Some(&commander))
+        .await;
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("kind")));
+    let (status, _) = app
+        .post_json("/api/v1/units/ca-xa-ea-kpam/groups", &json!({"kind": "cafe", "name": "X"}), Some(&tan_loi))
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(app.get_json("/api/v1/groups/abc/messages", Some(&commander)).await.0, 404);
+}
+
+#[tokio::test]
+async fn a_flood_from_one_member_is_slowed_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let (group, commander, _) = setup(&app).await;
+    let allowed = binhyen_core::groups::MESSAGES_PER_MINUTE as usize;
+    for i in 0..allowed {
+        assert_eq!(post(&app, group, &commander, &format!("Tin {i}")).await.0, 201);
+    }
+    let (status, err) = post(&app, group, &commander, "Một tin nữa").await;
+    assert_eq!((status, err["error"]["code"].as_str()), (429, Some("too_many_messages")));
+    assert!(err["error"]["message"].as_str().unwrap().contains("quá nhanh"), "{err}");
+    // The minute passes.
+    app.clock.advance(time::Duration::seconds(61));
+    assert_eq!(post(&app, group, &commander, "Sau một phút").await.0, 201);
+}
