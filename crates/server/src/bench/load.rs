@@ -228,6 +228,22 @@ pub async fn drive(url: &str, duration: Duration, connections: usize) -> anyhow:
 
 /// Sends the `mix` from `connections` connections for `duration` (see the module's comment for the order).
 pub async fn drive_mix(mix: Vec<Request>, duration: Duration, connections: usize) -> anyhow::Result<LoadReport> {
+    drive_in_order(mix, duration, connections, false).await
+}
+
+/// Like `drive_mix`, but connection `c` sends positions `c`, `c + connections`, `c + 2 × connections`, …: each
+/// request of the mix is sent once before any is sent again (for requests that may not repeat quickly, such
+/// as a member's messages under a per-member limit).
+pub async fn drive_spread(mix: Vec<Request>, duration: Duration, connections: usize) -> anyhow::Result<LoadReport> {
+    drive_in_order(mix, duration, connections, true).await
+}
+
+async fn drive_in_order(
+    mix: Vec<Request>,
+    duration: Duration,
+    connections: usize,
+    spread: bool,
+) -> anyhow::Result<LoadReport> {
     anyhow::ensure!(!mix.is_empty(), "nothing to send");
     let wires: Vec<Wire> = mix.iter().map(wire).collect::<anyhow::Result<_>>()?;
     let mix: Arc<[(Request, Wire)]> = mix.into_iter().zip(wires).collect::<Vec<_>>().into();
@@ -243,7 +259,7 @@ pub async fn drive_mix(mix: Vec<Request>, duration: Duration, connections: usize
             let mut next = connection;
             while Instant::now() < deadline {
                 let (request, wire) = &mix[next % mix.len()];
-                next += 1;
+                next += if spread { connections } else { 1 };
                 let sent = Instant::now();
                 let answer = match open.take() {
                     Some(c) => Ok(c),

@@ -28,6 +28,8 @@
 //!   every notification job queued, every notification written; the feed's rate during the fan-out against
 //!   before it (the baseline). The JSON line adds `publish_ms`, `post_publish_ms`, `visible_ms`, `queued_s`,
 //!   `delivered_s`, `followers`, `jobs`.
+//! - `search` (`search.rs`): relevance and latency on a million generated documents (see that file).
+//! - `group-chat` (`group_chat.rs`): a 5,000-member group's live delivery and sustained posting.
 
 pub mod alert_data;
 mod alert_path;
@@ -36,6 +38,7 @@ mod baseline;
 mod fanout;
 mod feed;
 pub mod feed_data;
+mod group_chat;
 mod intake;
 mod load;
 mod node;
@@ -59,7 +62,8 @@ pub struct BenchArgs {
     /// read from the store each time), `tip-intake` (anonymous and identified tips submitted at once),
     /// `fanout` (one urgent tip's live event to `--clients` consoles), `alert-path` (an urgent tip's live
     /// event to the on-duty officer under tip-intake's load), `feed` (citizens' home feeds on a generated
-    /// data set of pages, follows and posts) or `alert-publish` (a public alert to 500,000 followers).
+    /// data set of pages, follows and posts), `alert-publish` (a public alert to 500,000 followers), `search`
+    /// (a million generated documents) or `group-chat` (a 5,000-member sector group).
     pub scenario: String,
     /// Seconds to measure each of baseline and scenario (not used by `fanout` and `alert-path`, whose length
     /// follows from `--clients` and `--samples`).
@@ -74,6 +78,12 @@ pub struct BenchArgs {
     /// `alert-path`: urgent tips measured, one every 50 ms (the baseline measures as many).
     #[arg(long, default_value_t = 200)]
     pub samples: usize,
+    /// `group-chat`: members of the group (readers and posters are among them).
+    #[arg(long, default_value_t = 5_000)]
+    pub members: usize,
+    /// `group-chat`: members holding the group's live stream open.
+    #[arg(long, default_value_t = 500)]
+    pub readers: usize,
     /// `search`: generated documents searched.
     #[arg(long, default_value_t = 1_000_000)]
     pub docs: usize,
@@ -196,6 +206,13 @@ pub struct BenchResult {
     pub full_marks_mrr: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_full_marks_mrr: Option<f64>,
+    /// `group-chat`: the group's members, and the posting load's own latency (answer after commit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_p50_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_p99_ms: Option<f64>,
 }
 
 /// A scenario: what to request, on a database prepared how.
@@ -209,7 +226,7 @@ fn scenario(name: &str) -> anyhow::Result<Scenario> {
         // The same tree for a given day: read from the store on every request (no in-memory copy).
         "directory-on-date" => Ok(Scenario { path: "/api/v1/units?on=2020-06-17" }),
         other => anyhow::bail!(
-            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path, feed, alert-publish, search"
+            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path, feed, alert-publish, search, group-chat"
         ),
     }
 }
@@ -223,6 +240,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "feed" => feed::run(&args).await?,
         "alert-publish" => alert_publish::run(&args).await?,
         "search" => search::run(&args).await?,
+        "group-chat" => group_chat::run(&args).await?,
         _ => read_scenario(&args).await?,
     };
     println!("{}", serde_json::to_string(&result)?);
