@@ -35,6 +35,8 @@ pub struct Message {
     pub body: String,
     pub pinned: bool,
     pub hidden: bool,
+    /// The tip an officer made of it.
+    pub tip_id: Option<i64>,
     pub at_ms: i64,
 }
 
@@ -52,7 +54,7 @@ fn group(r: &sqlx::any::AnyRow) -> Result<Group> {
 }
 
 const MESSAGE_COLUMNS: &str = "m.id, m.group_id, m.author_account_id, a.display_name, m.announcement, m.body, \
-                               m.pinned, CASE WHEN m.hidden_at IS NULL THEN 0 ELSE 1 END, m.at";
+                               m.pinned, CASE WHEN m.hidden_at IS NULL THEN 0 ELSE 1 END, m.at, m.tip_id";
 
 fn message(r: &sqlx::any::AnyRow) -> Result<Message> {
     let flag = |i: usize| -> Result<bool> { Ok(r.try_get::<i64, _>(i)? != 0) };
@@ -66,6 +68,7 @@ fn message(r: &sqlx::any::AnyRow) -> Result<Message> {
         pinned: flag(6)?,
         hidden: flag(7)?,
         at_ms: r.try_get(8)?,
+        tip_id: r.try_get(9)?,
     })
 }
 
@@ -273,6 +276,26 @@ impl Store {
             .execute(&self.write)
             .await?;
         Ok(())
+    }
+
+    /// Links a message to the tip made of it, unless it already is (false then).
+    pub async fn set_message_tip(&self, id: i64, tip_id: i64) -> Result<bool> {
+        let n = sqlx::query("UPDATE group_messages SET tip_id = $2 WHERE id = $1 AND tip_id IS NULL")
+            .bind(id)
+            .bind(tip_id)
+            .execute(&self.write)
+            .await?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// The group message a tip was made of: (group, message).
+    pub async fn message_of_tip(&self, tip_id: i64) -> Result<Option<(i64, i64)>> {
+        let row = sqlx::query("SELECT group_id, id FROM group_messages WHERE tip_id = $1")
+            .bind(tip_id)
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
     }
 
     pub async fn pin_message(&self, id: i64, pinned: bool) -> Result<()> {

@@ -132,6 +132,8 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
             "Bạn gửi tin nhắn quá nhanh. Vui lòng chờ một chút rồi gửi tiếp.",
             "You are sending messages too fast. Wait a moment, then send again.",
         ),
+        "already_a_tip" => ("Tin nhắn này đã được chuyển thành tin báo.", "This message is already a tip."),
+        "message_hidden" => ("Tin nhắn đã bị ẩn.", "The message is hidden."),
         "group_not_found" => ("Không tìm thấy nhóm.", "Group not found."),
         "message_not_found" => ("Không tìm thấy tin nhắn.", "Message not found."),
         "unknown_kind" => ("Loại nội dung tìm kiếm không hợp lệ.", "Unknown kind of content to search."),

@@ -8,6 +8,7 @@
 //! those of the units above). Officers of another unit who are not members get 403 like anyone else.
 
 mod live;
+mod to_tip;
 
 use std::sync::Arc;
 
@@ -295,8 +296,16 @@ impl Core {
         limit: i64,
     ) -> Result<(Vec<Message>, Vec<Message>)> {
         let (_, standing) = self.readable(asker, group_id).await?;
-        let page = self.store.group_messages(group_id, before, limit.clamp(1, 100), standing.can_moderate()).await?;
-        Ok((page, self.store.pinned_messages(group_id).await?))
+        let mut page =
+            self.store.group_messages(group_id, before, limit.clamp(1, 100), standing.can_moderate()).await?;
+        let mut pinned = self.store.pinned_messages(group_id).await?;
+        if !standing.overseer {
+            // Which messages became tips is the police's to know (a confidential one above all).
+            for m in page.iter_mut().chain(pinned.iter_mut()) {
+                m.tip_id = None;
+            }
+        }
+        Ok((page, pinned))
     }
 
     async fn moderated_message(&self, asker: &Asker, message_id: i64) -> Result<Message> {

@@ -225,3 +225,54 @@ async fn a_flood_from_one_member_is_slowed_with_a_clear_message() {
     app.clock.advance(time::Duration::seconds(61));
     assert_eq!(post(&app, group, &commander, "Sau một phút").await.0, 201);
 }
+
+#[tokio::test]
+async fn an_officer_turns_a_members_message_into_a_tip() {
+    let app = TestApp::spawn().await;
+    let (group, commander, citizen) = setup(&app).await;
+    let hdao = member_id(&app, CITIZEN_HDAO).await;
+    app.post_json(&format!("/api/v1/groups/{group}/join"), &json!({}), Some(&citizen)).await;
+    app.post_json(&format!("/api/v1/groups/{group}/members/{hdao}"), &json!({"change": "approve"}), Some(&commander))
+        .await;
+    let (_, said) =
+        post(&app, group, &citizen, "Có nhóm người lạ tụ tập đánh bạc ở rẫy cà phê buôn Bling, sát phạt lớn.").await;
+    let message = said["id"].as_i64().unwrap();
+    let to_tip = format!("/api/v1/group-messages/{message}/tip");
+
+    // Not a member's to do, nor another unit's officer's.
+    assert_eq!(app.post_json(&to_tip, &json!({}), Some(&citizen)).await.0, 403);
+    assert_eq!(app.post_json(&to_tip, &json!({}), Some(&app.token(TAN_LOI_OFFICER).await)).await.0, 403);
+
+    let (status, made) = app.post_json(&to_tip, &json!({}), Some(&commander)).await;
+    assert_eq!(status, 201, "{made}");
+    let tip_id = made["tip_id"].as_i64().unwrap();
+    // The tip is the author's, with the message's words and the rules' category, routed by the author's home.
+    let tip = app.core.store.tip(tip_id).await.unwrap();
+    assert_eq!(tip.description, said["body"].as_str().unwrap());
+    assert_eq!(tip.category.as_str(), "gambling");
+    assert_eq!(tip.reporter_account_id, Some(hdao));
+    // Linked: the officers see the tip on the message; members do not.
+    let (_, history) = app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&commander)).await;
+    assert_eq!(history["messages"][0]["tip_id"], tip_id);
+    let (_, history) = app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&citizen)).await;
+    assert!(history["messages"][0]["tip_id"].is_null());
+    assert_eq!(app.core.store.message_of_tip(tip_id).await.unwrap(), Some((group, message)));
+    // The author is told.
+    let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&citizen)).await;
+    assert_eq!(inbox["notifications"][0]["kind"], "group_message_tip");
+    // Once only.
+    let (status, err) = app.post_json(&to_tip, &json!({}), Some(&commander)).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (409, Some("already_a_tip")));
+
+    // Confidential: sealed, and the author is not told.
+    let (_, said) = post(&app, group, &citizen, "Nghe nói có người cho vay lãi nặng ở thôn 3, ép trả gấp đôi.").await;
+    let path = format!("/api/v1/group-messages/{}/tip", said["id"]);
+    let (status, made) =
+        app.post_json(&path, &json!({"category": "loan_sharking", "confidential": true}), Some(&commander)).await;
+    assert_eq!(status, 201, "{made}");
+    let tip = app.core.store.tip(made["tip_id"].as_i64().unwrap()).await.unwrap();
+    assert_eq!((tip.category.as_str(), tip.protection.as_str()), ("loan_sharking", "confidential"));
+    let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&citizen)).await;
+    let told = inbox["notifications"].as_array().unwrap().iter().filter(|n| n["kind"] == "group_message_tip").count();
+    assert_eq!(told, 1);
+}

@@ -35,9 +35,12 @@ CREATE TABLE group_messages (
     pinned            INTEGER NOT NULL DEFAULT 0,
     hidden_by         INTEGER REFERENCES accounts(id),
     hidden_at         INTEGER,
+    tip_id            INTEGER REFERENCES tips(id),
     at                INTEGER NOT NULL
 );
 CREATE INDEX group_messages_group ON group_messages(group_id, id);
+-- The tip an officer made of a message, and back.
+CREATE INDEX group_messages_tip ON group_messages(tip_id);
 
 CREATE TABLE group_reports (
     id          INTEGER PRIMARY KEY,

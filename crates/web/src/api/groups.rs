@@ -12,6 +12,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use binhyen_core::groups::{Asker, GroupEvent, GroupInput, MemberChange};
+use binhyen_domain::tip::TipCategory;
 use binhyen_store::groups::{Group, Member, Message};
 use futures_util::stream;
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,8 @@ pub struct MessageJson {
     pub pinned: bool,
     /// Only moderators see hidden messages, marked so.
     pub hidden: bool,
+    /// The tip made of it (shown to the unit's officers only).
+    pub tip_id: Option<i64>,
     pub at: String,
 }
 
@@ -103,6 +106,7 @@ impl From<Message> for MessageJson {
             body: m.body,
             pinned: m.pinned,
             hidden: m.hidden,
+            tip_id: m.tip_id,
             at: rfc3339(m.at_ms),
         }
     }
@@ -417,4 +421,35 @@ pub async fn events(
         }
     });
     Ok(Sse::new(feed).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ToTipRequest {
+    /// The tip's category; the triage rules' suggestion when absent.
+    pub category: Option<TipCategory>,
+    /// Seal the author's identity and tell nobody (the author included).
+    #[serde(default)]
+    pub confidential: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ToTipJson {
+    pub tip_id: i64,
+}
+
+/// Make a tip of a member's message (officers of the group's unit or above): from its author, routed by the
+/// author's home; the author is told unless `confidential`.
+#[utoipa::path(post, path = "/group-messages/{id}/tip", tag = "groups", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ToTipRequest,
+    responses((status = 201, body = ToTipJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "already_a_tip, message_hidden")))]
+pub async fn to_tip(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ToTipRequest>,
+) -> Result<(StatusCode, Json<ToTipJson>), ApiError> {
+    let id = id_of(&id, "message_not_found")?;
+    let tip_id = state.core.message_to_tip(&asker(&p), id, body.category, body.confidential).await?;
+    Ok((StatusCode::CREATED, Json(ToTipJson { tip_id })))
 }

@@ -167,6 +167,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(groups::hide))
         .routes(routes!(groups::pin))
         .routes(routes!(groups::report))
+        .routes(routes!(groups::to_tip))
         .routes(routes!(groups::events))
         .routes(routes!(pages::home_feed))
         .routes(routes!(pages::suggested))

@@ -1,0 +1,76 @@
+//! From a member's message to a tip (the article's groups were where tips began): an officer of the group's
+//! unit (or above) turns a message into a tip from its author, routed like any tip by the author's home area;
+//! the message shows the tip and the tip's timeline names the group and message. The author is told in the
+//! app, unless the officer marks the tip confidential (then the author's identity is sealed like any
+//! confidential tipster's, and nothing is said in the group or to the author).
+
+use binhyen_domain::tip::{Protection, TipCategory};
+use binhyen_store::notifications::{self, NewNotification};
+use binhyen_store::StoreError;
+
+use super::Asker;
+use crate::tips::{Reporter, TipInput};
+use crate::{Core, CoreError, Result};
+
+impl Core {
+    /// Makes a tip of message `message_id` (officers of the group's unit or above). `category`: the officer's
+    /// choice, else the triage rules' suggestion. Refused when the message already became a tip
+    /// (409 `already_a_tip`) or was hidden (409 `message_hidden`).
+    pub async fn message_to_tip(
+        &self,
+        asker: &Asker,
+        message_id: i64,
+        category: Option<TipCategory>,
+        confidential: bool,
+    ) -> Result<i64> {
+        let message = self.store.group_message(message_id).await.map_err(|e| match e {
+            StoreError::NotFound => CoreError::not_found("message"),
+            other => other.into(),
+        })?;
+        let group = self.group(message.group_id).await?;
+        let officer = match asker.officer {
+            Some(actor) if self.standing(asker, &group).await?.overseer => actor,
+            _ => return Err(CoreError::Forbidden),
+        };
+        if message.tip_id.is_some() {
+            return Err(CoreError::Conflict { code: "already_a_tip", field: None });
+        }
+        if message.hidden {
+            return Err(CoreError::Conflict { code: "message_hidden", field: None });
+        }
+        let author = self.account(message.author_account_id).await?;
+        let input = TipInput {
+            category: category.unwrap_or_else(|| crate::triage::suggest(&message.body).category),
+            description: message.body.clone(),
+            occurred_at: None,
+            happening_now: false,
+            area_id: author.home_area_id,
+            location: None,
+            address: None,
+            protection: if confidential { Protection::Confidential } else { Protection::Identified },
+        };
+        let submitted = self.submit_tip(Reporter::Account { account: author, household_id: None }, input, None).await?;
+        if !self.store.set_message_tip(message_id, submitted.tip_id).await? {
+            // Another officer was faster: their tip stands; this one says where it came from too.
+            tracing::info!(tip = submitted.tip_id, message = message_id, "group message made a tip twice");
+        }
+        let note = format!("Chuyển từ tin nhắn #{message_id} trong nhóm «{}».", group.name);
+        // The officer may not work the unit the tip was routed to: the note is then left to that unit.
+        let _ = self.officer_writes(&officer, submitted.tip_id, &note, false).await;
+        if !confidential {
+            let mut tx = self.store.begin().await?;
+            let told = NewNotification {
+                account_id: message.author_account_id,
+                at_ms: self.now_ms(),
+                kind: "group_message_tip".into(),
+                tip_id: Some(submitted.tip_id),
+                title: group.name.clone(),
+                body: "Tin nhắn của bạn đã được công an tiếp nhận như một tin báo.".into(),
+                link: Some(format!("/my/tips/{}", submitted.tip_id)),
+            };
+            notifications::insert(&mut tx, &told).await?;
+            tx.commit().await?;
+        }
+        Ok(submitted.tip_id)
+    }
+}
