@@ -37,6 +37,8 @@ pub struct Message {
     pub hidden: bool,
     /// The tip an officer made of it.
     pub tip_id: Option<i64>,
+    /// (object key, kind: "jpg", "png", "webp", "mp4", "pdf", "docx", "xlsx").
+    pub attachment: Option<(String, String)>,
     pub at_ms: i64,
 }
 
@@ -54,7 +56,8 @@ fn group(r: &sqlx::any::AnyRow) -> Result<Group> {
 }
 
 const MESSAGE_COLUMNS: &str = "m.id, m.group_id, m.author_account_id, a.display_name, m.announcement, m.body, \
-                               m.pinned, CASE WHEN m.hidden_at IS NULL THEN 0 ELSE 1 END, m.at, m.tip_id";
+                               m.pinned, CASE WHEN m.hidden_at IS NULL THEN 0 ELSE 1 END, m.at, m.tip_id, \
+                               m.attachment_key, m.attachment_kind";
 
 fn message(r: &sqlx::any::AnyRow) -> Result<Message> {
     let flag = |i: usize| -> Result<bool> { Ok(r.try_get::<i64, _>(i)? != 0) };
@@ -69,6 +72,10 @@ fn message(r: &sqlx::any::AnyRow) -> Result<Message> {
         hidden: flag(7)?,
         at_ms: r.try_get(8)?,
         tip_id: r.try_get(9)?,
+        attachment: match (r.try_get::<Option<String>, _>(10)?, r.try_get::<Option<String>, _>(11)?) {
+            (Some(key), Some(kind)) => Some((key, kind)),
+            _ => None,
+        },
     })
 }
 
@@ -131,23 +138,28 @@ pub async fn put_member(
     Ok(())
 }
 
-pub async fn insert_message(
-    tx: &mut Tx,
-    group_id: i64,
-    author: i64,
-    announcement: bool,
-    body: &str,
-    now_ms: i64,
-) -> Result<i64> {
+/// A message to write: an announcement is pinned.
+#[derive(Debug, Clone, Default)]
+pub struct NewMessage<'a> {
+    pub group_id: i64,
+    pub author: i64,
+    pub announcement: bool,
+    pub body: &'a str,
+    pub attachment: Option<(&'a str, &'a str)>,
+}
+
+pub async fn insert_message(tx: &mut Tx, m: &NewMessage<'_>, now_ms: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO group_messages (group_id, author_account_id, announcement, body, pinned, at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO group_messages (group_id, author_account_id, announcement, body, pinned, attachment_key, \
+         attachment_kind, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(group_id)
-    .bind(author)
-    .bind(i64::from(announcement))
-    .bind(body)
-    .bind(i64::from(announcement))
+    .bind(m.group_id)
+    .bind(m.author)
+    .bind(i64::from(m.announcement))
+    .bind(m.body)
+    .bind(i64::from(m.announcement))
+    .bind(m.attachment.map(|(k, _)| k))
+    .bind(m.attachment.map(|(_, kind)| kind))
     .bind(now_ms)
     .fetch_one(tx.conn())
     .await?)

@@ -583,7 +583,8 @@ impl Store {
             "SELECT object_key FROM tip_attachments UNION SELECT object_key FROM post_images \
              UNION SELECT avatar_key FROM unit_pages WHERE avatar_key IS NOT NULL \
              UNION SELECT object_key FROM form_versions UNION SELECT object_key FROM article_images \
-             UNION SELECT attachment_key FROM questions WHERE attachment_key IS NOT NULL",
+             UNION SELECT attachment_key FROM questions WHERE attachment_key IS NOT NULL \
+             UNION SELECT attachment_key FROM group_messages WHERE attachment_key IS NOT NULL",
         )
         .fetch_all(&self.read)
         .await?)

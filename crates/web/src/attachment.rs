@@ -10,6 +10,9 @@ pub(crate) fn attachment_response(kind: &str, bytes: Vec<u8>) -> Response {
         "jpg" | "jpeg" => "image/jpeg",
         "png" => "image/png",
         "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _ => "video/mp4",
     };
     let mut response = bytes.into_response();

@@ -237,6 +237,57 @@ impl Core {
     /// every member in the app. Refused: not a member, muted or removed (403); empty or over
     /// `MAX_MESSAGE_CHARS` (422); more than `MESSAGES_PER_MINUTE` a minute (429 `too_many_messages`).
     pub async fn post_to_group(&self, asker: &Asker, group_id: i64, body: &str, announcement: bool) -> Result<Message> {
+        self.post_message(asker, group_id, body, announcement, None).await
+    }
+
+    /// Posts a photo (JPEG, PNG, WebP or an MP4 video, cleaned of metadata) or a document (PDF, DOCX, XLSX),
+    /// with an optional caption. Anything else is refused (422 `file`: `unsupported_type`, `empty`,
+    /// `too_large`, `corrupt_file`), as are those who may not post.
+    pub async fn post_file_to_group(
+        &self,
+        asker: &Asker,
+        group_id: i64,
+        caption: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Message> {
+        // Who may post is checked before the file is read (and again with the message).
+        let group = self.group(group_id).await?;
+        let standing = self.standing(asker, &group).await?;
+        if !(standing.overseer || standing.state() == Some("active")) {
+            return Err(CoreError::Forbidden);
+        }
+        let (key, kind) = if binhyen_media::sniff(&bytes).is_some() {
+            let (cleaned, key) = self.keep_media(bytes).await?;
+            (key, cleaned.kind.extension().to_owned())
+        } else {
+            let (kind, _, key) = self.keep_document(bytes).await?;
+            (key, kind.extension().to_owned())
+        };
+        self.post_message(asker, group_id, caption, false, Some((key.as_str(), kind.as_str()))).await
+    }
+
+    /// A message's file, for those who may read the group (a hidden message's only for moderators).
+    pub async fn group_message_file(&self, asker: &Asker, message_id: i64) -> Result<(String, Vec<u8>)> {
+        let message = self.store.group_message(message_id).await.map_err(|e| match e {
+            StoreError::NotFound => CoreError::not_found("message"),
+            other => other.into(),
+        })?;
+        let (_, standing) = self.readable(asker, message.group_id).await?;
+        if message.hidden && !standing.can_moderate() {
+            return Err(CoreError::not_found("message"));
+        }
+        let (key, kind) = message.attachment.ok_or(CoreError::not_found("image"))?;
+        Ok((kind, self.read_object(&key).await?))
+    }
+
+    async fn post_message(
+        &self,
+        asker: &Asker,
+        group_id: i64,
+        body: &str,
+        announcement: bool,
+        attachment: Option<(&str, &str)>,
+    ) -> Result<Message> {
         let group = self.group(group_id).await?;
         let standing = self.standing(asker, &group).await?;
         let may_post = standing.overseer || standing.state() == Some("active");
@@ -245,7 +296,7 @@ impl Core {
         }
         let body = {
             let t = binhyen_text::normalize_multiline(body);
-            if t.is_empty() {
+            if t.is_empty() && attachment.is_none() {
                 return Err(Invalid::new("body", "required").into());
             }
             if t.chars().count() > MAX_MESSAGE_CHARS {
@@ -262,7 +313,8 @@ impl Core {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let id = groups::insert_message(&mut tx, group_id, asker.account_id, announcement, &body, now).await?;
+        let new = groups::NewMessage { group_id, author: asker.account_id, announcement, body: &body, attachment };
+        let id = groups::insert_message(&mut tx, &new, now).await?;
         if announcement {
             let members = self.store.group_member_ids(group_id).await?;
             let all: Vec<NewNotification> = members

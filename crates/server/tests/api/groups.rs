@@ -276,3 +276,46 @@ async fn an_officer_turns_a_members_message_into_a_tip() {
     let told = inbox["notifications"].as_array().unwrap().iter().filter(|n| n["kind"] == "group_message_tip").count();
     assert_eq!(told, 1);
 }
+
+#[tokio::test]
+async fn photos_lose_their_metadata_documents_pass_and_other_files_are_refused() {
+    let app = TestApp::spawn().await;
+    let (group, commander, citizen) = setup(&app).await;
+    let put = |token: String, bytes: Vec<u8>, caption: &'static str| {
+        let url = app.at(&format!("/api/v1/groups/{group}/files?caption={caption}"));
+        let client = app.api.clone();
+        async move {
+            let res = client.put(url).bearer_auth(token).body(bytes).send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // A phone's photo: stored and served without its camera or GPS data.
+    let photo = crate::media_fixtures::jpeg_with(&[crate::media_fixtures::exif_app1(Some(1))]);
+    assert!(crate::media_fixtures::contains(&photo, crate::media_fixtures::CAMERA_MAKE));
+    let (status, sent) = put(commander.clone(), photo, "Xe%20nghi%20v%E1%BA%A5n").await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!((sent["file_kind"].as_str(), sent["body"].as_str()), (Some("jpg"), Some("Xe nghi vấn")));
+    let res = app.api.get(app.at(sent["file_url"].as_str().unwrap())).bearer_auth(&commander).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let served = res.bytes().await.unwrap();
+    assert!(!crate::media_fixtures::contains(&served, crate::media_fixtures::CAMERA_MAKE));
+    assert!(!crate::media_fixtures::contains(&served, &crate::media_fixtures::GPS_LATITUDE));
+
+    // A PDF passes as it is.
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec();
+    let (status, sent) = put(commander.clone(), pdf, "").await;
+    assert_eq!((status, sent["file_kind"].as_str()), (201, Some("pdf")));
+
+    // An executable, an HTML page, nothing at all: refused.
+    for bytes in
+        [b"MZ\x90\x00\x03\x00\x00\x00".to_vec(), b"<html><script>alert(1)</script></html>".to_vec(), Vec::new()]
+    {
+        let (status, err) = put(commander.clone(), bytes, "").await;
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some("file")), "{err}");
+    }
+    // Not a member: refused before the file is read; nor may they fetch one.
+    let (status, _) = put(citizen.clone(), crate::media_fixtures::png(), "").await;
+    assert_eq!(status, 403);
+    let res = app.api.get(app.at(sent["file_url"].as_str().unwrap())).bearer_auth(&citizen).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+}

@@ -36,6 +36,9 @@ CREATE TABLE group_messages (
     hidden_by         BIGINT REFERENCES accounts(id),
     hidden_at         BIGINT,
     tip_id            BIGINT REFERENCES tips(id),
+    -- A photo (cleaned of metadata) or a document (PDF, DOCX, XLSX) in the attachment store, and its kind.
+    attachment_key    TEXT,
+    attachment_kind   TEXT,
     at                BIGINT NOT NULL
 );
 CREATE INDEX group_messages_group ON group_messages(group_id, id);

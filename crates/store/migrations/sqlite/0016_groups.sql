@@ -36,6 +36,9 @@ CREATE TABLE group_messages (
     hidden_by         INTEGER REFERENCES accounts(id),
     hidden_at         INTEGER,
     tip_id            INTEGER REFERENCES tips(id),
+    -- A photo (cleaned of metadata) or a document (PDF, DOCX, XLSX) in the attachment store, and its kind.
+    attachment_key    TEXT,
+    attachment_kind   TEXT,
     at                INTEGER NOT NULL
 );
 CREATE INDEX group_messages_group ON group_messages(group_id, id);

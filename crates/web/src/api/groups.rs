@@ -92,6 +92,9 @@ pub struct MessageJson {
     pub hidden: bool,
     /// The tip made of it (shown to the unit's officers only).
     pub tip_id: Option<i64>,
+    /// "jpg", "png", "webp", "mp4", "pdf", "docx", "xlsx" when it carries a file (`file_url`).
+    pub file_kind: Option<String>,
+    pub file_url: Option<String>,
     pub at: String,
 }
 
@@ -107,6 +110,8 @@ impl From<Message> for MessageJson {
             pinned: m.pinned,
             hidden: m.hidden,
             tip_id: m.tip_id,
+            file_url: m.attachment.as_ref().map(|_| format!("/api/v1/group-messages/{}/file", m.id)),
+            file_kind: m.attachment.map(|(_, kind)| kind),
             at: rfc3339(m.at_ms),
         }
     }
@@ -452,4 +457,45 @@ pub async fn to_tip(
     let id = id_of(&id, "message_not_found")?;
     let tip_id = state.core.message_to_tip(&asker(&p), id, body.category, body.confidential).await?;
     Ok((StatusCode::CREATED, Json(ToTipJson { tip_id })))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FileQuery {
+    /// A few words to go with the file.
+    #[serde(default)]
+    caption: String,
+}
+
+/// Post a photo (JPEG, PNG, WebP, or an MP4 video; metadata removed) or a document (PDF, DOCX, XLSX), as the
+/// request's body; anything else is refused (422 `file`).
+#[utoipa::path(put, path = "/groups/{id}/files", tag = "groups", security(("bearer" = [])),
+    params(("id" = i64, Path), FileQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = MessageJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_file(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<FileQuery>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<MessageJson>), ApiError> {
+    let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
+    let id = id_of(&id, "group_not_found")?;
+    let message = state.core.post_file_to_group(&asker(&p), id, &q.caption, body.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(message.into())))
+}
+
+/// A message's photo or document (those who may read the group).
+#[utoipa::path(get, path = "/group-messages/{id}/file", tag = "groups", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn file(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = id_of(&id, "message_not_found")?;
+    let (kind, bytes) = state.core.group_message_file(&asker(&p), id).await?;
+    Ok(crate::attachment::attachment_response(&kind, bytes))
 }

@@ -168,6 +168,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(groups::pin))
         .routes(routes!(groups::report))
         .routes(routes!(groups::to_tip))
+        .routes(routes!(groups::file))
         .routes(routes!(groups::events))
         .routes(routes!(pages::home_feed))
         .routes(routes!(pages::suggested))
@@ -227,6 +228,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(pages::add_article_image))
                 .routes(routes!(guides::upload_form))
                 .routes(routes!(questions::add_photo))
+                .routes(routes!(groups::post_file))
                 .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),
         )
         .split_for_parts();
