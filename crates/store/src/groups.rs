@@ -39,6 +39,8 @@ pub struct Message {
     pub tip_id: Option<i64>,
     /// (object key, kind: "jpg", "png", "webp", "mp4", "pdf", "docx", "xlsx").
     pub attachment: Option<(String, String)>,
+    /// For a household cluster's message: the head of the household speaking, when named.
+    pub household: Option<String>,
     pub at_ms: i64,
 }
 
@@ -57,7 +59,10 @@ fn group(r: &sqlx::any::AnyRow) -> Result<Group> {
 
 const MESSAGE_COLUMNS: &str = "m.id, m.group_id, m.author_account_id, a.display_name, m.announcement, m.body, \
                                m.pinned, CASE WHEN m.hidden_at IS NULL THEN 0 ELSE 1 END, m.at, m.tip_id, \
-                               m.attachment_key, m.attachment_kind";
+                               m.attachment_key, m.attachment_kind, h.head_name";
+/// The tables `MESSAGE_COLUMNS` reads.
+const MESSAGE_FROM: &str = "group_messages m JOIN accounts a ON a.id = m.author_account_id \
+                            LEFT JOIN households h ON h.id = m.household_id";
 
 fn message(r: &sqlx::any::AnyRow) -> Result<Message> {
     let flag = |i: usize| -> Result<bool> { Ok(r.try_get::<i64, _>(i)? != 0) };
@@ -76,6 +81,7 @@ fn message(r: &sqlx::any::AnyRow) -> Result<Message> {
             (Some(key), Some(kind)) => Some((key, kind)),
             _ => None,
         },
+        household: r.try_get(12)?,
     })
 }
 
@@ -146,12 +152,13 @@ pub struct NewMessage<'a> {
     pub announcement: bool,
     pub body: &'a str,
     pub attachment: Option<(&'a str, &'a str)>,
+    pub household_id: Option<i64>,
 }
 
 pub async fn insert_message(tx: &mut Tx, m: &NewMessage<'_>, now_ms: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO group_messages (group_id, author_account_id, announcement, body, pinned, attachment_key, \
-         attachment_kind, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+         attachment_kind, household_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(m.group_id)
     .bind(m.author)
@@ -160,6 +167,7 @@ pub async fn insert_message(tx: &mut Tx, m: &NewMessage<'_>, now_ms: i64) -> Res
     .bind(i64::from(m.announcement))
     .bind(m.attachment.map(|(k, _)| k))
     .bind(m.attachment.map(|(_, kind)| kind))
+    .bind(m.household_id)
     .bind(now_ms)
     .fetch_one(tx.conn())
     .await?)
@@ -249,8 +257,7 @@ impl Store {
         with_hidden: bool,
     ) -> Result<Vec<Message>> {
         let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM group_messages m JOIN accounts a ON a.id = m.author_account_id \
-             WHERE m.group_id = $1 AND ($2 IS NULL OR m.id < $2) AND ($3 = 1 OR m.hidden_at IS NULL) \
+            "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.group_id = $1 AND ($2 IS NULL OR m.id < $2) AND ($3 = 1 OR m.hidden_at IS NULL) \
              ORDER BY m.id DESC LIMIT $4"
         );
         let rows = sqlx::query(&sql)
@@ -265,17 +272,13 @@ impl Store {
 
     pub async fn pinned_messages(&self, group_id: i64) -> Result<Vec<Message>> {
         let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM group_messages m JOIN accounts a ON a.id = m.author_account_id \
-             WHERE m.group_id = $1 AND m.pinned = 1 AND m.hidden_at IS NULL ORDER BY m.id DESC LIMIT 20"
+            "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.group_id = $1 AND m.pinned = 1 AND m.hidden_at IS NULL ORDER BY m.id DESC LIMIT 20"
         );
         sqlx::query(&sql).bind(group_id).fetch_all(&self.read).await?.iter().map(message).collect()
     }
 
     pub async fn group_message(&self, id: i64) -> Result<Message> {
-        let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM group_messages m JOIN accounts a ON a.id = m.author_account_id \
-             WHERE m.id = $1"
-        );
+        let sql = format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.id = $1");
         let row = sqlx::query(&sql).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound)?;
         message(&row)
     }

@@ -69,6 +69,16 @@ impl Standing {
     }
 }
 
+/// A message as sent.
+#[derive(Debug, Clone, Default)]
+pub struct Post<'a> {
+    pub body: &'a str,
+    /// Officers: pinned, and every member notified.
+    pub announcement: bool,
+    /// A household cluster: the household speaking (one of its own).
+    pub household_id: Option<i64>,
+}
+
 /// What a member may be made, or made to do, by a moderator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberChange {
@@ -236,8 +246,14 @@ impl Core {
     /// Posts a message. Active members and overseers; an announcement (overseers only) is pinned and notifies
     /// every member in the app. Refused: not a member, muted or removed (403); empty or over
     /// `MAX_MESSAGE_CHARS` (422); more than `MESSAGES_PER_MINUTE` a minute (429 `too_many_messages`).
-    pub async fn post_to_group(&self, asker: &Asker, group_id: i64, body: &str, announcement: bool) -> Result<Message> {
-        self.post_message(asker, group_id, body, announcement, None).await
+    pub async fn post_to_group(&self, asker: &Asker, group_id: i64, post: &Post<'_>) -> Result<Message> {
+        if let Some(household) = post.household_id {
+            // A household cluster speaks for one of its own households only.
+            if !self.store.households(asker.account_id).await?.iter().any(|h| h.id == household) {
+                return Err(Invalid::new("household_id", "not_your_household").into());
+            }
+        }
+        self.post_message(asker, group_id, post, None).await
     }
 
     /// Posts a photo (JPEG, PNG, WebP or an MP4 video, cleaned of metadata) or a document (PDF, DOCX, XLSX),
@@ -263,7 +279,8 @@ impl Core {
             let (kind, _, key) = self.keep_document(bytes).await?;
             (key, kind.extension().to_owned())
         };
-        self.post_message(asker, group_id, caption, false, Some((key.as_str(), kind.as_str()))).await
+        let post = Post { body: caption, ..Post::default() };
+        self.post_message(asker, group_id, &post, Some((key.as_str(), kind.as_str()))).await
     }
 
     /// A message's file, for those who may read the group (a hidden message's only for moderators).
@@ -284,10 +301,10 @@ impl Core {
         &self,
         asker: &Asker,
         group_id: i64,
-        body: &str,
-        announcement: bool,
+        post: &Post<'_>,
         attachment: Option<(&str, &str)>,
     ) -> Result<Message> {
+        let (body, announcement) = (post.body, post.announcement);
         let group = self.group(group_id).await?;
         let standing = self.standing(asker, &group).await?;
         let may_post = standing.overseer || standing.state() == Some("active");
@@ -313,7 +330,14 @@ impl Core {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let new = groups::NewMessage { group_id, author: asker.account_id, announcement, body: &body, attachment };
+        let new = groups::NewMessage {
+            group_id,
+            author: asker.account_id,
+            announcement,
+            body: &body,
+            attachment,
+            household_id: post.household_id,
+        };
         let id = groups::insert_message(&mut tx, &new, now).await?;
         if announcement {
             let members = self.store.group_member_ids(group_id).await?;

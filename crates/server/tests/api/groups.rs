@@ -319,3 +319,45 @@ async fn photos_lose_their_metadata_documents_pass_and_other_files_are_refused()
     let res = app.api.get(app.at(sent["file_url"].as_str().unwrap())).bearer_auth(&citizen).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn a_household_cluster_speaks_in_its_village_group_for_one_of_its_households() {
+    let app = TestApp::spawn().await;
+    let commander = app.token(EA_KPAM_COMMANDER).await;
+    let body = json!({"kind": "village", "name": "Nhóm buôn Bling", "description": "Bà con buôn Bling và Công an xã."});
+    let (_, group) = app.post_json("/api/v1/units/ca-xa-ea-kpam/groups", &body, Some(&commander)).await;
+    let group = group["id"].as_i64().unwrap();
+    let cluster = app.token(CLUSTER).await;
+    let cluster_id = member_id(&app, CLUSTER).await;
+    app.post_json(&format!("/api/v1/groups/{group}/join"), &json!({}), Some(&cluster)).await;
+    app.post_json(
+        &format!("/api/v1/groups/{group}/members/{cluster_id}"),
+        &json!({"change": "approve"}),
+        Some(&commander),
+    )
+    .await;
+    let households = app.core.store.households(cluster_id).await.unwrap();
+    let household = &households[0];
+
+    let said = json!({"body": "Nhà tôi mất một con bò đêm qua.", "household_id": household.id});
+    let (status, sent) = app.post_json(&format!("/api/v1/groups/{group}/messages"), &said, Some(&cluster)).await;
+    assert_eq!(status, 201, "{sent}");
+    let cluster_name = app.core.account(cluster_id).await.unwrap().display_name;
+    assert_eq!(sent["author_name"], cluster_name.as_str());
+    assert_eq!(sent["household_name"], household.head_name.as_str());
+    // Without a household, the cluster speaks as itself.
+    let (_, plain) = post(&app, group, &cluster, "Cả cụm nhắc nhau khoá chuồng.").await;
+    assert!(plain["household_name"].is_null());
+    // Not one of its households (nor anybody else's to name).
+    let (status, err) = app
+        .post_json(
+            &format!("/api/v1/groups/{group}/messages"),
+            &json!({"body": "x", "household_id": 999999}),
+            Some(&cluster),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str(), err["error"]["field"].as_str()),
+        (422, Some("not_your_household"), Some("household_id"))
+    );
+}

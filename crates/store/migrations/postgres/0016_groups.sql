@@ -36,6 +36,8 @@ CREATE TABLE group_messages (
     hidden_by         BIGINT REFERENCES accounts(id),
     hidden_at         BIGINT,
     tip_id            BIGINT REFERENCES tips(id),
+    -- A household cluster's message may name the household speaking.
+    household_id      BIGINT REFERENCES households(id),
     -- A photo (cleaned of metadata) or a document (PDF, DOCX, XLSX) in the attachment store, and its kind.
     attachment_key    TEXT,
     attachment_kind   TEXT,

@@ -36,6 +36,8 @@ CREATE TABLE group_messages (
     hidden_by         INTEGER REFERENCES accounts(id),
     hidden_at         INTEGER,
     tip_id            INTEGER REFERENCES tips(id),
+    -- A household cluster's message may name the household speaking.
+    household_id      INTEGER REFERENCES households(id),
     -- A photo (cleaned of metadata) or a document (PDF, DOCX, XLSX) in the attachment store, and its kind.
     attachment_key    TEXT,
     attachment_kind   TEXT,

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use binhyen_core::groups::{Asker, GroupEvent, GroupInput, MemberChange};
+use binhyen_core::groups::{Asker, GroupEvent, GroupInput, MemberChange, Post};
 use binhyen_domain::tip::TipCategory;
 use binhyen_store::groups::{Group, Member, Message};
 use futures_util::stream;
@@ -92,6 +92,8 @@ pub struct MessageJson {
     pub hidden: bool,
     /// The tip made of it (shown to the unit's officers only).
     pub tip_id: Option<i64>,
+    /// A household cluster's message: the head of the household speaking, when named.
+    pub household_name: Option<String>,
     /// "jpg", "png", "webp", "mp4", "pdf", "docx", "xlsx" when it carries a file (`file_url`).
     pub file_kind: Option<String>,
     pub file_url: Option<String>,
@@ -110,6 +112,7 @@ impl From<Message> for MessageJson {
             pinned: m.pinned,
             hidden: m.hidden,
             tip_id: m.tip_id,
+            household_name: m.household,
             file_url: m.attachment.as_ref().map(|_| format!("/api/v1/group-messages/{}/file", m.id)),
             file_kind: m.attachment.map(|(_, kind)| kind),
             at: rfc3339(m.at_ms),
@@ -324,6 +327,8 @@ pub struct PostRequest {
     /// Officers: notify every member and pin it.
     #[serde(default)]
     pub announcement: bool,
+    /// A household cluster: which of its households speaks.
+    pub household_id: Option<i64>,
 }
 
 /// Post a message (active members and the unit's officers).
@@ -338,7 +343,8 @@ pub async fn post(
     ApiJson(body): ApiJson<PostRequest>,
 ) -> Result<(StatusCode, Json<MessageJson>), ApiError> {
     let id = id_of(&id, "group_not_found")?;
-    let message = state.core.post_to_group(&asker(&p), id, &body.body, body.announcement).await?;
+    let post = Post { body: &body.body, announcement: body.announcement, household_id: body.household_id };
+    let message = state.core.post_to_group(&asker(&p), id, &post).await?;
     Ok((StatusCode::CREATED, Json(message.into())))
 }
 
