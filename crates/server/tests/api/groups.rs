@@ -361,3 +361,43 @@ async fn a_household_cluster_speaks_in_its_village_group_for_one_of_its_househol
         (422, Some("not_your_household"), Some("household_id"))
     );
 }
+
+#[tokio::test]
+async fn the_group_page_lets_a_citizen_ask_to_join_and_write() {
+    let app = TestApp::spawn().await;
+    let (group, commander, _) = setup(&app).await;
+    app.sign_in_browser(CITIZEN_HDAO).await;
+    let page = format!("/groups/{group}");
+    // The unit's page shows its groups.
+    let (_, html) = app.page("/units/ca-xa-ea-kpam").await;
+    assert!(html.contains(&format!("href=\"/groups/{group}\"")), "the unit page lists its groups");
+
+    let (_, html) = app.page(&page).await;
+    assert!(html.contains("id=\"group-join\"") && !html.contains("id=\"group-messages\""));
+    let csrf = app.csrf(&page).await;
+    let (status, location, _) = app.form(&format!("/groups/{group}/join"), &[("csrf", &csrf)]).await;
+    assert_eq!((status, location.as_deref()), (303, Some(page.as_str())));
+    let (_, html) = app.page(&page).await;
+    assert!(html.contains("id=\"group-pending\""));
+
+    let hdao = member_id(&app, CITIZEN_HDAO).await;
+    app.post_json(&format!("/api/v1/groups/{group}/members/{hdao}"), &json!({"change": "approve"}), Some(&commander))
+        .await;
+    let (status, _, _) = app
+        .form(
+            &format!("/groups/{group}/messages"),
+            &[("csrf", &csrf), ("body", "Tiệm tôi vừa nhận cầm một xe không giấy tờ.")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, html) = app.page(&page).await;
+    assert!(html.contains("Tiệm tôi vừa nhận cầm một xe không giấy tờ."));
+    // An empty message is refused in Vietnamese, on the page.
+    let (status, _, html) = app.form(&format!("/groups/{group}/messages"), &[("csrf", &csrf), ("body", "  ")]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Vui lòng điền thông tin này."));
+    // Only officers announce; a citizen's ticked box is refused.
+    let (status, _, _) =
+        app.form(&format!("/groups/{group}/messages"), &[("csrf", &csrf), ("body", "x"), ("announcement", "1")]).await;
+    assert_eq!(status, 403);
+}

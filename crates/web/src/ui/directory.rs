@@ -115,6 +115,8 @@ struct UnitPage {
     alerts: Vec<AlertCard>,
     guides: Vec<GuideLink>,
     forms: Vec<FormLink>,
+    /// The unit's sector groups: (id, name, kind).
+    groups: Vec<(i64, String, &'static str)>,
     pinned: Vec<PostView>,
     posts: Vec<PostView>,
     first: bool,
@@ -148,6 +150,10 @@ pub(crate) async fn unit(
     let guides = or_page!(v, state.core.unit_guides(unit.id).await);
     let forest = or_page!(v, state.core.directory_snapshot().await).forest;
     let forms = form_links(or_page!(v, state.core.unit_forms(unit.id).await), &forest);
+    let groups = or_page!(v, state.core.store.unit_groups(unit.id).await.map_err(binhyen_core::CoreError::from))
+        .into_iter()
+        .map(|g| (g.id, g.name, super::groups::kind_label(v.lang, &g.kind)))
+        .collect();
     let link = |u: binhyen_store::units::Unit| (u.code, u.name);
     let c = d.unit.contact;
     let tpl = UnitPage {
@@ -175,6 +181,7 @@ pub(crate) async fn unit(
         alerts: AlertCard::all(v.lang, feed.alerts, &state),
         guides: guides.into_iter().map(Into::into).collect(),
         forms,
+        groups,
         pinned,
         posts,
         first,

@@ -7,6 +7,7 @@ mod appointment_desk;
 mod appointment_manage;
 mod appointments;
 mod directory;
+mod groups;
 mod guides;
 mod inbox;
 mod inbox_actions;
@@ -56,6 +57,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/units/{code}/manage/articles/{id}", post(page_manage::decide_article))
         .route("/feed", get(pages::feed))
         .route("/search", get(search::search))
+        .route("/groups", get(groups::mine))
+        .route("/groups/{id}", get(groups::show))
+        .route("/groups/{id}/messages", post(groups::write))
+        .route("/groups/{id}/join", post(groups::join))
+        .route("/groups/{id}/messages/{message}/hide", post(groups::hide))
+        .route("/group-messages/{id}/file", get(groups::file))
         .route("/guides", get(guides::search))
         .route("/guides/{id}", get(guides::show))
         .route(
