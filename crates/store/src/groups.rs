@@ -173,6 +173,18 @@ pub async fn insert_message(tx: &mut Tx, m: &NewMessage<'_>, now_ms: i64) -> Res
     .await?)
 }
 
+/// Hides a message (kept, with who hid it and when); false when it already was.
+pub async fn hide_message(tx: &mut Tx, id: i64, by: i64, now_ms: i64) -> Result<bool> {
+    let n = sqlx::query("UPDATE group_messages SET hidden_by = $2, hidden_at = $3 WHERE id = $1 AND hidden_at IS NULL")
+        .bind(id)
+        .bind(by)
+        .bind(now_ms)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
 impl Store {
     pub async fn group(&self, id: i64) -> Result<Group> {
         let sql = format!("SELECT {GROUP_COLUMNS} FROM sector_groups WHERE id = $1");
@@ -281,16 +293,6 @@ impl Store {
         let sql = format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.id = $1");
         let row = sqlx::query(&sql).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound)?;
         message(&row)
-    }
-
-    pub async fn hide_message(&self, id: i64, by: i64, now_ms: i64) -> Result<()> {
-        sqlx::query("UPDATE group_messages SET hidden_by = $2, hidden_at = $3 WHERE id = $1 AND hidden_at IS NULL")
-            .bind(id)
-            .bind(by)
-            .bind(now_ms)
-            .execute(&self.write)
-            .await?;
-        Ok(())
     }
 
     /// Links a message to the tip made of it, unless it already is (false then).

@@ -1,7 +1,8 @@
 //! Sector groups (issue 8, first part): groups owned by a unit, joined by invitation or by request with
 //! approval; roles owner, moderator, member; text messages delivered live to the members connected to this
 //! node (`live.rs`), history in pages, pinned notices, officers' announcements that notify every member;
-//! moderation (hide a message — kept for the audit —, mute or remove a member) and members' reports.
+//! moderation (hide a message — kept, and the hiding in the audit log —, mute or remove a member, also
+//! logged) and members' reports.
 //!
 //! Who may do what is decided here from two facts: the account's membership (role and state) and whether it is
 //! an officer who may work the owning unit's matters (`WorkTips` on the group's unit: its own officers and
@@ -18,6 +19,7 @@ use binhyen_store::groups::{self, Group, Member, Message};
 use binhyen_store::notifications::{self, NewNotification};
 use binhyen_store::StoreError;
 
+use crate::audit::AuditEvent;
 use crate::{Core, CoreError, Result};
 pub use live::{GroupEvent, GroupHub};
 
@@ -233,7 +235,14 @@ impl Core {
             MemberChange::MakeModerator => ("moderator".to_owned(), state),
             MemberChange::MakeMember => ("member".to_owned(), state),
         };
-        self.put_member(group_id, account_id, &role, &state).await
+        let mut tx = self.store.begin().await?;
+        groups::put_member(&mut tx, group_id, account_id, &role, &state, self.now_ms()).await?;
+        // Ids and the new standing only: nothing about what the member said.
+        let detail = serde_json::json!({"group_id": group_id, "role": role, "state": state});
+        let event = AuditEvent::new("group.member_changed", "account", Some(account_id));
+        self.audit(&mut tx, event.by(Some(asker.account_id)).detail(detail)).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn put_member(&self, group_id: i64, account_id: i64, role: &str, state: &str) -> Result<()> {
@@ -399,7 +408,13 @@ impl Core {
     /// Hides a message from the members (moderators and overseers); it stays stored for the audit.
     pub async fn hide_group_message(&self, asker: &Asker, message_id: i64) -> Result<()> {
         let message = self.moderated_message(asker, message_id).await?;
-        self.store.hide_message(message_id, asker.account_id, self.now_ms()).await?;
+        let mut tx = self.store.begin().await?;
+        if groups::hide_message(&mut tx, message_id, asker.account_id, self.now_ms()).await? {
+            let detail = serde_json::json!({"group_id": message.group_id});
+            let event = AuditEvent::new("group.message_hidden", "group_message", Some(message_id));
+            self.audit(&mut tx, event.by(Some(asker.account_id)).detail(detail)).await?;
+        }
+        tx.commit().await?;
         self.group_hub.publish(message.group_id, GroupEvent::Hidden { message_id });
         Ok(())
     }

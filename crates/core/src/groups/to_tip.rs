@@ -9,6 +9,7 @@ use binhyen_store::notifications::{self, NewNotification};
 use binhyen_store::StoreError;
 
 use super::Asker;
+use crate::audit::AuditEvent;
 use crate::tips::{Reporter, TipInput};
 use crate::{Core, CoreError, Result};
 
@@ -50,6 +51,14 @@ impl Core {
             protection: if confidential { Protection::Confidential } else { Protection::Identified },
         };
         let submitted = self.submit_tip(Reporter::Account { account: author, household_id: None }, input, None).await?;
+        {
+            let mut tx = self.store.begin().await?;
+            let detail =
+                serde_json::json!({"group_id": group.id, "tip_id": submitted.tip_id, "confidential": confidential});
+            let event = AuditEvent::new("group.message_to_tip", "group_message", Some(message_id));
+            self.audit(&mut tx, event.by(Some(asker.account_id)).detail(detail)).await?;
+            tx.commit().await?;
+        }
         if !self.store.set_message_tip(message_id, submitted.tip_id).await? {
             // Another officer was faster: their tip stands; this one says where it came from too.
             tracing::info!(tip = submitted.tip_id, message = message_id, "group message made a tip twice");

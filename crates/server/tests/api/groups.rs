@@ -178,6 +178,11 @@ async fn moderation_and_every_refusal() {
         app.post_json(&format!("/api/v1/group-messages/{bad_id}/hide"), &json!({}), Some(&commander)).await.0,
         204
     );
+    // The hiding is in the audit log (ids only, never the words).
+    let log = app.core.store.audit_entries(0, 100_000).await.unwrap();
+    let hidden = log.iter().find(|e| e.action == "group.message_hidden").expect("logged");
+    assert_eq!(hidden.subject_id, Some(bad_id));
+    assert!(!hidden.detail.contains("vay"));
     let (_, seen) = app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&citizen)).await;
     assert!(seen["messages"].as_array().unwrap().iter().all(|m| m["id"] != bad_id));
     let (_, moderated) = app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&commander)).await;
@@ -194,6 +199,9 @@ async fn moderation_and_every_refusal() {
     let (status, err) = app.post_json(&member, &json!({"change": "promote"}), Some(&commander)).await;
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("change")));
     app.post_json(&member, &json!({"change": "remove"}), Some(&commander)).await;
+    let log = app.core.store.audit_entries(0, 100_000).await.unwrap();
+    let changes = log.iter().filter(|e| e.action == "group.member_changed" && e.subject_id == Some(hdao)).count();
+    assert_eq!(changes, 4, "approve, mute, unmute, remove");
     assert_eq!(post(&app, group, &citizen, "Còn ai không?").await.0, 403);
     assert_eq!(app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&citizen)).await.0, 403);
     assert_eq!(app.post_json(&format!("/api/v1/groups/{group}/join"), &json!({}), Some(&citizen)).await.0, 403);
