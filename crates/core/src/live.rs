@@ -291,6 +291,7 @@ impl Core {
     /// Ends every live stream of this node (at shutdown: an open stream would keep the server waiting).
     pub fn close_live_streams(&self) {
         self.live.closing.send_replace(true);
+        self.group_hub.close();
     }
 
     /// Forgets live events older than the replay window. Run periodically by the job worker.

@@ -1,5 +1,5 @@
 //! Several nodes on one PostgreSQL database: a tip submitted through node A reaches an officer's live feed on
-//! node B (LISTEN/NOTIFY), and the job queue is shared. Needs PostgreSQL (`--features postgres-tests`,
+//! node B (LISTEN/NOTIFY), a group message posted through A reaches a member on B, and the job queue is shared. Needs PostgreSQL (`--features postgres-tests`,
 //! `TEST_POSTGRES_URL`); fails, never skips, when it cannot be reached.
 
 #![cfg(feature = "postgres-tests")]
@@ -65,6 +65,61 @@ async fn a_tip_submitted_on_one_node_reaches_a_live_feed_on_another() {
     assert_eq!(acked.unwrap().status(), 200);
     let mut moved = sse::SseClient::open(&format!("{url_a}/api/v1/events"), &token_a, seen.id).await;
     moved.expect("tip.state_changed", id, Duration::from_secs(10)).await;
+
+    // A sector group's message posted through node A reaches a member reading on node B (the group tail).
+    let token_of = |phone: &'static str| {
+        let client = client.clone();
+        let (url_a, url_b) = (url_a.clone(), url_b.clone());
+        async move {
+            let body = json!({"phone": phone, "password": "binhyen-demo"});
+            let url = if phone.starts_with("0399") { url_b } else { url_a };
+            let answer: serde_json::Value = client
+                .post(format!("{url}/api/v1/auth/tokens"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            answer["token"].as_str().expect("a token").to_owned()
+        }
+    };
+    let commander = token_of("0388000005").await;
+    let citizen = token_of("0399000001").await;
+    let group = json!({"kind": "village", "name": "Nhóm buôn Bling"});
+    let group: serde_json::Value = client
+        .post(format!("{url_a}/api/v1/units/ca-xa-ea-kpam/groups"))
+        .bearer_auth(&commander)
+        .json(&group)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let group = group["id"].as_i64().expect("a group");
+    let joined = client.post(format!("{url_b}/api/v1/groups/{group}/join")).bearer_auth(&citizen).send().await.unwrap();
+    assert_eq!(joined.status(), 204);
+    let me: serde_json::Value =
+        client.get(format!("{url_b}/api/v1/me")).bearer_auth(&citizen).send().await.unwrap().json().await.unwrap();
+    let approve = json!({"change": "approve"});
+    let approved = client
+        .post(format!("{url_a}/api/v1/groups/{group}/members/{}", me["id"]))
+        .bearer_auth(&commander)
+        .json(&approve)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 204);
+    let mut stream = sse::SseClient::open(&format!("{url_b}/api/v1/groups/{group}/events"), &citizen, None).await;
+    let said = json!({"body": "Tối nay công an xã tuần tra buôn Bling."});
+    let posted =
+        client.post(format!("{url_a}/api/v1/groups/{group}/messages")).bearer_auth(&commander).json(&said).send().await;
+    assert_eq!(posted.unwrap().status(), 201);
+    let event = stream.next(Duration::from_secs(10)).await.expect("the message on node B");
+    assert_eq!(event.event, "message");
+    assert_eq!(event.data["body"], "Tối nay công an xã tuần tra buôn Bling.");
 
     node_a.kill().await.unwrap();
     node_b.kill().await.unwrap();

@@ -282,6 +282,19 @@ impl Store {
         rows.iter().map(message).collect()
     }
 
+    /// The visible messages of `groups` since `since_ms`, oldest first (for other nodes' live delivery).
+    pub async fn recent_group_messages(&self, groups: &[i64], since_ms: i64, limit: i64) -> Result<Vec<Message>> {
+        if groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.group_id IN ({}) AND m.at >= $1 \
+             AND m.hidden_at IS NULL ORDER BY m.id LIMIT $2",
+            crate::id_list(groups.iter().copied())
+        );
+        sqlx::query(&sql).bind(since_ms).bind(limit).fetch_all(&self.read).await?.iter().map(message).collect()
+    }
+
     pub async fn pinned_messages(&self, group_id: i64) -> Result<Vec<Message>> {
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.group_id = $1 AND m.pinned = 1 AND m.hidden_at IS NULL ORDER BY m.id DESC LIMIT 20"

@@ -442,6 +442,8 @@ impl Core {
         group_id: i64,
     ) -> Result<tokio::sync::broadcast::Receiver<Arc<GroupEvent>>> {
         self.readable(asker, group_id).await?;
+        let clock = self.clock.clone();
+        self.group_hub.start_tail(&self.store, move || (clock.now().unix_timestamp_nanos() / 1_000_000) as i64);
         Ok(self.group_hub.subscribe(group_id))
     }
 }
