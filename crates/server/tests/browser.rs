@@ -784,3 +784,52 @@ async fn guides_are_suggested_while_a_question_is_typed() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_searches_without_tones_and_finds_the_words_marked() {
+    in_browser("a_citizen_searches_without_tones_and_finds_the_words_marked", async |b: &Browser| {
+        sign_in(b, support::CITIZEN_HDAO, support::PASSWORD).await?;
+        b.follow("#nav-search").await?;
+        // Typed without tones, as on a phone without a Vietnamese keyboard.
+        b.type_into("#search-q", "trom cho").await?;
+        b.follow("#search-submit").await?;
+        b.find("#search-results li").await?;
+        b.expect_text("#search-results li:first-child .result-title", "Cảnh giác trộm chó ban đêm").await?;
+        b.expect_text("#search-results li:first-child .result-title mark", "trộm").await?;
+        b.fits_the_screen().await?;
+        b.follow("#search-results li:first-child .result-title").await?;
+        let path = b.path().await?;
+        check(path.starts_with("/units/ca-xa-ea-kpam"), || format!("the result led to {path}"))?;
+        // Only letters and punctuation: said so in Vietnamese.
+        b.open("/search?q=%3F%21").await?;
+        b.expect_text("#search-error", "ít nhất một chữ hoặc một số").await
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_asks_to_join_a_group_and_writes_in_it() {
+    let app = TestApp::spawn();
+    in_browser_with("a_citizen_asks_to_join_a_group_and_writes_in_it", app, async |b: &Browser, app: &TestApp| {
+        let commander = app.token(support::EA_KPAM_COMMANDER).await;
+        let group = json!({"kind": "pawnshop", "name": "Nhóm cầm đồ xã Ea KPam"});
+        let (status, group) = app.post_json("/api/v1/units/ca-xa-ea-kpam/groups", &group, Some(&commander)).await;
+        check(status == 201, || format!("creating the group: {status} {group}"))?;
+        let id = group["id"].as_i64().ok_or("no group id")?;
+        sign_in(b, support::CITIZEN_HDAO, support::PASSWORD).await?;
+        b.open("/units/ca-xa-ea-kpam").await?;
+        b.follow("#unit-groups a").await?;
+        b.follow("#group-join").await?;
+        b.find("#group-pending").await?;
+        let hdao = app.core.account_by_phone(support::CITIZEN_HDAO).await.map_err(|e| e.to_string())?.id;
+        let path = format!("/api/v1/groups/{id}/members/{hdao}");
+        let (status, _) = app.post_json(&path, &json!({"change": "approve"}), Some(&commander)).await;
+        check(status == 204, || format!("approving: {status}"))?;
+        b.open(&format!("/groups/{id}")).await?;
+        b.type_into("#group-body", "Có người mang xe không giấy tờ đến cầm.").await?;
+        b.follow("#group-send").await?;
+        b.expect_text("#group-messages", "Có người mang xe không giấy tờ đến cầm.").await?;
+        b.fits_the_screen().await
+    })
+    .await;
+}
