@@ -281,6 +281,8 @@ impl Core {
         if !(standing.overseer || standing.state() == Some("active")) {
             return Err(CoreError::Forbidden);
         }
+        // Counted before the file is read: a flood of files costs no cleaning.
+        self.count_message(asker, group_id)?;
         let (key, kind) = if binhyen_media::sniff(&bytes).is_some() {
             let (cleaned, key) = self.keep_media(bytes).await?;
             (key, cleaned.kind.extension().to_owned())
@@ -290,6 +292,18 @@ impl Core {
         };
         let post = Post { body: caption, ..Post::default() };
         self.post_message(asker, group_id, &post, Some((key.as_str(), kind.as_str()))).await
+    }
+
+    /// Counts one message of `asker` to `group_id` against `MESSAGES_PER_MINUTE`.
+    fn count_message(&self, asker: &Asker, group_id: i64) -> Result<()> {
+        let key = format!("{}:{}", asker.account_id, group_id);
+        if !self.group_flood.allow(&key, self.clock.now()) {
+            return Err(CoreError::RateLimited {
+                code: "too_many_messages",
+                retry_after_secs: self.group_flood.retry_after_secs(),
+            });
+        }
+        Ok(())
     }
 
     /// A message's file, for those who may read the group (a hidden message's only for moderators).
@@ -330,12 +344,9 @@ impl Core {
             }
             t
         };
-        let key = format!("{}:{}", asker.account_id, group_id);
-        if !self.group_flood.allow(&key, self.clock.now()) {
-            return Err(CoreError::RateLimited {
-                code: "too_many_messages",
-                retry_after_secs: self.group_flood.retry_after_secs(),
-            });
+        // A file's message was counted before the file was read.
+        if attachment.is_none() {
+            self.count_message(asker, group_id)?;
         }
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;

@@ -229,6 +229,10 @@ async fn a_flood_from_one_member_is_slowed_with_a_clear_message() {
     let (status, err) = post(&app, group, &commander, "Một tin nữa").await;
     assert_eq!((status, err["error"]["code"].as_str()), (429, Some("too_many_messages")));
     assert!(err["error"]["message"].as_str().unwrap().contains("quá nhanh"), "{err}");
+    // Files count too, before they are read.
+    let url = app.at(&format!("/api/v1/groups/{group}/files"));
+    let res = app.api.put(url).bearer_auth(&commander).body(crate::media_fixtures::png()).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 429);
     // The minute passes.
     app.clock.advance(time::Duration::seconds(61));
     assert_eq!(post(&app, group, &commander, "Sau một phút").await.0, 201);
