@@ -13,14 +13,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use binhyen_core::groups::{Asker, GroupEvent, GroupInput, MemberChange, Post};
 use binhyen_domain::tip::TipCategory;
-use binhyen_store::groups::{Group, Member, Message};
 use futures_util::stream;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{ApiJson, ApiQuery};
-use super::tip_dto::rfc3339;
+pub use super::group_dto::{GroupJson, MemberJson, MessageJson};
 use super::tips::officer;
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiPrincipal;
@@ -37,87 +36,6 @@ pub struct GroupRequest {
     pub name: String,
     #[serde(default)]
     pub description: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GroupJson {
-    pub id: i64,
-    pub unit_id: i64,
-    pub kind: String,
-    pub name: String,
-    pub description: String,
-    pub created_at: String,
-}
-
-impl From<Group> for GroupJson {
-    fn from(g: Group) -> Self {
-        Self {
-            id: g.id,
-            unit_id: g.unit_id,
-            kind: g.kind,
-            name: g.name,
-            description: g.description,
-            created_at: rfc3339(g.created_at_ms),
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MemberJson {
-    pub account_id: i64,
-    pub display_name: String,
-    /// Only when the member shares it.
-    pub phone: Option<String>,
-    pub role: String,
-    /// invited, requested, active, muted.
-    pub state: String,
-}
-
-impl From<Member> for MemberJson {
-    fn from(m: Member) -> Self {
-        Self { account_id: m.account_id, display_name: m.display_name, phone: m.phone, role: m.role, state: m.state }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MessageJson {
-    pub id: i64,
-    pub group_id: i64,
-    pub author_id: i64,
-    pub author_name: String,
-    pub announcement: bool,
-    pub body: String,
-    pub pinned: bool,
-    /// Only moderators see hidden messages, marked so.
-    pub hidden: bool,
-    /// The tip made of it (shown to the unit's officers only).
-    pub tip_id: Option<i64>,
-    /// A household cluster's message: the head of the household speaking, when named.
-    pub household_name: Option<String>,
-    /// "jpg", "png", "webp", "mp4", "pdf", "docx", "xlsx" when it carries a file (`file_url`).
-    pub file_kind: Option<String>,
-    pub file_url: Option<String>,
-    pub at: String,
-}
-
-impl From<Message> for MessageJson {
-    fn from(m: Message) -> Self {
-        Self {
-            id: m.id,
-            group_id: m.group_id,
-            author_id: m.author_account_id,
-            author_name: m.author_name,
-            announcement: m.announcement,
-            body: m.body,
-            pinned: m.pinned,
-            hidden: m.hidden,
-            tip_id: m.tip_id,
-            household_name: m.household,
-            file_url: m.attachment.as_ref().map(|_| format!("/api/v1/group-messages/{}/file", m.id)),
-            file_kind: m.attachment.map(|(_, kind)| kind),
-            at: rfc3339(m.at_ms),
-        }
-    }
 }
 
 fn id_of(raw: &str, code: &'static str) -> Result<i64, ApiError> {

@@ -11,6 +11,7 @@ mod attachments;
 mod auth;
 mod dto;
 mod extract;
+mod group_dto;
 mod groups;
 mod guides;
 mod pages;
