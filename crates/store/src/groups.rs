@@ -173,6 +173,17 @@ pub async fn insert_message(tx: &mut Tx, m: &NewMessage<'_>, now_ms: i64) -> Res
     .await?)
 }
 
+/// Links a message to the tip made of it, unless it already is (false then).
+pub async fn set_message_tip(tx: &mut Tx, id: i64, tip_id: i64) -> Result<bool> {
+    let n = sqlx::query("UPDATE group_messages SET tip_id = $2 WHERE id = $1 AND tip_id IS NULL")
+        .bind(id)
+        .bind(tip_id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
 /// Hides a message (kept, with who hid it and when); false when it already was.
 pub async fn hide_message(tx: &mut Tx, id: i64, by: i64, now_ms: i64) -> Result<bool> {
     let n = sqlx::query("UPDATE group_messages SET hidden_by = $2, hidden_at = $3 WHERE id = $1 AND hidden_at IS NULL")
@@ -306,17 +317,6 @@ impl Store {
         let sql = format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.id = $1");
         let row = sqlx::query(&sql).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound)?;
         message(&row)
-    }
-
-    /// Links a message to the tip made of it, unless it already is (false then).
-    pub async fn set_message_tip(&self, id: i64, tip_id: i64) -> Result<bool> {
-        let n = sqlx::query("UPDATE group_messages SET tip_id = $2 WHERE id = $1 AND tip_id IS NULL")
-            .bind(id)
-            .bind(tip_id)
-            .execute(&self.write)
-            .await?
-            .rows_affected();
-        Ok(n == 1)
     }
 
     /// The group message a tip was made of: (group, message).

@@ -334,15 +334,11 @@ impl Core {
         if !may_post || (announcement && !standing.overseer) {
             return Err(CoreError::Forbidden);
         }
-        let body = {
-            let t = binhyen_text::normalize_multiline(body);
-            if t.is_empty() && attachment.is_none() {
-                return Err(Invalid::new("body", "required").into());
-            }
-            if t.chars().count() > MAX_MESSAGE_CHARS {
-                return Err(Invalid::new("body", "too_long").into());
-            }
-            t
+        // A file may go without a caption; words are checked like every text.
+        let body = if attachment.is_some() && binhyen_text::normalize(body).is_empty() {
+            String::new()
+        } else {
+            crate::tips::required_text(Some(body), "body", MAX_MESSAGE_CHARS)?
         };
         // A file's message was counted before the file was read.
         if attachment.is_none() {

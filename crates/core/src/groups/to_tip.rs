@@ -5,6 +5,7 @@
 //! confidential tipster's, and nothing is said in the group or to the author).
 
 use binhyen_domain::tip::{Protection, TipCategory};
+use binhyen_store::groups;
 use binhyen_store::notifications::{self, NewNotification};
 use binhyen_store::StoreError;
 
@@ -51,23 +52,17 @@ impl Core {
             protection: if confidential { Protection::Confidential } else { Protection::Identified },
         };
         let submitted = self.submit_tip(Reporter::Account { account: author, household_id: None }, input, None).await?;
-        {
-            let mut tx = self.store.begin().await?;
-            let detail =
-                serde_json::json!({"group_id": group.id, "tip_id": submitted.tip_id, "confidential": confidential});
-            let event = AuditEvent::new("group.message_to_tip", "group_message", Some(message_id));
-            self.audit(&mut tx, event.by(Some(asker.account_id)).detail(detail)).await?;
-            tx.commit().await?;
-        }
-        if !self.store.set_message_tip(message_id, submitted.tip_id).await? {
+        // The tip is committed by intake; the link, its audit entry and the author's notice commit together.
+        let mut tx = self.store.begin().await?;
+        if !groups::set_message_tip(&mut tx, message_id, submitted.tip_id).await? {
             // Another officer was faster: their tip stands; this one says where it came from too.
             tracing::info!(tip = submitted.tip_id, message = message_id, "group message made a tip twice");
         }
-        let note = format!("Chuyển từ tin nhắn #{message_id} trong nhóm «{}».", group.name);
-        // The officer may not work the unit the tip was routed to: the note is then left to that unit.
-        let _ = self.officer_writes(&officer, submitted.tip_id, &note, false).await;
+        let detail =
+            serde_json::json!({"group_id": group.id, "tip_id": submitted.tip_id, "confidential": confidential});
+        let event = AuditEvent::new("group.message_to_tip", "group_message", Some(message_id));
+        self.audit(&mut tx, event.by(Some(asker.account_id)).detail(detail)).await?;
         if !confidential {
-            let mut tx = self.store.begin().await?;
             let told = NewNotification {
                 account_id: message.author_account_id,
                 at_ms: self.now_ms(),
@@ -78,8 +73,11 @@ impl Core {
                 link: Some(format!("/my/tips/{}", submitted.tip_id)),
             };
             notifications::insert(&mut tx, &told).await?;
-            tx.commit().await?;
         }
+        tx.commit().await?;
+        let note = format!("Chuyển từ tin nhắn #{message_id} trong nhóm «{}».", group.name);
+        // The officer may not work the unit the tip was routed to: the note is then left to that unit.
+        let _ = self.officer_writes(&officer, submitted.tip_id, &note, false).await;
         Ok(submitted.tip_id)
     }
 }

@@ -191,6 +191,9 @@ async fn the_search_page_marks_the_words_and_explains_refusals() {
     assert!(html.contains("Từ khoá tìm kiếm quá dài"));
     let (status, _) = app.page("/search?q=%FF").await;
     assert_eq!(status, 400);
+    let (status, html) = app.page("/search?q=tr%E1%BB%99m&kind=weapons").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Loại nội dung tìm kiếm không hợp lệ."));
     // Markup typed in a query comes back escaped.
     let (_, html) = app.page("/search?q=%3Cscript%3Etr%E1%BB%99m").await;
     assert!(!html.contains("<script>tr"));

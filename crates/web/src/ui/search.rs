@@ -108,13 +108,14 @@ pub(crate) async fn search(State(state): State<AppState>, v: Visitor, RawQuery(r
         next: None,
     };
     if tpl.searched {
-        let input = SearchInput {
-            q: p.q.clone(),
-            kinds: SearchKind::parse_list(&p.kind).unwrap_or_default(),
-            page: p.page,
-            per_page: 20,
+        let found = match SearchKind::parse_list(&p.kind) {
+            Ok(kinds) => {
+                let input = SearchInput { q: p.q.clone(), kinds, page: p.page, per_page: 20 };
+                state.core.search(officer.as_ref(), &input).await
+            }
+            Err(e) => Err(e),
         };
-        match state.core.search(officer.as_ref(), &input).await {
+        match found {
             Ok(found) => {
                 if found.has_more {
                     let query = [("q", p.q.as_str()), ("kind", p.kind.as_str()), ("page", &(p.page + 1).to_string())];
