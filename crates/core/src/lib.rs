@@ -32,7 +32,7 @@ pub mod units;
 use std::sync::Arc;
 
 pub use binhyen_store::Store;
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, StartedClock, SystemClock, TestInstant, TEST_INSTANTS};
 pub use directory::DirectorySnapshot;
 pub use error::CoreError;
 pub use random::{OsRandom, Random, SeededRandom};

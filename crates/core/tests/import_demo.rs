@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use binhyen_core::import::{embedded_legacy_mapping, embedded_wards_2025, import_areas};
-use binhyen_core::{Core, CoreError, KeyRing, OsRandom, Policy, Store, SystemClock};
+use binhyen_core::{Core, CoreError, KeyRing, ManualClock, OsRandom, Policy, Store, TestInstant};
 use binhyen_domain::{AccountKind, AreaLevel, Edition, Invalid, PhoneNumber, Role, UnitKind};
 use time::macros::date;
 
@@ -12,7 +12,8 @@ async fn fresh() -> (tempfile::TempDir, Core) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite:{}", dir.path().join("t.db").display())).await.unwrap();
     store.migrate().await.unwrap();
-    let core = Core::new(store, Arc::new(SystemClock), Arc::new(OsRandom), Policy::default());
+    let core =
+        Core::new(store, Arc::new(ManualClock::new(TestInstant::DEFAULT.at)), Arc::new(OsRandom), Policy::default());
     (dir, core.with_keys(KeyRing::for_tests()))
 }
 

@@ -120,7 +120,7 @@ async fn the_registered_list_rotates_and_core_seals_with_its_ring() {
     // Core::new alone seals with a key of its own, which no other process holds.
     let ephemeral = Core::new(
         store.clone(),
-        Arc::new(binhyen_core::SystemClock),
+        Arc::new(ManualClock::new(binhyen_core::TestInstant::DEFAULT.at)),
         Arc::new(SeededRandom::new(1)),
         Policy::default(),
     );

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use binhyen_core::seal::{KeyId, SealKey};
 use binhyen_core::tips::ReporterView;
-use binhyen_core::{Core, KeyRing, OsRandom, Policy, Store, SystemClock};
+use binhyen_core::{Core, KeyRing, ManualClock, OsRandom, Policy, Store, TestInstant};
 use binhyen_domain::tip::Protection;
 
 fn ring(current: &str, keys: &[(&str, u8)]) -> KeyRing {
@@ -16,7 +16,8 @@ fn ring(current: &str, keys: &[(&str, u8)]) -> KeyRing {
 }
 
 fn core(store: &Store, keys: KeyRing) -> Core {
-    Core::new(store.clone(), Arc::new(SystemClock), Arc::new(OsRandom), Policy::default()).with_keys(keys)
+    Core::new(store.clone(), Arc::new(ManualClock::new(TestInstant::DEFAULT.at)), Arc::new(OsRandom), Policy::default())
+        .with_keys(keys)
 }
 
 #[tokio::test]

@@ -264,8 +264,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let keys = startup::seal_keys(&config, MissingKeys::Generate)?;
             let store = startup::open_store(config.database_url().expose()).await?;
             // The demo's files (the stolen pump's photo, the forms) go where the server will look for them.
-            let core = startup::core_with(store.clone(), config.policy(), keys.clone())
-                .with_objects(startup::open_objects(&config)?);
+            let core =
+                startup::core_for(&config, store.clone(), keys.clone())?.with_objects(startup::open_objects(&config)?);
             let started = std::time::Instant::now();
             let report = binhyen_core::demo::build(&core).await.context("building the demo")?;
             println!("Demo built in {:.1} s: {}", started.elapsed().as_secs_f64(), path.display());
@@ -281,7 +281,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::telemetry::init(&config.log);
             let store = startup::open_store(config.database_url().expose()).await?;
             let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
-            let core = startup::core_with(store, config.policy(), keys);
+            let core = startup::core_for(&config, store, keys)?;
             import_areas(&core, wards, mapping).await
         }
         Command::ImportBoundaries { place, file: geojson, code_property } => {
@@ -289,7 +289,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::telemetry::init(&config.log);
             let store = startup::open_store(config.database_url().expose()).await?;
             let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
-            let core = startup::core_with(store, config.policy(), keys);
+            let core = startup::core_for(&config, store, keys)?;
             let bytes = std::fs::read(&geojson).with_context(|| format!("reading {}", geojson.display()))?;
             let report = core.import_boundaries(&bytes, &code_property).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Imported {} boundaries.", report.imported);
@@ -303,7 +303,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = load(file, &place)?;
             let store = startup::open_store(config.database_url().expose()).await?;
             let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
-            let core = startup::core_with(store, config.policy(), keys);
+            let core = startup::core_for(&config, store, keys)?;
             let kind: binhyen_domain::UnitKind =
                 kind.parse().map_err(|_| anyhow::anyhow!("--kind: unknown unit kind"))?;
             let parent_id = match parent {
@@ -369,13 +369,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::telemetry::init(&config.log);
             let keys = startup::seal_keys(&config, MissingKeys::Refuse)?;
             let store = startup::open_store(config.database_url().expose()).await?;
-            keys_rotate(&startup::core_with(store, config.policy(), keys)).await
+            keys_rotate(&startup::core_for(&config, store, keys)?).await
         }
         Command::Audit { action: AuditAction::Verify(place) } => {
             let config = load(file, &place)?;
             let store = startup::open_store(config.database_url().expose()).await?;
             // Verifying opens nothing sealed: no key needed.
-            let core = startup::core_with(store, config.policy(), KeyRing::ephemeral(&binhyen_core::OsRandom));
+            let core = startup::core_for(&config, store, KeyRing::ephemeral(&binhyen_core::OsRandom))?;
             let report = core.verify_audit().await.map_err(|e| anyhow::anyhow!("{e}"))?;
             match report.broken {
                 None => {
@@ -468,7 +468,7 @@ async fn keys_rotate(core: &binhyen_core::Core) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config, store: binhyen_core::Store, keys: KeyRing) -> anyhow::Result<()> {
-    let core = startup::core_with(store, config.policy(), keys).with_objects(startup::open_objects(&config)?);
+    let core = startup::core_for(&config, store, keys)?.with_objects(startup::open_objects(&config)?);
     let core = startup::with_alerting(core, &config)?;
     let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let running = startup::start(core, config.web(), listener)?;
@@ -535,7 +535,7 @@ async fn user(file: Option<&PathBuf>, action: UserAction) -> anyhow::Result<()> 
             let config = load(file, &place)?;
             let store = startup::open_store(config.database_url().expose()).await?;
             let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
-            let core = startup::core_with(store, config.policy(), keys);
+            let core = startup::core_for(&config, store, keys)?;
             let role: binhyen_domain::Role =
                 role.parse().map_err(|_| anyhow::anyhow!("--role: officer, commander or administrator"))?;
             let unit = core.unit_by_code(&unit).await.map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
@@ -558,7 +558,7 @@ async fn user(file: Option<&PathBuf>, action: UserAction) -> anyhow::Result<()> 
             let config = load(file, &place)?;
             let store = startup::open_store(config.database_url().expose()).await?;
             let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
-            let core = startup::core_with(store, config.policy(), keys);
+            let core = startup::core_for(&config, store, keys)?;
             let account = core.account_by_phone(&phone).await.map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
             let (password, generated) = password_from(password_stdin)?;
             core.reset_password(None, account.id, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -28,6 +28,8 @@ pub struct Config {
     pub seal: Seal,
     /// Live events, SLA defaults and delivery retries.
     pub alerts: Alerts,
+    /// `[clock] start`: where the application's clock starts (tests and rehearsals of a given day).
+    pub clock: ClockStart,
     /// Outbound channels (`[channels.email]`, `.sms`, `.webhook`, `.zalo`); each is on when present. Never
     /// printed: its sections hold passwords and tokens (`config check` names the channels that are on).
     #[serde(skip_serializing)]
@@ -91,6 +93,27 @@ impl Alerts {
             "[alerts] retry_base_seconds: between 1 and 3600"
         );
         Ok(())
+    }
+}
+
+/// `[clock]`. Left out (as in production), the clock is the system's. `start = "2026-03-02T02:00:00Z"` (RFC 3339)
+/// starts it at that instant, running at real speed from there: the real binary's tests set the hour their
+/// world begins at this way, and a training session can rehearse a given day.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClockStart {
+    pub start: Option<String>,
+}
+
+impl ClockStart {
+    /// The clock this configuration asks for; an unreadable `start` is refused, naming the key.
+    pub fn clock(&self) -> anyhow::Result<std::sync::Arc<dyn binhyen_core::Clock>> {
+        let Some(start) = &self.start else {
+            return Ok(std::sync::Arc::new(binhyen_core::SystemClock));
+        };
+        let at = time::OffsetDateTime::parse(start, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| anyhow::anyhow!("[clock] start: not an RFC 3339 instant, e.g. 2026-03-02T02:00:00Z"))?;
+        Ok(std::sync::Arc::new(binhyen_core::StartedClock::new(at)))
     }
 }
 
@@ -164,6 +187,7 @@ impl Default for Config {
             security: Security::default(),
             seal: Seal::default(),
             alerts: Alerts::default(),
+            clock: ClockStart::default(),
             channels: Default::default(),
         }
     }

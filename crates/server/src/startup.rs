@@ -26,10 +26,20 @@ pub async fn open_store(url: &str) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// A core on the system clock.
 pub fn core_with(store: Store, policy: Policy, keys: KeyRing) -> Core {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    core_at(store, Arc::new(SystemClock), policy, keys)
+}
+
+/// A core on this clock.
+pub fn core_at(store: Store, clock: Arc<dyn Clock>, policy: Policy, keys: KeyRing) -> Core {
     let random: Arc<dyn Random> = Arc::new(OsRandom);
     Core::new(store, clock, random, policy).with_keys(keys)
+}
+
+/// A core as the configuration asks: its policy and its clock (`[clock] start`).
+pub fn core_for(config: &Config, store: Store, keys: KeyRing) -> anyhow::Result<Core> {
+    Ok(core_at(store, config.clock.clock()?, config.policy(), keys))
 }
 
 /// Gives `core` the configured alerting: channels (refused, with the key at fault, if misconfigured), SLA

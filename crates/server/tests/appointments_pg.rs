@@ -11,6 +11,9 @@ use binhyen_domain::appointment::instant_ms;
 use binhyen_server::startup;
 use binhyen_store::scratch::ScratchDatabase;
 
+#[path = "support/instant.rs"]
+mod instant;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_bookings_on_postgresql() {
     let server =
@@ -19,7 +22,7 @@ async fn two_hundred_concurrent_bookings_on_postgresql() {
         .await
         .unwrap_or_else(|e| panic!("PostgreSQL at {server} is needed (see scripts/test.sh): {e}"));
     let store = startup::open_store(db.url()).await.expect("migrate");
-    let core = startup::core_with(store.clone(), Policy::default(), KeyRing::for_tests());
+    let core = startup::core_at(store.clone(), instant::manual_clock(), Policy::default(), KeyRing::for_tests());
     binhyen_core::demo::build(&core).await.expect("demo on PostgreSQL");
 
     let unit = core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap();

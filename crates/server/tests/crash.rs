@@ -12,6 +12,8 @@ use binhyen_store::{Store, StoreError};
 use process::{demo, serve, serve_with};
 use serde_json::json;
 
+#[path = "support/instant.rs"]
+mod instant;
 #[path = "support/process.rs"]
 mod process;
 

@@ -11,6 +11,8 @@ use binhyen_server::startup;
 use binhyen_store::scratch::ScratchDatabase;
 use serde_json::json;
 
+#[path = "support/instant.rs"]
+mod instant;
 #[path = "support/process.rs"]
 mod process;
 #[path = "support/sse.rs"]
@@ -29,7 +31,7 @@ async fn a_tip_submitted_on_one_node_reaches_a_live_feed_on_another() {
     let url = db.url().to_owned();
     let area = {
         let store = startup::open_store(&url).await.expect("migrate");
-        let core = startup::core_with(store.clone(), Policy::default(), KeyRing::for_tests());
+        let core = startup::core_at(store.clone(), instant::manual_clock(), Policy::default(), KeyRing::for_tests());
         binhyen_core::demo::build(&core).await.expect("demo on PostgreSQL");
         let areas = store.areas_by_code("24280").await.expect("areas");
         store.close().await;

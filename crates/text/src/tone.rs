@@ -45,16 +45,17 @@ pub fn place_tones(input: &str, style: ToneStyle) -> String {
 }
 
 fn flush(word: &mut Vec<Letter>, style: ToneStyle, out: &mut String) {
-    let tone_positions: Vec<usize> =
-        (0..word.len()).filter(|&i| word[i].marks.iter().any(|m| TONE_MARKS.contains(m))).collect();
-    if tone_positions.len() == 1 {
+    // A Vietnamese syllable carries one tone mark. Two or more (stacked on one letter, or on several) are not
+    // Vietnamese — pasted text, other languages — and are left exactly as they came: moving one of them would
+    // reorder marks of the same combining class, and a second pass would move them back.
+    let mut tones = word.iter().enumerate().flat_map(|(i, l)| {
+        l.marks.iter().enumerate().filter(|(_, m)| TONE_MARKS.contains(m)).map(move |(j, _)| (i, j))
+    });
+    if let (Some((from, mark_at)), None) = (tones.next(), tones.next()) {
         if let Some(target) = tone_target(word, style) {
-            let from = tone_positions[0];
-            let mark_at = word[from].marks.iter().position(|m| TONE_MARKS.contains(m));
-            if let Some(mark_at) = mark_at {
-                let tone = word[from].marks.remove(mark_at);
-                word[target].marks.push(tone);
-            }
+            // The tone goes after the target's vowel mark ("ế" is e, circumflex, acute), where NFC expects it.
+            let tone = word[from].marks.remove(mark_at);
+            word[target].marks.push(tone);
         }
     }
     for letter in word.drain(..) {
@@ -130,6 +131,21 @@ mod tests {
     }
 
     #[test]
+    fn stacked_tones_are_left_as_they_came() {
+        // Found by proptest: U with tilde and acute used to swap its marks on every pass.
+        for s in ["Ṹ ", "Ú\u{303} ", "ha\u{300}\u{301}", "hòá"] {
+            let once = place_tones(s, ToneStyle::OnFirstVowel);
+            assert_eq!(place_tones(&once, ToneStyle::OnFirstVowel), once, "{s:?}");
+            assert_eq!(once, s.nfc().collect::<String>(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_tone_typed_before_the_vowel_mark_is_put_after_it() {
+        assert_eq!(place_tones("ke\u{301}\u{302}t", ToneStyle::OnFirstVowel), "kết");
+    }
+
+    #[test]
     fn misplaced_marks_are_moved() {
         assert_eq!(place_tones("hòang", ToneStyle::OnFirstVowel), "hoàng");
         assert_eq!(place_tones("ngừơi", ToneStyle::OnFirstVowel), "người");
@@ -138,6 +154,18 @@ mod tests {
     proptest! {
         #[test]
         fn placement_is_idempotent(s in "\\PC{0,30}") {
+            for style in [ToneStyle::OnFirstVowel, ToneStyle::OnSecondVowel] {
+                let once = place_tones(&s, style);
+                prop_assert_eq!(place_tones(&once, style), once.clone());
+            }
+        }
+
+        /// Any text at all: stacked marks, marks on letters Vietnamese does not use, lone combining marks, NFD
+        /// and NFC mixed.
+        #[test]
+        fn placement_is_idempotent_on_marks_of_any_kind(
+            s in "([a-zA-Zđơưăâêô\u{0391}-\u{03C9} .']|[\u{0300}-\u{036F}\u{1DC0}-\u{1DFF}]){0,24}"
+        ) {
             for style in [ToneStyle::OnFirstVowel, ToneStyle::OnSecondVowel] {
                 let once = place_tones(&s, style);
                 prop_assert_eq!(place_tones(&once, style), once.clone());

@@ -64,15 +64,20 @@ mod tests {
     use binhyen_store::Store;
 
     use super::*;
-    use crate::{KeyRing, OsRandom, Policy, SystemClock};
+    use crate::{KeyRing, ManualClock, OsRandom, Policy, TestInstant};
 
     #[tokio::test]
     async fn tokens_are_kept_sealed_and_open_only_with_the_keys() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::connect(&format!("sqlite:{}", dir.path().join("t.sqlite").display())).await.unwrap();
         store.migrate().await.unwrap();
-        let core = Core::new(store.clone(), Arc::new(SystemClock), Arc::new(OsRandom), Policy::default())
-            .with_keys(KeyRing::for_tests());
+        let core = Core::new(
+            store.clone(),
+            Arc::new(ManualClock::new(TestInstant::DEFAULT.at)),
+            Arc::new(OsRandom),
+            Policy::default(),
+        )
+        .with_keys(KeyRing::for_tests());
         let tokens = core.zalo_token_store();
         assert!(tokens.load().await.unwrap().is_none());
         let pair = ZaloTokens { access_token: "access-2".into(), refresh_token: "refresh-2".into() };

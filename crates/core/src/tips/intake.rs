@@ -259,7 +259,7 @@ mod tests {
     use binhyen_store::Store;
 
     use super::*;
-    use crate::{OsRandom, Policy, SystemClock};
+    use crate::{ManualClock, OsRandom, Policy, TestInstant};
 
     /// A core over a fresh SQLite store holding one unit; returns the unit's id too.
     async fn core_with_unit(dir: &std::path::Path) -> (Core, i64) {
@@ -277,7 +277,15 @@ mod tests {
         };
         let unit = units::insert(&mut tx, &unit, 0).await.unwrap();
         tx.commit().await.unwrap();
-        (Core::new(store, Arc::new(SystemClock), Arc::new(OsRandom), Policy::default()), unit)
+        (
+            Core::new(
+                store,
+                Arc::new(ManualClock::new(TestInstant::DEFAULT.at)),
+                Arc::new(OsRandom),
+                Policy::default(),
+            ),
+            unit,
+        )
     }
 
     fn pending(unit_id: i64, n: usize, reporter: Option<&str>) -> PendingTip {

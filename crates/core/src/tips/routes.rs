@@ -108,7 +108,7 @@ mod tests {
         let province_police = units::insert(&mut tx, &unit("ca-tinh", UnitKind::ProvincePolice), 0).await.unwrap();
         units::add_jurisdiction(&mut tx, province_police, province).await.unwrap();
         tx.commit().await.unwrap();
-        let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
+        let clock = Arc::new(ManualClock::new(crate::TestInstant::DEFAULT.at));
         let core = crate::Core::new(store.clone(), clock.clone(), Arc::new(OsRandom), Policy::default());
         let today = core.today();
 

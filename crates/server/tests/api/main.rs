@@ -20,6 +20,7 @@ mod directory;
 mod groups;
 mod guides;
 mod health;
+mod instants;
 mod intake;
 mod job_pages;
 mod openapi;

@@ -1,6 +1,7 @@
 //! Unit pages end to end: following, writing posts (who may, what HTML survives), drafts and scheduled posts,
 //! edits with history, pinning, the home feed and its cursor, and the pages a citizen is offered.
 
+use binhyen_core::Clock;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -124,9 +125,8 @@ async fn drafts_and_scheduled_posts_wait_edits_keep_history_and_pins_stay_on_top
         "body": "Mang theo giấy tờ.", "draft": true}),
     )
     .await;
-    let later = (time::OffsetDateTime::now_utc() + time::Duration::hours(1))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let later =
+        (app.clock.now() + time::Duration::hours(1)).format(&time::format_description::well_known::Rfc3339).unwrap();
     let (_, scheduled) = write(
         &app,
         &commander,

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+pub mod instant;
 pub mod sse;
 
 use binhyen_core::alerting::AlertSettings;
@@ -42,7 +43,9 @@ fn template() -> &'static PathBuf {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             rt.block_on(async {
                 let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
-                let core = startup::core_with(store.clone(), Policy::default(), KeyRing::for_tests());
+                // The demo is built at the test world's first instant: what it dates "now" is then.
+                let core =
+                    startup::core_at(store.clone(), instant::manual_clock(), Policy::default(), KeyRing::for_tests());
                 binhyen_core::demo::build(&core).await.expect("demo");
                 // The database file alone must be complete: it is copied without its write-ahead log.
                 store.checkpoint().await.expect("checkpoint");
@@ -112,7 +115,7 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("app.sqlite");
         std::fs::copy(template(), &path).expect("copy template");
-        let clock = Arc::new(ManualClock::new(time::OffsetDateTime::now_utc()));
+        let clock = instant::manual_clock();
         let setup = Setup { policy, alerts, live, clock: clock.clone() };
         let (core, running) = setup.start(&path, dir.path()).await;
         let browser = reqwest::Client::builder()

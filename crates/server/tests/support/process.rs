@@ -1,4 +1,5 @@
 //! The real binary as a child process: `demo` to build data, `serve` on a free port with extra configuration.
+//! Whoever includes it includes `support/instant.rs` as `instant` beside it.
 
 #![allow(dead_code)]
 
@@ -20,6 +21,8 @@ pub fn binhyen(data_dir: &std::path::Path) -> Command {
         .env("RUST_LOG", "warn")
         // Every submission comes from 127.0.0.1: lift the anonymous flood limit.
         .env("BINHYEN_SECURITY__ANONYMOUS_TIPS_PER_10_MIN", "1000000")
+        // Its clock starts at the test world's instant, not at the hour the suite happens to run.
+        .env("BINHYEN_CLOCK__START", crate::instant::rfc3339())
         .kill_on_drop(true);
     c
 }
