@@ -176,6 +176,11 @@ impl Core {
         Ok(id)
     }
 
+    /// The households a cluster account speaks for (none for other accounts).
+    pub async fn households(&self, account_id: i64) -> Result<Vec<binhyen_store::accounts::Household>> {
+        Ok(self.store.households(account_id).await?)
+    }
+
     pub async fn account(&self, id: i64) -> Result<Account> {
         self.store.account(id).await.map_err(|e| match e {
             StoreError::NotFound => CoreError::not_found("account"),

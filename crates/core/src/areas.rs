@@ -53,6 +53,11 @@ impl Core {
         Ok(found)
     }
 
+    /// An area by id.
+    pub async fn area(&self, id: i64) -> Result<Area> {
+        self.store.area(id).await.map_err(area_not_found("area_id"))
+    }
+
     pub async fn search_areas(&self, query: &str) -> Result<Vec<Area>> {
         let folded = binhyen_text::fold(query);
         if folded.is_empty() {

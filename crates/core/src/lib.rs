@@ -20,6 +20,7 @@ pub mod live;
 pub mod pages;
 mod passwords;
 pub mod permissions;
+pub mod places;
 pub mod public_alerts;
 pub mod questions;
 mod random;
@@ -43,7 +44,7 @@ pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 /// Everything a use case needs, passed explicitly (no globals). Cheap to clone.
 #[derive(Clone)]
 pub struct Core {
-    pub store: Store,
+    pub(crate) store: Store,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
     pub policy: Policy,
@@ -176,5 +177,10 @@ impl Core {
     /// Today in Vietnam.
     pub fn today(&self) -> time::Date {
         binhyen_domain::time_vn::today(self.clock.now())
+    }
+
+    /// Whether the store answers (readiness).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.store.ping().await?)
     }
 }

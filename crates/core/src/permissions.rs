@@ -26,6 +26,11 @@ impl Core {
     }
 
     /// Installation-wide settings (TOTP roles, the job queue) belong to administrators of a root unit.
+    /// Whether the officer administers a top-level unit (the province): the job queue and settings are theirs.
+    pub async fn is_top_administrator(&self, actor: &Actor) -> bool {
+        self.require_top_administrator(actor).await.is_ok()
+    }
+
     pub(crate) async fn require_top_administrator(&self, actor: &Actor) -> Result<()> {
         let unit = self.store.unit(actor.unit_id).await?;
         if unit.parent_id.is_some() {

@@ -83,6 +83,11 @@ impl Core {
         Ok(self.store.search_units(&folded, 50).await?)
     }
 
+    /// A unit by id.
+    pub async fn unit(&self, id: i64) -> Result<Unit> {
+        self.store.unit(id).await.map_err(unit_not_found)
+    }
+
     pub async fn unit_by_code(&self, code: &str) -> Result<Unit> {
         self.store.unit_by_code(code).await.map_err(unit_not_found)
     }

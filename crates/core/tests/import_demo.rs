@@ -8,13 +8,18 @@ use binhyen_core::{Core, CoreError, KeyRing, ManualClock, OsRandom, Policy, Stor
 use binhyen_domain::{AccountKind, AreaLevel, Edition, Invalid, PhoneNumber, Role, UnitKind};
 use time::macros::date;
 
-async fn fresh() -> (tempfile::TempDir, Core) {
+/// A fresh database, a core over it, and the test's own handle to the store (to look at what was written).
+async fn fresh() -> (tempfile::TempDir, Core, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite:{}", dir.path().join("t.db").display())).await.unwrap();
     store.migrate().await.unwrap();
-    let core =
-        Core::new(store, Arc::new(ManualClock::new(TestInstant::DEFAULT.at)), Arc::new(OsRandom), Policy::default());
-    (dir, core.with_keys(KeyRing::for_tests()))
+    let core = Core::new(
+        store.clone(),
+        Arc::new(ManualClock::new(TestInstant::DEFAULT.at)),
+        Arc::new(OsRandom),
+        Policy::default(),
+    );
+    (dir, core.with_keys(KeyRing::for_tests()), store)
 }
 
 async fn import(core: &Core) -> Result<binhyen_core::import::ImportReport, CoreError> {
@@ -23,7 +28,7 @@ async fn import(core: &Core) -> Result<binhyen_core::import::ImportReport, CoreE
 
 #[tokio::test]
 async fn imports_both_editions_with_successors() {
-    let (_dir, core) = fresh().await;
+    let (_dir, core, store) = fresh().await;
     let last = std::sync::Mutex::new((0, 0));
     let started = Instant::now();
     let report = import_areas(&core, embedded_wards_2025(), embedded_legacy_mapping(), &|done, total| {
@@ -38,7 +43,7 @@ async fn imports_both_editions_with_successors() {
     assert_eq!(report.districts, 691);
     assert_eq!(report.communes, 3321 + 10035);
 
-    let s = &core.store;
+    let s = &store;
     assert_eq!(s.areas_at_level(Edition::Current2025, AreaLevel::Province).await.unwrap().len(), 34);
     let cu_mgar = s.area_by_key(Edition::Legacy, AreaLevel::District, "648").await.unwrap();
     assert_eq!(cu_mgar.name, "Huyện Cư M'gar");
@@ -74,7 +79,7 @@ async fn imports_both_editions_with_successors() {
 
 #[tokio::test]
 async fn reimport_changes_nothing_and_bad_files_write_nothing() {
-    let (_dir, core) = fresh().await;
+    let (_dir, core, store) = fresh().await;
     let mut bad = embedded_legacy_mapping().to_vec();
     // The last row names a 2025 ward that does not exist: refused before anything is written.
     bad.extend_from_slice(
@@ -83,29 +88,29 @@ async fn reimport_changes_nothing_and_bad_files_write_nothing() {
     let malformed =
         |r: Result<_, CoreError>| matches!(r, Err(CoreError::Invalid(i)) if i == Invalid::new("csv", "malformed_csv"));
     assert!(malformed(import_areas(&core, embedded_wards_2025(), &bad[..], &|_, _| {}).await));
-    assert_eq!(core.store.count_areas().await.unwrap(), 0);
+    assert_eq!(store.count_areas().await.unwrap(), 0);
 
     let first = import(&core).await.unwrap();
-    let areas = core.store.count_areas().await.unwrap();
+    let areas = store.count_areas().await.unwrap();
     assert_eq!(areas, 34 + 3321 + 63 + 691 + 10035);
     let started = Instant::now();
     let second = import(&core).await.unwrap();
     eprintln!("re-import: {:?}", started.elapsed());
     assert_eq!(first, second);
-    assert_eq!(core.store.count_areas().await.unwrap(), areas);
+    assert_eq!(store.count_areas().await.unwrap(), areas);
 
     let bad_number = b"province_code,province,ward_code,ward,ward_type,lat,lon,area_km2\n\
                        01,Th\xc3\xa0nh ph\xe1\xbb\x91 H\xc3\xa0 N\xe1\xbb\x99i,00004,Ph\xc6\xb0\xe1\xbb\x9dng Ba \xc4\x90\xc3\xacnh,Ph\xc6\xb0\xe1\xbb\x9dng,north,105.8,2.97\n";
     assert!(malformed(import_areas(&core, &bad_number[..], embedded_legacy_mapping(), &|_, _| {}).await));
     assert!(malformed(import_areas(&core, &b"not,a,csv\n"[..], embedded_legacy_mapping(), &|_, _| {}).await));
-    assert_eq!(core.store.count_areas().await.unwrap(), areas);
-    let ea_kpam = core.store.area_by_key(Edition::Legacy, AreaLevel::Commune, "24280").await.unwrap();
-    assert_eq!(core.store.area_successors(ea_kpam.id).await.unwrap().len(), 1);
+    assert_eq!(store.count_areas().await.unwrap(), areas);
+    let ea_kpam = store.area_by_key(Edition::Legacy, AreaLevel::Commune, "24280").await.unwrap();
+    assert_eq!(store.area_successors(ea_kpam.id).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn demo_builds_the_dak_lak_story() {
-    let (_dir, core) = fresh().await;
+    let (_dir, core, store) = fresh().await;
     let started = Instant::now();
     let report = binhyen_core::demo::build(&core).await.unwrap();
     eprintln!(
@@ -115,7 +120,7 @@ async fn demo_builds_the_dak_lak_story() {
         report.accounts,
         started.elapsed()
     );
-    let s = &core.store;
+    let s = &store;
 
     let province = s.unit_by_code("ca-tinh-dak-lak").await.unwrap();
     assert_eq!((province.name.as_str(), province.kind), ("Công an tỉnh Đắk Lắk", UnitKind::ProvincePolice));

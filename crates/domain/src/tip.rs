@@ -159,6 +159,17 @@ pub fn initial_priority(happening_now: bool) -> Priority {
     }
 }
 
+/// The protection a sender may ask for: keeping an identity safe needs one to keep, so a sender who is not
+/// signed in can only be anonymous.
+pub fn check_protection(asked: Protection, signed_in: bool) -> Result<Protection, Invalid> {
+    match (asked, signed_in) {
+        (Protection::Anonymous, _) | (Protection::Identified | Protection::Confidential, true) => Ok(asked),
+        (Protection::Identified | Protection::Confidential, false) => {
+            Err(Invalid::new("protection", "sign_in_required"))
+        }
+    }
+}
+
 /// A tip's text: NFC, 1–5,000 characters.
 pub fn parse_description(input: &str) -> Result<String, Invalid> {
     let text = binhyen_text::normalize_multiline(input);
@@ -240,6 +251,17 @@ pub fn format_receipt(random: &[u8; 16]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_signed_in_sender_may_ask_for_more_than_anonymity() {
+        for p in [Protection::Anonymous, Protection::Identified, Protection::Confidential] {
+            assert_eq!(check_protection(p, true), Ok(p));
+        }
+        assert_eq!(check_protection(Protection::Anonymous, false), Ok(Protection::Anonymous));
+        for p in [Protection::Identified, Protection::Confidential] {
+            assert_eq!(check_protection(p, false), Err(Invalid::new("protection", "sign_in_required")));
+        }
+    }
     use TipState::*;
     use Transition as T;
 

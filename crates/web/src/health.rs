@@ -21,7 +21,7 @@ async fn healthz() -> &'static str {
 
 /// The store answers too.
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.core.store.ping().await {
+    match state.core.ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(e) => {
             tracing::warn!(error = %e, "store not ready");

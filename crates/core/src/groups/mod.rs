@@ -8,6 +8,7 @@
 //! an officer who may work the owning unit's matters (`WorkTips` on the group's unit: its own officers and
 //! those of the units above). Officers of another unit who are not members get 403 like anyone else.
 
+mod lists;
 mod live;
 mod to_tip;
 

@@ -8,6 +8,7 @@ mod intake;
 mod routes;
 mod submit;
 mod tipster;
+mod view;
 mod work;
 
 use binhyen_domain::tip::{Priority, TipCategory, TipState};
@@ -26,8 +27,9 @@ pub(crate) use routes::RouteMemo;
 pub(crate) use submit::receipt_hash;
 pub use submit::{Reporter, Submitted, TipInput};
 pub use tipster::{TipsterKey, TipsterView};
+pub use view::{OfficerTipView, TipAbilities};
 pub(crate) use work::required_text;
-pub use work::{OfficerTipView, ReporterView, TipQuery, TransitionInput};
+pub use work::{ReporterView, TipQuery, TransitionInput};
 
 /// What is sealed about a tipster: never readable without the key, never in a log.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

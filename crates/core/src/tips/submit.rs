@@ -55,6 +55,7 @@ pub(crate) fn receipt_hash(normalized: &str) -> String {
 impl Core {
     /// Receives a tip. `client` is the sender's address, used (in memory only) to slow floods of anonymous tips.
     pub async fn submit_tip(&self, reporter: Reporter, input: TipInput, client: Option<&str>) -> Result<Submitted> {
+        binhyen_domain::tip::check_protection(input.protection, !matches!(reporter, Reporter::Anonymous))?;
         let description = parse_description(&input.description)?;
         let address = input.address.as_deref().map(binhyen_text::normalize).filter(|a| !a.is_empty());
         if address.as_ref().is_some_and(|a| a.chars().count() > 300) {

@@ -3,7 +3,7 @@
 
 use binhyen_domain::tip::{Priority, TipCategory, TipState, Transition, Verdict};
 use binhyen_domain::{AccountKind, Action, Actor, Invalid, Reach};
-use binhyen_store::tips::{self, Attachment, NewTipEvent, Outcome, Tip, TipEvent, TipFilter, UnsealRequest};
+use binhyen_store::tips::{self, NewTipEvent, Outcome, Tip, TipFilter};
 use binhyen_store::StoreError;
 
 use super::SealedReporter;
@@ -38,17 +38,6 @@ pub enum ReporterView {
     },
     /// Confidential and not opened for this officer.
     Sealed,
-}
-
-#[derive(Debug, Clone)]
-pub struct OfficerTipView {
-    pub tip: Tip,
-    pub reporter: ReporterView,
-    pub events: Vec<TipEvent>,
-    pub attachments: Vec<Attachment>,
-    pub unseal_requests: Vec<UnsealRequest>,
-    /// Messages this tip caused (alerts, escalations, news to the tipster) and where each stands.
-    pub deliveries: Vec<binhyen_store::deliveries::Delivery>,
 }
 
 /// What a transition needs besides the action.
@@ -100,36 +89,6 @@ impl Core {
             offset: q.page.max(0).saturating_mul(per_page),
         };
         Ok(self.store.list_tips(&filter).await?)
-    }
-
-    /// A tip's page for an officer, with its whole timeline.
-    pub async fn officer_tip(&self, actor: &Actor, tip_id: i64) -> Result<OfficerTipView> {
-        let tip = self.tip_for_officer(actor, tip_id).await?;
-        let reporter = match tip.protection {
-            binhyen_domain::tip::Protection::Anonymous => ReporterView::Anonymous,
-            binhyen_domain::tip::Protection::Identified => {
-                let sealed = self.open_reporter(&tip)?;
-                let account = match tip.reporter_account_id {
-                    Some(id) => Some(self.account(id).await?),
-                    None => None,
-                };
-                ReporterView::Known {
-                    account_id: tip.reporter_account_id,
-                    name: account.as_ref().map(|a| a.display_name.clone()).or(sealed.name),
-                    phone: account.as_ref().map(|a| a.phone.clone()).or(sealed.phone),
-                    household_id: sealed.household_id,
-                }
-            }
-            binhyen_domain::tip::Protection::Confidential => ReporterView::Sealed,
-        };
-        Ok(OfficerTipView {
-            events: self.store.tip_events(tip_id).await?,
-            attachments: self.store.tip_attachments(tip_id).await?,
-            unseal_requests: self.store.unseal_requests(tip_id).await?,
-            deliveries: self.store.tip_deliveries(tip_id).await?,
-            reporter,
-            tip,
-        })
     }
 
     pub(crate) fn open_reporter(&self, tip: &Tip) -> Result<SealedReporter> {

@@ -30,8 +30,8 @@ async fn token(base: &str, phone: &str, password: &str) -> anyhow::Result<String
 }
 
 /// Jobs of `kind`: (done, all).
-async fn jobs(core: &binhyen_core::Core, kind: &str) -> anyhow::Result<(i64, i64)> {
-    let states = core.store.job_states(kind).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+async fn jobs(store: &binhyen_core::Store, kind: &str) -> anyhow::Result<(i64, i64)> {
+    let states = store.job_states(kind).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let done = states.iter().filter(|(s, _)| s == "done").map(|(_, n)| n).sum();
     Ok((done, states.iter().map(|(_, n)| n).sum()))
 }
@@ -47,7 +47,7 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
     let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
 
     println!("Generating {} followers of {UNIT} living in its commune on {}…", args.followers, prepared.backend);
-    let data = alert_data::generate(&core.store, args.followers, now_ms).await?;
+    let data = alert_data::generate(&prepared.store, args.followers, now_ms).await?;
     println!("  generated in {:.1} s", data.seconds);
 
     // The reader: a real follower living inside, signed in over the API.
@@ -99,12 +99,12 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
     let (mut queued_s, mut batches) = (None, 0);
     let delivered_s = loop {
         anyhow::ensure!(started.elapsed() < PATIENCE, "the alert's jobs did not finish in {PATIENCE:?}");
-        if queued_s.is_none() && jobs(core, "alert_fanout").await?.0 == 1 {
+        if queued_s.is_none() && jobs(&prepared.store, "alert_fanout").await?.0 == 1 {
             queued_s = Some(started.elapsed().as_secs_f64());
-            batches = jobs(core, "notify_followers").await?.1;
+            batches = jobs(&prepared.store, "notify_followers").await?.1;
             println!("  every notification job queued: {batches} batches in {:.2} s", queued_s.unwrap_or_default());
         }
-        if queued_s.is_some() && jobs(core, "notify_followers").await?.0 == batches {
+        if queued_s.is_some() && jobs(&prepared.store, "notify_followers").await?.0 == batches {
             break started.elapsed().as_secs_f64();
         }
         tokio::time::sleep(Duration::from_millis(20)).await;

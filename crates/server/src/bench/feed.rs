@@ -27,7 +27,7 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
         "Generating {} pages, {} follows, {} posts on {}…",
         spec.pages, spec.follows, spec.posts, prepared.backend
     );
-    let generated = feed_data::generate(&core.store, spec, now_ms).await?;
+    let generated = feed_data::generate(&prepared.store, spec, now_ms).await?;
     println!("  generated in {:.1} s", generated.seconds);
 
     let mut mix = Vec::with_capacity(READERS);
@@ -41,7 +41,7 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
         };
         let id = core.sign_up_citizen(signup).await.map_err(|e| anyhow::anyhow!("signing up a reader: {e}"))?;
         for unit in feed_data::pick_pages(1_000_000 + i as u64, &generated.pages) {
-            core.store.set_following(id, unit, true, now_ms).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            prepared.store.set_following(id, unit, true, now_ms).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         }
         let token = fetch_json(
             &Request::post_json(format!("{base}/api/v1/auth/tokens"), &json!({"phone": phone, "password": PASSWORD})),

@@ -102,7 +102,7 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
 /// The group, its members (accounts written directly, never signed in with a password) and a bearer token
 /// for each (sessions written directly).
 async fn populate(prepared: &Prepared, owner: i64, unit: i64, members: usize) -> anyhow::Result<(i64, Vec<String>)> {
-    let store = &prepared.core.store;
+    let store = &prepared.store;
     let now = prepared.core.now_ms();
     let err = |e: binhyen_store::StoreError| anyhow::anyhow!("{e}");
     let mut tx = store.begin().await.map_err(err)?;

@@ -250,6 +250,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
 /// The demo data set on a temporary database, served on port 0.
 struct Prepared {
     core: binhyen_core::Core,
+    /// The bench's own handle to the store, to write generated data directly (core keeps its own private).
+    store: binhyen_core::Store,
     running: startup::Running,
     /// Where temporary files go (the SQLite database, the baseline's file). Removed on drop.
     dir: tempfile::TempDir,
@@ -271,16 +273,16 @@ impl Prepared {
         let store = startup::open_store(&url).await?;
         // A temporary database: nothing sealed in it outlives the run.
         let keys = binhyen_core::KeyRing::ephemeral(&binhyen_core::OsRandom);
-        let core = startup::core_with(store, policy, keys);
+        let core = startup::core_with(store.clone(), policy, keys);
         binhyen_core::demo::build(&core).await.context("building the demo data")?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let running = startup::start(core.clone(), binhyen_web::WebConfig::default(), listener)?;
-        Ok(Self { core, running, dir, backend, scratch })
+        Ok(Self { core, store, running, dir, backend, scratch })
     }
 
     async fn finish(self) -> anyhow::Result<()> {
         self.running.stop().await;
-        self.core.store.close().await;
+        self.store.close().await;
         if let Some(scratch) = self.scratch {
             scratch.drop_database().await.context("dropping the throwaway database")?;
         }

@@ -38,9 +38,9 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
 
     println!("Generating {} documents on {} (and the baseline's copy)…", args.docs, prepared.backend);
     let started = Instant::now();
-    let keys = generate(&prepared.core.store, &baseline, args.docs).await?;
+    let keys = generate(&prepared.store, &baseline, args.docs).await?;
     let generate_s = started.elapsed().as_secs_f64();
-    println!("  {} documents in {generate_s:.1} s", prepared.core.store.search_doc_count().await?);
+    println!("  {} documents in {generate_s:.1} s", prepared.store.search_doc_count().await?);
 
     let queries = search_data::queries();
     println!("Relevance: {} queries…", queries.len());

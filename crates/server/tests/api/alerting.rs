@@ -44,7 +44,7 @@ async fn eventually<T, F: std::future::Future<Output = Option<T>>>(what: &str, m
 }
 
 async fn timeline_kinds(app: &TestApp, tip: i64) -> Vec<String> {
-    app.core.store.tip_events(tip).await.unwrap().into_iter().map(|e| e.kind).collect()
+    app.store.tip_events(tip).await.unwrap().into_iter().map(|e| e.kind).collect()
 }
 
 async fn acknowledge(app: &TestApp, tip: i64, token: &str) {
@@ -128,7 +128,7 @@ async fn a_client_that_missed_more_than_is_kept_is_told_to_resync() {
     app.clock.advance(time::Duration::hours(2));
     assert!(app.core.prune_live_events().await.unwrap() >= 1);
     let tip2 = send_tip(&app, false, "anonymous", None).await;
-    let first_kept = app.core.store.first_live_event_id().await.unwrap().unwrap();
+    let first_kept = app.store.first_live_event_id().await.unwrap().unwrap();
     // A client that last saw an event before the oldest kept one missed something: it must reload.
     let mut late = SseClient::open(&events_url(&app), &officer, Some(first_kept - 2)).await;
     assert_eq!(late.next(WAIT).await.unwrap().event, "resync");
@@ -158,7 +158,7 @@ async fn an_unacknowledged_tip_escalates_once_and_an_acknowledged_one_does_not()
 
     app.clock.advance(time::Duration::seconds(61));
     feed.expect("tip.escalated", waiting, WAIT).await;
-    let events = app.core.store.tip_events(waiting).await.unwrap();
+    let events = app.store.tip_events(waiting).await.unwrap();
     let escalations: Vec<_> = events.iter().filter(|e| e.kind == "escalated").collect();
     assert_eq!(escalations.len(), 1);
     assert_eq!(escalations[0].unit_id, Some(province), "to the unit above Công an xã Cư M'gar");

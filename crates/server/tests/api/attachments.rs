@@ -111,8 +111,8 @@ async fn only_the_tipster_or_its_officers_attach() {
     assert_ne!(other, tip);
     let (status, _) = upload(&app, tip, &other_receipt, fx::jpeg(), "image/jpeg").await;
     assert_eq!(status, 404, "a receipt opens its own tip only");
-    assert!(app.core.store.tip_attachments(other).await.unwrap().is_empty(), "and nothing was attached to either");
-    assert!(app.core.store.tip_attachments(tip).await.unwrap().is_empty());
+    assert!(app.store.tip_attachments(other).await.unwrap().is_empty(), "and nothing was attached to either");
+    assert!(app.store.tip_attachments(tip).await.unwrap().is_empty());
     let stranger = app.token(crate::support::TAN_LOI_OFFICER).await;
     let res = app
         .api

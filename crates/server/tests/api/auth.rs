@@ -232,7 +232,7 @@ async fn sign_up_form_errors_and_success() {
         .await;
     assert_eq!((status, location.as_deref()), (303, Some("/account")));
     let account = app.core.account_by_phone("0912345678").await.unwrap();
-    let home = app.core.store.area(account.home_area_id.expect("home area resolved")).await.unwrap();
+    let home = app.store.area(account.home_area_id.expect("home area resolved")).await.unwrap();
     assert_eq!(home.name, "Xã Cư M'gar");
 
     // A former commune's name leads to the commune it merged into.
@@ -246,7 +246,7 @@ async fn sign_up_form_errors_and_success() {
     let (status, location, _) = app.form("/sign-up", &fields).await;
     assert_eq!((status, location.as_deref()), (303, Some("/account")));
     let account = app.core.account_by_phone("0912345679").await.unwrap();
-    let home = app.core.store.area(account.home_area_id.expect("home area resolved")).await.unwrap();
+    let home = app.store.area(account.home_area_id.expect("home area resolved")).await.unwrap();
     assert_eq!(home.name, "Xã Cư M'gar");
 }
 
@@ -277,7 +277,7 @@ async fn a_representative_signs_up_a_cluster_of_households() {
     assert_eq!(cluster["households"][2]["position"], 3);
     assert_eq!(cluster["households"][0]["head_name"], "Y Hộ 1 Niê");
 
-    let before = app.core.store.count_accounts().await.unwrap();
+    let before = app.store.count_accounts().await.unwrap();
     let one = json!({"phone": "0976000002", "password": "mật khẩu dài", "display_name": "Cụm 1 hộ",
         "households": [{"head_name": "A", "address": "B"}]});
     let (status, err) = app.post_json("/api/v1/clusters", &one, None).await;
@@ -286,7 +286,7 @@ async fn a_representative_signs_up_a_cluster_of_households() {
         "households": [{"head_name": "A", "address": "B"}, {"head_name": "C", "address": "  "}]});
     let (status, err) = app.post_json("/api/v1/clusters", &blank, None).await;
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("address")));
-    assert_eq!(app.core.store.count_accounts().await.unwrap(), before, "nothing half-written");
+    assert_eq!(app.store.count_accounts().await.unwrap(), before, "nothing half-written");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::support::{TestApp, CITIZEN_HDAO, EA_KPAM_COMMANDER, PASSWORD};
 
 async fn accounts(app: &TestApp) -> i64 {
-    app.core.store.count_accounts().await.expect("count")
+    app.store.count_accounts().await.expect("count")
 }
 
 #[tokio::test]

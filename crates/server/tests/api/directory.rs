@@ -125,7 +125,7 @@ async fn the_directory_copy_follows_writes() {
     assert!(find(tree["units"].as_array().unwrap(), "doi-moi").is_some());
 
     // One written behind this node's back (another node, the command line) shows within seconds.
-    let mut tx = app.core.store.begin().await.unwrap();
+    let mut tx = app.store.begin().await.unwrap();
     let unit = binhyen_store::units::NewUnit {
         code: "doi-khac".into(),
         kind: binhyen_domain::UnitKind::Team,

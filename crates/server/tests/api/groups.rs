@@ -164,7 +164,7 @@ async fn moderation_and_every_refusal() {
         )
         .await;
     assert_eq!(status, 204);
-    assert_eq!(app.core.store.message_reports(bad_id).await.unwrap(), 1);
+    assert_eq!(app.store.message_reports(bad_id).await.unwrap(), 1);
     // Another unit's officer may not hide it.
     assert_eq!(
         app.post_json(&format!("/api/v1/group-messages/{bad_id}/hide"), &json!({}), Some(&tan_loi)).await.0,
@@ -179,7 +179,7 @@ async fn moderation_and_every_refusal() {
         204
     );
     // The hiding is in the audit log (ids only, never the words).
-    let log = app.core.store.audit_entries(0, 100_000).await.unwrap();
+    let log = app.store.audit_entries(0, 100_000).await.unwrap();
     let hidden = log.iter().find(|e| e.action == "group.message_hidden").expect("logged");
     assert_eq!(hidden.subject_id, Some(bad_id));
     assert!(!hidden.detail.contains("vay"));
@@ -199,7 +199,7 @@ async fn moderation_and_every_refusal() {
     let (status, err) = app.post_json(&member, &json!({"change": "promote"}), Some(&commander)).await;
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("change")));
     app.post_json(&member, &json!({"change": "remove"}), Some(&commander)).await;
-    let log = app.core.store.audit_entries(0, 100_000).await.unwrap();
+    let log = app.store.audit_entries(0, 100_000).await.unwrap();
     let changes = log.iter().filter(|e| e.action == "group.member_changed" && e.subject_id == Some(hdao)).count();
     assert_eq!(changes, 4, "approve, mute, unmute, remove");
     assert_eq!(post(&app, group, &citizen, "Còn ai không?").await.0, 403);
@@ -259,7 +259,7 @@ async fn an_officer_turns_a_members_message_into_a_tip() {
     assert_eq!(status, 201, "{made}");
     let tip_id = made["tip_id"].as_i64().unwrap();
     // The tip is the author's, with the message's words and the rules' category, routed by the author's home.
-    let tip = app.core.store.tip(tip_id).await.unwrap();
+    let tip = app.store.tip(tip_id).await.unwrap();
     assert_eq!(tip.description, said["body"].as_str().unwrap());
     assert_eq!(tip.category.as_str(), "gambling");
     assert_eq!(tip.reporter_account_id, Some(hdao));
@@ -268,7 +268,7 @@ async fn an_officer_turns_a_members_message_into_a_tip() {
     assert_eq!(history["messages"][0]["tip_id"], tip_id);
     let (_, history) = app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&citizen)).await;
     assert!(history["messages"][0]["tip_id"].is_null());
-    assert_eq!(app.core.store.message_of_tip(tip_id).await.unwrap(), Some((group, message)));
+    assert_eq!(app.store.message_of_tip(tip_id).await.unwrap(), Some((group, message)));
     // The author is told.
     let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&citizen)).await;
     assert_eq!(inbox["notifications"][0]["kind"], "group_message_tip");
@@ -282,7 +282,7 @@ async fn an_officer_turns_a_members_message_into_a_tip() {
     let (status, made) =
         app.post_json(&path, &json!({"category": "loan_sharking", "confidential": true}), Some(&commander)).await;
     assert_eq!(status, 201, "{made}");
-    let tip = app.core.store.tip(made["tip_id"].as_i64().unwrap()).await.unwrap();
+    let tip = app.store.tip(made["tip_id"].as_i64().unwrap()).await.unwrap();
     assert_eq!((tip.category.as_str(), tip.protection.as_str()), ("loan_sharking", "confidential"));
     let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&citizen)).await;
     let told = inbox["notifications"].as_array().unwrap().iter().filter(|n| n["kind"] == "group_message_tip").count();
@@ -348,7 +348,7 @@ async fn a_household_cluster_speaks_in_its_village_group_for_one_of_its_househol
         Some(&commander),
     )
     .await;
-    let households = app.core.store.households(cluster_id).await.unwrap();
+    let households = app.store.households(cluster_id).await.unwrap();
     let household = &households[0];
 
     let said = json!({"body": "Nhà tôi mất một con bò đêm qua.", "household_id": household.id});

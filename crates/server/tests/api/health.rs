@@ -23,7 +23,7 @@ async fn health_ready_and_metrics() {
 #[tokio::test]
 async fn readyz_fails_when_the_store_is_gone() {
     let app = TestApp::spawn().await;
-    app.core.store.close().await;
+    app.store.close().await;
     let (status, _) = app.page("/readyz").await;
     assert_eq!(status, 503);
     app.stop().await;

@@ -15,8 +15,8 @@ async fn two_hundred_concurrent_tips_all_land_with_distinct_ids() {
     let app = TestApp::spawn_with(Policy { anonymous_tips_per_10_min: 1_000, ..Policy::default() }).await;
     let area = app.core.areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_none()).unwrap().id;
     let citizen = app.token(CITIZEN_HDAO).await;
-    let tips_before = app.core.store.count_tips().await.unwrap();
-    let audit_before = app.core.store.count_audit_entries().await.unwrap();
+    let tips_before = app.store.count_tips().await.unwrap();
+    let audit_before = app.store.count_audit_entries().await.unwrap();
     let stats_before = app.core.intake_stats();
 
     let mut sent = Vec::new();
@@ -48,15 +48,15 @@ async fn two_hundred_concurrent_tips_all_land_with_distinct_ids() {
         assert_eq!(status, 201, "{answer}");
         let id = answer["id"].as_i64().unwrap();
         assert!(ids.insert(id), "id {id} answered twice");
-        let tip = app.core.store.tip(id).await.unwrap();
+        let tip = app.store.tip(id).await.unwrap();
         assert_eq!((tip.description.as_str(), tip.protection.as_str()), (description.as_str(), protection));
         assert_eq!(answer["state"], "new");
         assert_eq!(answer["receipt"].is_string(), protection == "anonymous");
-        let events = app.core.store.tip_events(id).await.unwrap();
+        let events = app.store.tip_events(id).await.unwrap();
         assert_eq!(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), vec!["submitted"]);
     }
-    assert_eq!(app.core.store.count_tips().await.unwrap(), tips_before + 200);
-    assert_eq!(app.core.store.count_audit_entries().await.unwrap(), audit_before + 200);
+    assert_eq!(app.store.count_tips().await.unwrap(), tips_before + 200);
+    assert_eq!(app.store.count_audit_entries().await.unwrap(), audit_before + 200);
     assert_eq!(app.core.verify_audit().await.unwrap().broken, None);
     let stats = app.core.intake_stats();
     let (batches, tips) = (stats.batches - stats_before.batches, stats.tips - stats_before.tips);
@@ -67,7 +67,7 @@ async fn two_hundred_concurrent_tips_all_land_with_distinct_ids() {
     let tips_sealed = {
         let mut n = 0;
         for id in &ids {
-            let tip = app.core.store.tip(*id).await.unwrap();
+            let tip = app.store.tip(*id).await.unwrap();
             if let Some(sealed) = tip.reporter_sealed {
                 app.core.open_for(&TIPS_REPORTER, *id, &sealed).expect("opens with its own tip's id");
                 assert!(app.core.open_for(&TIPS_REPORTER, *id + 1, &sealed).is_err(), "and with no other");

@@ -45,7 +45,7 @@ async fn eventually<T, F: std::future::Future<Output = Option<T>>>(what: &str, m
 }
 
 async fn job(app: &TestApp, id: i64) -> Job {
-    app.core.store.job(id).await.unwrap()
+    app.store.job(id).await.unwrap()
 }
 
 /// The duty officer of Công an xã Cư M'gar takes alerts by SMS; an urgent tip then makes a delivery whose
@@ -60,7 +60,7 @@ async fn a_dead_delivery(app: &TestApp) -> Job {
     let (status, body) = app.post_json("/api/v1/tips", &tip, None).await;
     assert_eq!(status, 201, "{body}");
     eventually("a dead delivery job", || async {
-        app.core.store.jobs(Some("dead"), 10).await.unwrap().into_iter().find(|j| j.kind == "deliver")
+        app.store.jobs(Some("dead"), 10).await.unwrap().into_iter().find(|j| j.kind == "deliver")
     })
     .await
 }

@@ -168,7 +168,7 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     let res = app.browser.post(app.at(&format!("{UNIT}/articles"))).multipart(form).send().await.unwrap();
     assert_eq!(res.status(), 422);
     let unit_id = app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id;
-    assert!(app.core.store.articles_of_unit(unit_id, "submitted").await.unwrap().is_empty(), "nothing half-kept");
+    assert!(app.store.articles_of_unit(unit_id, "submitted").await.unwrap().is_empty(), "nothing half-kept");
     let form = article_form(csrf, crate::media_fixtures::png());
     let res = app.browser.post(app.at(&format!("{UNIT}/articles"))).multipart(form).send().await.unwrap();
     let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
@@ -195,7 +195,6 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     let (status, _) = app.page(&format!("/articles/{photo}")).await;
     assert_eq!(status, 200, "its commander sees the photo");
     let article = app
-        .core
         .store
         .articles_of_unit(app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id, "submitted")
         .await
@@ -224,10 +223,9 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     );
 
     let commune =
-        app.core.store.unit_jurisdiction(app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id).await.unwrap()
-            [0]
-        .id
-        .to_string();
+        app.store.unit_jurisdiction(app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id).await.unwrap()[0]
+            .id
+            .to_string();
     let expires = local_in(&app, 6);
     let mut alert = vec![
         ("csrf", csrf.as_str()),

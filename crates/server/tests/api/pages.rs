@@ -157,7 +157,7 @@ async fn drafts_and_scheduled_posts_wait_edits_keep_history_and_pins_stay_on_top
     let path = format!("/api/v1/posts/{}", draft["id"]);
     let (status, edited) = app.send_json(Method::PUT, &path, &edit, Some(&commander)).await;
     assert_eq!((status, edited["title"].as_str()), (200, Some("Cấp lại thẻ căn cước")));
-    let revisions = app.core.store.post_revisions(draft["id"].as_i64().unwrap()).await.unwrap();
+    let revisions = app.store.post_revisions(draft["id"].as_i64().unwrap()).await.unwrap();
     assert_eq!(
         revisions.iter().map(|r| r.2.as_str()).collect::<Vec<_>>(),
         ["Cấp lại căn cước"],

@@ -20,7 +20,7 @@ const CITIZEN_BAO: &str = "0399000003";
 /// The area a unit answers for (its first).
 async fn area_of(app: &TestApp, unit_code: &str) -> i64 {
     let unit = app.core.unit_by_code(unit_code).await.unwrap();
-    app.core.store.unit_jurisdiction(unit.id).await.unwrap()[0].id
+    app.store.unit_jurisdiction(unit.id).await.unwrap()[0].id
 }
 
 async fn home_of(app: &TestApp, phone: &str) -> i64 {
@@ -94,7 +94,7 @@ async fn an_alert_tops_the_feeds_of_people_inside_and_reaches_followers_there() 
     assert!(told[0]["link"].as_str().unwrap().ends_with(&format!("/alerts/{id}")));
     assert!(alert_notifications(&app, &bao, 0).await.is_empty(), "a follower outside the area");
     assert!(alert_notifications(&app, &hanh, 0).await.is_empty(), "not a follower");
-    let jobs = app.core.store.jobs(None, 200).await.unwrap();
+    let jobs = app.store.jobs(None, 200).await.unwrap();
     let kinds: Vec<&str> = jobs
         .iter()
         .filter(|j| j.kind.contains("alert") || j.kind.contains("followers"))
@@ -236,7 +236,7 @@ async fn alerts_refuse_bad_input_and_people_who_may_not_issue_them() {
     }
     let (status, body) = app.get_json("/api/v1/alerts?area_id=99999999", None).await;
     assert_eq!((status, body["error"]["code"].as_str()), (404, Some("area_not_found")));
-    let audit = app.core.store.audit_entries(0, 1_000_000).await.unwrap();
+    let audit = app.store.audit_entries(0, 1_000_000).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action == "alert.issued").count(), 1, "refused alerts wrote nothing");
 }
 

@@ -119,7 +119,7 @@ async fn an_anonymous_tip_sent_through_the_form_shows_its_receipt_and_a_refused_
     assert!(home.contains("href=\"/tips/new\"") && home.contains("Báo tin"), "linked from home and nav");
 
     let csrf = csrf_of(&html);
-    let before = app.core.store.count_tips().await.unwrap();
+    let before = app.store.count_tips().await.unwrap();
     let photo = fx::jpeg_with(&[fx::exif_app1(None)]);
     let fields = [
         ("category", "theft"),
@@ -133,7 +133,7 @@ async fn an_anonymous_tip_sent_through_the_form_shows_its_receipt_and_a_refused_
     let files = vec![("cho.jpg", photo), ("ghi-chu.txt", "không phải ảnh".as_bytes().to_vec())];
     let (status, _, html) = send_tip_form(&app, Some(&csrf), &fields, files).await;
     assert_eq!(status, 200, "{html}");
-    assert_eq!(app.core.store.count_tips().await.unwrap(), before + 1, "the tip is kept whatever the files");
+    assert_eq!(app.store.count_tips().await.unwrap(), before + 1, "the tip is kept whatever the files");
     assert!(html.contains("Hãy ghi lại mã này: đây là cách duy nhất để theo dõi tin báo"));
     assert!(html.contains("Công an xã Cư M&#39;gar") || html.contains("Công an xã Cư M'gar"), "{html}");
     let receipt = receipt_of(&html);
@@ -148,7 +148,7 @@ async fn an_anonymous_tip_sent_through_the_form_shows_its_receipt_and_a_refused_
     assert_eq!(view.tip.description, DOG_THIEVES);
     assert!(view.tip.happening_now && view.tip.address.as_deref() == Some("Gần cổng buôn"));
     assert!(view.events.iter().any(|e| e.kind == "attachment_added"));
-    assert_eq!(app.core.store.tip_attachments(view.tip.id).await.unwrap().len(), 1);
+    assert_eq!(app.store.tip_attachments(view.tip.id).await.unwrap().len(), 1);
 }
 
 #[tokio::test]

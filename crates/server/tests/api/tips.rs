@@ -82,7 +82,7 @@ async fn guessing_receipts_and_flooding_are_slowed() {
     assert_eq!(statuses.last(), Some(&429));
 
     let area = ea_kpam(&app).await;
-    let before = app.core.store.count_tips().await.unwrap();
+    let before = app.store.count_tips().await.unwrap();
     let mut statuses = Vec::new();
     for _ in 0..12 {
         statuses.push(app.post_json("/api/v1/tips", &dog_thieves(area, "anonymous"), None).await.0);
@@ -90,7 +90,7 @@ async fn guessing_receipts_and_flooding_are_slowed() {
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 10);
     let (status, body) = app.post_json("/api/v1/tips", &dog_thieves(area, "anonymous"), None).await;
     assert_eq!((status, body["error"]["code"].as_str()), (429, Some("too_many_attempts")));
-    assert_eq!(app.core.store.count_tips().await.unwrap(), before + 10, "throttled tips are not stored");
+    assert_eq!(app.store.count_tips().await.unwrap(), before + 10, "throttled tips are not stored");
 }
 
 #[tokio::test]
@@ -122,8 +122,19 @@ async fn identified_and_confidential_tipsters() {
         .await;
     assert_eq!(status, 201);
     let approval = format!("{path}/unseal-requests/{}/approval", request["id"]);
+    // What each may do is said in the view, by the rules that refuse them: the officer may not approve (nor
+    // their own request), the commander may; nobody may view the identity yet.
+    let can = |view: &serde_json::Value| (view["can"]["approve_unseal"].clone(), view["can"]["view_identity"].clone());
+    let (_, as_officer) = app.get_json(&path, Some(&officer)).await;
+    let (_, as_commander) = app.get_json(&path, Some(&commander)).await;
+    assert_eq!(can(&as_officer), (json!([]), json!(false)));
+    assert_eq!(can(&as_commander), (json!([request["id"]]), json!(false)));
     assert_eq!(app.post_json(&approval, &json!({}), Some(&officer)).await.0, 403, "officers do not approve");
     assert_eq!(app.post_json(&approval, &json!({}), Some(&commander)).await.0, 204);
+    let (_, as_officer) = app.get_json(&path, Some(&officer)).await;
+    let (_, as_commander) = app.get_json(&path, Some(&commander)).await;
+    assert_eq!(can(&as_officer), (json!([]), json!(true)), "approved: the officer may view it now");
+    assert_eq!(can(&as_commander), (json!([]), json!(false)), "approved once, and not the commander's request");
     let (status, who) = app.get_json(&format!("{path}/identity"), Some(&officer)).await;
     assert_eq!((status, who["name"].as_str()), (200, Some("H'Đào Niê")));
 
@@ -144,6 +155,13 @@ async fn the_workflow_from_new_to_resolved() {
     let (_, sent) = app.post_json("/api/v1/tips", &dog_thieves(ea_kpam(&app).await, "anonymous"), None).await;
     let (officer, commander) = officer_of_cu_mgar(&app).await;
     let path = format!("/api/v1/tips/{}/transitions", sent["id"]);
+    let view = format!("/api/v1/tips/{}", sent["id"]);
+    // The actions open to each, as the view says them: by the tip's state, and reopening only for commanders.
+    let open = |token: &str| {
+        let (app, view, token) = (&app, view.clone(), token.to_owned());
+        async move { app.get_json(&view, Some(&token)).await.1["can"]["transitions"].clone() }
+    };
+    assert_eq!(open(&officer).await, json!(["acknowledge", "resolve", "transfer"]));
     let step = |action: &str| json!({"action": action});
     for (action, state) in [("acknowledge", "acknowledged"), ("verify", "verifying"), ("dispatch", "dispatched")] {
         let (status, body) = app.post_json(&path, &step(action), Some(&officer)).await;
@@ -155,6 +173,8 @@ async fn the_workflow_from_new_to_resolved() {
     assert_eq!((status, body["error"]["field"].as_str()), (422, Some("outcome")));
     let resolve = json!({"action": "resolve", "outcome": {"verdict": "confirmed", "arrests": 2, "note": "Bắt quả tang 2 đối tượng trộm chó."}});
     assert_eq!(app.post_json(&path, &resolve, Some(&officer)).await.0, 200);
+    assert_eq!(open(&officer).await, json!([]), "resolved: officers may do nothing more");
+    assert_eq!(open(&commander).await, json!(["reopen"]));
     let reopen = json!({"action": "reopen", "reason": "Còn đồng phạm"});
     assert_eq!(app.post_json(&path, &reopen, Some(&officer)).await.0, 403, "only commanders reopen");
     assert_eq!(app.post_json(&path, &reopen, Some(&commander)).await.1["state"], "reopened");
@@ -226,7 +246,7 @@ async fn the_inbox_filters_and_keeps_to_the_subtree() {
 async fn bad_tips_are_refused_and_nothing_is_written() {
     let app = TestApp::spawn().await;
     let area = ea_kpam(&app).await;
-    let before = app.core.store.count_tips().await.unwrap();
+    let before = app.store.count_tips().await.unwrap();
     let cases: Vec<(Value, u16, &str, &str)> = vec![
         (json!({"category": "theft", "area_id": area, "protection": "anonymous"}), 422, "missing_field", "description"),
         (
@@ -297,7 +317,7 @@ async fn bad_tips_are_refused_and_nothing_is_written() {
         .body(r#"{"category": "theft", "description": "x", "location": {"lat": NaN, "lon": 108.0}, "protection": "anonymous"}"#)
         .send().await.unwrap();
     assert_eq!(res.status().as_u16(), 400, "NaN is not JSON");
-    assert_eq!(app.core.store.count_tips().await.unwrap(), before);
+    assert_eq!(app.store.count_tips().await.unwrap(), before);
 
     // A point with no area goes to the nearest commune centre; its unit answers.
     let point = json!({"category": "drugs", "description": "Có người bán ma tuý gần trường học.", "protection": "anonymous",
@@ -334,7 +354,7 @@ async fn no_reporter_name_or_phone_in_the_database_file() {
     body["on_behalf"] = json!({"name": "Nguyễn Thị Mai Hương", "phone": "0905 123 456"});
     let (status, sent) = app.post_json("/api/v1/tips", &body, Some(&commander)).await;
     assert_eq!(status, 201, "{sent}");
-    app.core.store.checkpoint().await.unwrap();
+    app.store.checkpoint().await.unwrap();
     let mut raw = std::fs::read(&app.db_path).unwrap();
     if let Ok(wal) = std::fs::read(app.db_path.with_extension("sqlite-wal")) {
         raw.extend(wal);
@@ -383,7 +403,7 @@ async fn a_point_lands_in_the_commune_whose_boundary_holds_it() {
     let broken = json!({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": "24259"}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}]});
     assert!(app.core.import_boundaries(broken.to_string().as_bytes(), "code").await.is_err());
-    assert_eq!(app.core.store.count_boundaries().await.unwrap(), 1, "a refused file writes nothing");
+    assert_eq!(app.store.count_boundaries().await.unwrap(), 1, "a refused file writes nothing");
 }
 
 #[tokio::test]
@@ -419,7 +439,7 @@ async fn officers_see_the_triage_suggestion_with_its_reasons() {
     assert_eq!(status, 204);
     let (_, view) = app.get_json(&format!("/api/v1/tips/{id}"), Some(&commander)).await;
     assert_eq!((&view["tip"]["category"], &view["tip"]["priority"]), (&json!("theft"), &json!("high")));
-    let kept = app.core.store.triage_decisions(10).await.unwrap();
+    let kept = app.store.triage_decisions(10).await.unwrap();
     assert_eq!(kept[0].tip_id, id);
     assert_eq!(kept[0].suggested, (TipCategory::Theft, Priority::Urgent));
     assert_eq!(kept[0].decided, (TipCategory::Theft, Priority::High));
@@ -428,7 +448,7 @@ async fn officers_see_the_triage_suggestion_with_its_reasons() {
     let fields = [("csrf", csrf.as_str()), ("category", "drugs"), ("priority", "normal")];
     let (status, _, _) = app.form(&format!("/inbox/{id}/triage"), &fields).await;
     assert_eq!(status, 303);
-    assert_eq!(app.core.store.triage_decisions(10).await.unwrap()[0].decided, (TipCategory::Drugs, Priority::Normal));
+    assert_eq!(app.store.triage_decisions(10).await.unwrap()[0].decided, (TipCategory::Drugs, Priority::Normal));
     // Bad input; another unit's officer.
     let (status, body) = app
         .send_json(
@@ -442,5 +462,5 @@ async fn officers_see_the_triage_suggestion_with_its_reasons() {
     let other = app.token(TAN_LOI_OFFICER).await;
     let (status, _) = app.send_json(Method::PUT, &format!("/api/v1/tips/{id}/triage"), &decision, Some(&other)).await;
     assert_eq!(status, 403, "an officer of another unit");
-    assert_eq!(app.core.store.triage_decisions(10).await.unwrap().len(), 2, "refusals keep nothing");
+    assert_eq!(app.store.triage_decisions(10).await.unwrap().len(), 2, "refusals keep nothing");
 }

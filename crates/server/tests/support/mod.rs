@@ -11,7 +11,7 @@ pub mod sse;
 
 use binhyen_core::alerting::AlertSettings;
 use binhyen_core::live::LiveSettings;
-use binhyen_core::{Core, KeyRing, ManualClock, OsRandom, Policy};
+use binhyen_core::{Core, KeyRing, ManualClock, OsRandom, Policy, Store};
 use binhyen_server::startup;
 use serde_json::Value;
 
@@ -72,23 +72,26 @@ struct Setup {
 }
 
 impl Setup {
-    async fn start(&self, path: &std::path::Path, dir: &std::path::Path) -> (Core, startup::Running) {
+    async fn start(&self, path: &std::path::Path, dir: &std::path::Path) -> (Core, Store, startup::Running) {
         let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
         let objects = binhyen_media::ObjectStore::open(dir.join("objects")).expect("objects");
-        let core = Core::new(store, self.clock.clone(), Arc::new(OsRandom), self.policy.clone())
+        let core = Core::new(store.clone(), self.clock.clone(), Arc::new(OsRandom), self.policy.clone())
             .with_keys(KeyRing::for_tests())
             .with_objects(objects)
             .with_alerts(self.alerts.clone())
             .with_live(self.live.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let running = startup::start(core.clone(), binhyen_web::WebConfig::default(), listener).expect("start");
-        (core, running)
+        (core, store, running)
     }
 }
 
 pub struct TestApp {
     pub url: String,
     pub core: Core,
+    /// The test's own handle to the app's store, to look at and arrange what is stored (core keeps its own
+    /// private).
+    pub store: Store,
     pub clock: Arc<ManualClock>,
     /// A client with a cookie store that does not follow redirects (tests look at them).
     pub browser: reqwest::Client,
@@ -117,7 +120,7 @@ impl TestApp {
         std::fs::copy(template(), &path).expect("copy template");
         let clock = instant::manual_clock();
         let setup = Setup { policy, alerts, live, clock: clock.clone() };
-        let (core, running) = setup.start(&path, dir.path()).await;
+        let (core, store, running) = setup.start(&path, dir.path()).await;
         let browser = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -126,6 +129,7 @@ impl TestApp {
         TestApp {
             url: running.url(),
             core,
+            store,
             clock,
             browser,
             api: reqwest::Client::new(),
@@ -142,10 +146,11 @@ impl TestApp {
         if let Some(running) = self.running.take() {
             running.stop().await;
         }
-        self.core.store.close().await;
-        let (core, running) = self.setup.start(&self.db_path, self._dir.path()).await;
+        self.store.close().await;
+        let (core, store, running) = self.setup.start(&self.db_path, self._dir.path()).await;
         self.url = running.url();
         self.core = core;
+        self.store = store;
         self.running = Some(running);
     }
 

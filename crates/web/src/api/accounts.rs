@@ -50,7 +50,7 @@ pub async fn sign_up(
 #[utoipa::path(get, path = "/me", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = AccountJson), (status = 401, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, ApiPrincipal(p): ApiPrincipal) -> Result<Json<AccountJson>, ApiError> {
-    let households = state.core.store.households(p.account.id).await.map_err(binhyen_core::CoreError::from)?;
+    let households = state.core.households(p.account.id).await?;
     Ok(Json(AccountJson::new(p.account, households)))
 }
 
@@ -99,7 +99,7 @@ pub async fn sign_up_cluster(
             .collect(),
     };
     let id = state.core.create_cluster(input).await?;
-    let households = state.core.store.households(id).await.map_err(binhyen_core::CoreError::from)?;
+    let households = state.core.households(id).await?;
     Ok((StatusCode::CREATED, Json(AccountJson::new(state.core.account(id).await?, households))))
 }
 

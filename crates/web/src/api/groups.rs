@@ -67,17 +67,7 @@ pub async fn unit_groups(
     Path(code): Path<String>,
 ) -> Result<Json<Vec<GroupJson>>, ApiError> {
     let unit = state.core.unit_by_code(&code).await?;
-    Ok(Json(
-        state
-            .core
-            .store
-            .unit_groups(unit.id)
-            .await
-            .map_err(binhyen_core::CoreError::from)?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    Ok(Json(state.core.unit_groups(unit.id).await?.into_iter().map(Into::into).collect()))
 }
 
 /// The groups the caller belongs to.
@@ -87,7 +77,7 @@ pub async fn my_groups(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Json<Vec<GroupJson>>, ApiError> {
-    let groups = state.core.store.groups_of(p.account.id).await.map_err(binhyen_core::CoreError::from)?;
+    let groups = state.core.groups_of(p.account.id).await?;
     Ok(Json(groups.into_iter().map(Into::into).collect()))
 }
 

@@ -213,6 +213,34 @@ pub struct OfficerTipJson {
     pub attachments: Vec<AttachmentJson>,
     pub unseal_requests: Vec<UnsealRequestJson>,
     pub deliveries: Vec<DeliveryJson>,
+    /// What the caller may do with this tip (the same rules refuse them if they try anyway).
+    pub can: TipAbilitiesJson,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TipAbilitiesJson {
+    /// Actions open from the tip's state: acknowledge, verify, dispatch, resolve, transfer, reopen.
+    pub transitions: Vec<String>,
+    /// Ids of the unseal requests the caller may approve.
+    pub approve_unseal: Vec<i64>,
+    /// The caller's own request to see the identity was approved (`GET …/identity`).
+    pub view_identity: bool,
+    /// Codes of the units it may be transferred to.
+    pub transfer_to: Vec<String>,
+    /// Ids of the officers it may be assigned to.
+    pub assign_to: Vec<i64>,
+}
+
+impl From<binhyen_core::tips::TipAbilities> for TipAbilitiesJson {
+    fn from(c: binhyen_core::tips::TipAbilities) -> Self {
+        Self {
+            transitions: c.transitions.iter().map(|t| t.as_str().to_owned()).collect(),
+            approve_unseal: c.approve_unseal,
+            view_identity: c.view_identity,
+            transfer_to: c.transfer_to.into_iter().map(|u| u.code).collect(),
+            assign_to: c.assign_to.into_iter().map(|a| a.id).collect(),
+        }
+    }
 }
 
 /// A message the tip caused, and where it stands. The address is not shown: the channel and the account say
@@ -274,6 +302,7 @@ impl From<OfficerTipView> for OfficerTipJson {
             events: v.events.into_iter().map(Into::into).collect(),
             deliveries: v.deliveries.into_iter().map(Into::into).collect(),
             attachments: v.attachments.into_iter().map(Into::into).collect(),
+            can: v.can.into(),
             unseal_requests: v
                 .unseal_requests
                 .into_iter()

@@ -79,9 +79,6 @@ pub async fn submit(
     ApiJson(body): ApiJson<SubmitTipRequest>,
 ) -> Result<(StatusCode, Json<SubmittedJson>), ApiError> {
     let reporter = match (principal, body.on_behalf) {
-        (None, _) if body.protection != Protection::Anonymous => {
-            return Err(Invalid::new("protection", "sign_in_required").into_api());
-        }
         (None, _) => Reporter::Anonymous,
         (Some(p), Some(behalf)) => Reporter::OnBehalf { officer: officer(&p)?, name: behalf.name, phone: behalf.phone },
         (Some(p), None) => Reporter::Account { account: p.account, household_id: body.household_id },

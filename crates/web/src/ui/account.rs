@@ -156,14 +156,14 @@ async fn render(state: &AppState, v: Visitor, shown: Shown) -> Response {
         false => None,
     };
     let unit = match a.unit_id.or(a.overseeing_unit_id) {
-        Some(id) => Some(or_page!(v, state.core.store.unit(id).await.map_err(CoreError::from))),
+        Some(id) => Some(or_page!(v, state.core.unit(id).await)),
         None => None,
     };
     let home_area = match a.home_area_id {
-        Some(id) => Some(or_page!(v, state.core.store.area(id).await.map_err(CoreError::from))),
+        Some(id) => Some(or_page!(v, state.core.area(id).await)),
         None => None,
     };
-    let households = or_page!(v, state.core.store.households(a.id).await.map_err(CoreError::from));
+    let households = or_page!(v, state.core.households(a.id).await);
     let since = time::OffsetDateTime::from_unix_timestamp(a.created_at_ms / 1000).map(time_vn::today);
     let mut l = Layout::new(&v, v.lang.text().my_account);
     l.user = Some(a.display_name.clone());

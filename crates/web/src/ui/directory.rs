@@ -150,7 +150,7 @@ pub(crate) async fn unit(
     let guides = or_page!(v, state.core.unit_guides(unit.id).await);
     let forest = or_page!(v, state.core.directory_snapshot().await).forest;
     let forms = form_links(or_page!(v, state.core.unit_forms(unit.id).await), &forest);
-    let groups = or_page!(v, state.core.store.unit_groups(unit.id).await.map_err(binhyen_core::CoreError::from))
+    let groups = or_page!(v, state.core.unit_groups(unit.id).await)
         .into_iter()
         .map(|g| (g.id, g.name, super::groups::kind_label(v.lang, &g.kind)))
         .collect();

@@ -90,7 +90,7 @@ struct GroupsPage {
 /// `/groups`: the groups one belongs to.
 pub(crate) async fn mine(State(state): State<AppState>, v: Visitor) -> Response {
     let Some(asker) = asker(&v) else { return (v.jar, Redirect::to("/sign-in")).into_response() };
-    let groups = or_page!(v, state.core.store.groups_of(asker.account_id).await.map_err(binhyen_core::CoreError::from));
+    let groups = or_page!(v, state.core.groups_of(asker.account_id).await);
     let lang = v.lang;
     let tpl = GroupsPage {
         l: Layout::new(&v, lang.text().groups_title),

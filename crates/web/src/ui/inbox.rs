@@ -11,7 +11,7 @@ use axum::response::Response;
 use binhyen_core::tips::TipQuery;
 use binhyen_core::units::UnitNode;
 use binhyen_domain::tip::{Priority, TipCategory, TipState};
-use binhyen_domain::{Actor, Invalid, Role};
+use binhyen_domain::{Actor, Invalid};
 use binhyen_store::units::Unit;
 use serde::{Deserialize, Serialize};
 
@@ -183,7 +183,7 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
     let duty = or_page!(v, DutyView::of(&state, actor.account_id).await);
     let forest = or_page!(v, state.core.unit_directory(None).await);
     let units_list = subtree(forest, actor.unit_id);
-    let jobs_link = actor.role == Role::Administrator && units_list.first().is_some_and(|(_, u)| u.parent_id.is_none());
+    let jobs_link = state.core.is_top_administrator(&actor).await;
     let names: HashMap<i64, String> = units_list.iter().map(|(_, u)| (u.id, u.name.clone())).collect();
     let (mut rows, mut error, mut status, mut page_no, mut full) = (Vec::new(), None, StatusCode::OK, 0, false);
     match to_query(&state, &q).await {
@@ -197,7 +197,7 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
                     Some(id) => match areas.get(&id) {
                         Some(name) => name.clone(),
                         None => {
-                            let name = state.core.store.area(id).await.map(|a| a.name).unwrap_or_default();
+                            let name = state.core.area(id).await.map(|a| a.name).unwrap_or_default();
                             areas.insert(id, name.clone());
                             name
                         }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::tips::ReporterView;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, Transition, Verdict};
-use binhyen_domain::{Actor, PhoneNumber, Role};
+use binhyen_domain::{Actor, PhoneNumber};
 use binhyen_store::tips::TipEvent;
 
 use super::inbox::units_by_id;
@@ -131,7 +131,7 @@ impl TipPage {
     }
 }
 
-fn who(lang: Lang, r: ReporterView, households: &[binhyen_store::accounts::Household]) -> Who {
+fn who(lang: Lang, r: ReporterView, household: Option<String>) -> Who {
     let t = lang.text();
     match r {
         ReporterView::Anonymous => Who { status: t.reporter_anonymous, name: None, phone: None, household: None },
@@ -140,9 +140,7 @@ fn who(lang: Lang, r: ReporterView, households: &[binhyen_store::accounts::House
             status: "",
             name,
             phone: phone.map(|p| PhoneNumber::parse(&p).map(|n| n.national()).unwrap_or(p)),
-            household: household_id
-                .and_then(|id| households.iter().find(|h| h.id == id))
-                .map(|h| format!("{} – {}", h.head_name, h.address)),
+            household: household.filter(|_| household_id.is_some()),
         },
     }
 }
@@ -230,15 +228,9 @@ pub(crate) async fn render_tip(
         lines.push(line(lang, e, &mut names, &unit_names).await);
     }
     let reporter_view = shown.identity.unwrap_or(view.reporter);
-    let households = match &reporter_view {
-        ReporterView::Known { account_id: Some(a), household_id: Some(_), .. } => {
-            state.core.store.households(*a).await.unwrap_or_default()
-        }
-        _ => Vec::new(),
-    };
-    let is_commander = actor.role != Role::Officer;
-    let can_view_identity =
-        view.unseal_requests.iter().any(|r| r.requested_by == actor.account_id && r.approved_by.is_some());
+    let household =
+        state.core.reporter_household(&reporter_view).await.map(|h| format!("{} – {}", h.head_name, h.address));
+    let can = view.can;
     let mut unseal_requests = Vec::new();
     for r in view.unseal_requests {
         unseal_requests.push(UnsealView {
@@ -247,24 +239,12 @@ pub(crate) async fn render_tip(
             reason: r.reason,
             at: vn_datetime(r.requested_at_ms),
             approved: r.approved_by.is_some(),
-            can_approve: is_commander && r.approved_by.is_none() && r.requested_by != actor.account_id,
+            can_approve: can.approve_unseal.contains(&r.id),
         });
     }
-    let mut officers =
-        or_page!(v, state.core.store.officers_of_unit(tip.unit_id).await.map_err(binhyen_core::CoreError::from));
-    if !officers.iter().any(|o| o.id == actor.account_id) {
-        if let Ok(me) = state.core.account(actor.account_id).await {
-            officers.push(me);
-        }
-    }
     let assignee = tip.assignee_id.map(|a| a.to_string()).unwrap_or_default();
-    let today = state.core.today();
-    let mut transfer_units: Vec<_> = units
-        .values()
-        .filter(|u| u.id != tip.unit_id && binhyen_domain::area::valid_on(u.valid_from, u.valid_to, today))
-        .map(|u| SelectOption::new(u.code.clone(), u.name.clone(), ""))
-        .collect();
-    transfer_units.sort_by(|a, b| a.label.cmp(&b.label));
+    let transfer_units: Vec<_> =
+        can.transfer_to.iter().map(|u| SelectOption::new(u.code.clone(), u.name.clone(), "")).collect();
     let mut deliveries = Vec::new();
     for d in view.deliveries {
         let failed = d.state == "retrying" || d.state == "dead";
@@ -282,7 +262,7 @@ pub(crate) async fn render_tip(
             state: d.state,
         });
     }
-    let next = |t: Transition| tip.state.next(t).is_ok();
+    let next = |t: Transition| can.may(t);
     let t = lang.text();
     let mut l = Layout::new(&v, format!("{} {}", t.tip_no, tip.id));
     l.unread = super::alerting::unread_count(state, actor.account_id).await;
@@ -315,13 +295,10 @@ pub(crate) async fn render_tip(
         sent_at: vn_datetime(tip.submitted_at_ms),
         occurred_at: tip.occurred_at_ms.map(vn_datetime),
         unit: unit_names.get(&tip.unit_id).cloned().unwrap_or_default(),
-        area: match tip.area_id {
-            Some(a) => state.core.store.area(a).await.ok().map(|a| (a.id, a.name)),
-            None => None,
-        },
+        area: view.area.map(|a| (a.id, a.name)),
         address: tip.address,
         coords: tip.lat.zip(tip.lon),
-        reporter: who(lang, reporter_view, &households),
+        reporter: who(lang, reporter_view, household),
         assignee: match tip.assignee_id {
             Some(a) => Some(names.of(a).await),
             None => None,
@@ -346,10 +323,12 @@ pub(crate) async fn render_tip(
             .collect(),
         can_resolve: next(Transition::Resolve),
         can_transfer: next(Transition::Transfer),
-        can_reopen: next(Transition::Reopen) && is_commander,
+        can_reopen: next(Transition::Reopen),
         units: transfer_units,
-        officers: officers
-            .into_iter()
+        officers: can
+            .assign_to
+            .iter()
+            .cloned()
             .map(|o| SelectOption::new(o.id.to_string(), o.display_name, &assignee))
             .collect(),
         priorities: Priority::ALL
@@ -359,7 +338,7 @@ pub(crate) async fn render_tip(
         verdicts: Verdict::ALL.iter().map(|x| SelectOption::new(x.as_str(), verdict(lang, *x), "")).collect(),
         confidential: tip.protection == Protection::Confidential,
         unseal_requests,
-        can_view_identity,
+        can_view_identity: can.view_identity,
     };
     page(v, status, &tpl)
 }

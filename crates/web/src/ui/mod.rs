@@ -15,7 +15,6 @@ mod inbox_tip;
 mod jobs;
 mod page_manage;
 mod pages;
-mod places;
 mod public_alerts;
 mod questions;
 mod search;

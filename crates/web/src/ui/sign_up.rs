@@ -10,12 +10,12 @@ use binhyen_core::auth::SessionKind;
 use binhyen_core::CoreError;
 use serde::Deserialize;
 
-use super::places::{resolve_area, Choice, Place};
 use super::{page, Layout};
 use crate::error::ApiError;
 use crate::i18n::message;
 use crate::session::{CsrfForm, Visitor};
 use crate::AppState;
+use binhyen_core::places::{PlaceChoice as Choice, TypedPlace as Place};
 
 #[derive(Deserialize, Default)]
 pub(crate) struct SignUpForm {
@@ -73,7 +73,7 @@ pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): Cs
     if !errors.is_empty() {
         return redisplay(v, f, StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new());
     }
-    let home = match resolve_area(&state, &f.home_area, f.home_area_id.as_deref()).await {
+    let home = match state.core.resolve_typed_place(&f.home_area, f.home_area_id.as_deref()).await {
         Ok(h) => h,
         Err(e) => return super::error_page(v, e.into()),
     };

@@ -13,12 +13,12 @@ use binhyen_domain::AccountKind;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::places::{resolve_area, Choice, Place};
 use super::{page, Layout, SelectOption};
 use crate::error::ApiError;
 use crate::i18n::{message, protection, protection_hint, tip_category, Lang};
 use crate::session::{CsrfMultipart, UploadedFile, Visitor};
 use crate::AppState;
+use binhyen_core::places::{PlaceChoice as Choice, TypedPlace as Place};
 
 /// The whole form with its files: a short video (50 MiB) and a few photos, with room for the text.
 pub(crate) const FORM_LIMIT: usize = 101 * 1024 * 1024;
@@ -117,7 +117,7 @@ async fn render(
     let lang = v.lang;
     let signed_in = v.principal.is_some();
     let households = match v.principal.as_ref().map(|p| &p.account) {
-        Some(a) if a.kind == AccountKind::Cluster => match state.core.store.households(a.id).await {
+        Some(a) if a.kind == AccountKind::Cluster => match state.core.households(a.id).await {
             Ok(list) => list,
             Err(e) => return super::error_page(v, CoreError::from(e).into()),
         },
@@ -206,14 +206,13 @@ fn check(v: &Visitor, f: &TipForm) -> Result<(TipInput, Option<i64>), Errors> {
             None
         }
     };
-    let protection = match (f.protection.as_str(), v.principal.is_some()) {
-        ("", _) => Protection::Anonymous,
-        (p, signed_in) => match p.parse::<Protection>() {
-            Ok(p) if signed_in || p == Protection::Anonymous => p,
-            Ok(_) => {
-                errors.push(field_error(lang, "protection", "sign_in_required"));
-                Protection::Anonymous
-            }
+    // The rule is the domain's (core enforces it too); checked here as well so that every mistake in the form
+    // is shown at once.
+    let signed_in = v.principal.is_some();
+    let protection = match f.protection.as_str() {
+        "" => Protection::Anonymous,
+        p => match p.parse::<Protection>().and_then(|p| binhyen_domain::tip::check_protection(p, signed_in)) {
+            Ok(p) => p,
             Err(e) => {
                 errors.push(field_error(lang, "protection", e.code));
                 Protection::Anonymous
@@ -261,7 +260,7 @@ pub(crate) async fn submit(
             return render(&state, v, f, StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new(), had_files).await
         }
     };
-    input.area_id = match resolve_area(&state, &f.area, f.area_id.as_deref()).await {
+    input.area_id = match state.core.resolve_typed_place(&f.area, f.area_id.as_deref()).await {
         Ok(Place::Found(id)) => Some(id),
         Ok(Place::None) => None,
         Ok(Place::Choose(choices)) => {
@@ -302,7 +301,7 @@ pub(crate) async fn submit(
     if done.receipt.is_none() && refused.is_empty() {
         return (v.jar, Redirect::to(&format!("/my/tips/{}", done.tip_id))).into_response();
     }
-    let unit = state.core.store.unit(done.unit_id).await.map(|u| u.name).unwrap_or_default();
+    let unit = state.core.unit(done.unit_id).await.map(|u| u.name).unwrap_or_default();
     let tpl = SentPage {
         l: Layout::new(&v, lang.text().tip_sent),
         unit,

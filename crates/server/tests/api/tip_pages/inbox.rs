@@ -32,7 +32,7 @@ async fn the_inbox_lists_an_urgent_tip_and_the_officer_works_it_through_the_form
     let (status, location, _) =
         app.form(&format!("{page}/transitions"), &[("csrf", &csrf), ("action", "acknowledge")]).await;
     assert_eq!((status, location.as_deref()), (303, Some(page.as_str())));
-    let tip = app.core.store.tip(id).await.unwrap();
+    let tip = app.store.tip(id).await.unwrap();
     assert_eq!(tip.state, binhyen_domain::tip::TipState::Acknowledged);
     let (_, html) = app.page(&page).await;
     assert!(html.contains("Mới → Đã tiếp nhận") && html.contains("id=\"step-verify\""));
@@ -54,7 +54,7 @@ async fn the_inbox_lists_an_urgent_tip_and_the_officer_works_it_through_the_form
         let (status, location, body) = app.form(&format!("{page}/{path}"), &form).await;
         assert_eq!((status, location.as_deref()), (303, Some(page.as_str())), "{path}: {body}");
     }
-    let tip = app.core.store.tip(id).await.unwrap();
+    let tip = app.store.tip(id).await.unwrap();
     assert_eq!((tip.assignee_id, tip.priority), (Some(commander.id), binhyen_domain::tip::Priority::High));
     let (_, html) = app.page(&page).await;
     assert!(html.contains("Nội bộ: đã cử tổ tuần tra.") && html.contains("Chúng tôi đã nhận tin, đang xác minh."));
@@ -99,7 +99,7 @@ async fn attachments_are_served_to_the_officer_as_what_they_are() {
 async fn forms_without_their_token_are_403() {
     let app = TestApp::spawn().await;
     let (id, _) = anonymous_tip(&app).await;
-    let before = app.core.store.count_tips().await.unwrap();
+    let before = app.store.count_tips().await.unwrap();
     app.page("/tips/new").await;
     let fields = [("category", "theft"), ("description", DOG_THIEVES), ("protection", "anonymous")];
     let (status, _, html) = send_tip_form(&app, None, &fields, vec![("a.jpg", fx::jpeg())]).await;
@@ -107,12 +107,12 @@ async fn forms_without_their_token_are_403() {
     assert!(html.contains("Biểu mẫu đã hết hạn"));
     let (status, _, _) = send_tip_form(&app, Some(&"0".repeat(64)), &fields, Vec::new()).await;
     assert_eq!(status, 403);
-    assert_eq!(app.core.store.count_tips().await.unwrap(), before);
+    assert_eq!(app.store.count_tips().await.unwrap(), before);
 
     app.sign_in_browser(CU_MGAR_COMMANDER).await;
     let (status, _, _) = app.form(&format!("/inbox/{id}/transitions"), &[("action", "acknowledge")]).await;
     assert_eq!(status, 403);
-    assert_eq!(app.core.store.tip(id).await.unwrap().state, binhyen_domain::tip::TipState::New);
+    assert_eq!(app.store.tip(id).await.unwrap().state, binhyen_domain::tip::TipState::New);
 }
 
 #[tokio::test]
@@ -140,7 +140,7 @@ async fn the_inbox_is_for_officers_of_the_tips_unit_only() {
     let (status, _, _) =
         elsewhere.form(&format!("/inbox/{id}/transitions"), &[("csrf", &csrf), ("action", "acknowledge")]).await;
     assert_eq!(status, 403);
-    assert_eq!(app.core.store.tip(id).await.unwrap().state, binhyen_domain::tip::TipState::New);
+    assert_eq!(app.store.tip(id).await.unwrap().state, binhyen_domain::tip::TipState::New);
 }
 
 #[tokio::test]
@@ -179,7 +179,7 @@ async fn a_confidential_tipster_is_opened_only_with_a_commanders_approval() {
     assert_eq!(asker.form(&format!("{page}/unseal-requests"), &ask).await.0, 303);
     let (_, html) = asker.page(&page).await;
     assert!(html.contains("Chờ phê duyệt") && !html.contains("id=\"identity-form\""));
-    let request = app.core.store.unseal_requests(id.parse().unwrap()).await.unwrap()[0].id;
+    let request = app.store.unseal_requests(id.parse().unwrap()).await.unwrap()[0].id;
 
     let commander = Browser::new(&app);
     commander.sign_in(CU_MGAR_COMMANDER).await;
