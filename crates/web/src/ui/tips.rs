@@ -119,7 +119,7 @@ async fn render(
     let households = match v.principal.as_ref().map(|p| &p.account) {
         Some(a) if a.kind == AccountKind::Cluster => match state.core.households(a.id).await {
             Ok(list) => list,
-            Err(e) => return super::error_page(v, CoreError::from(e).into()),
+            Err(e) => return super::error_page(v, e.into()),
         },
         _ => Vec::new(),
     };
