@@ -7,23 +7,7 @@ use sqlx::Row;
 use crate::error::ResultExt;
 use crate::{parse_enum, Result, Store, StoreError, Tx};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Account {
-    pub id: i64,
-    pub kind: AccountKind,
-    /// E.164.
-    pub phone: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub home_area_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub role: Option<Role>,
-    pub business_kind: Option<BusinessKind>,
-    pub overseeing_unit_id: Option<i64>,
-    pub totp_secret: Option<String>,
-    pub totp_enabled: bool,
-    pub created_at_ms: i64,
-}
+pub use binhyen_domain::entities::accounts::{Account, Household};
 
 #[derive(Debug, Clone)]
 pub struct NewAccount {
@@ -53,15 +37,6 @@ impl NewAccount {
             overseeing_unit_id: None,
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Household {
-    pub id: i64,
-    pub position: i64,
-    pub head_name: String,
-    pub address: String,
-    pub village_area_id: Option<i64>,
 }
 
 const COLUMNS: &str = "id, kind, phone, display_name, password_hash, home_area_id, unit_id, role, business_kind, \

@@ -11,6 +11,8 @@ use time::Date;
 use crate::error::ResultExt;
 use crate::{date_text, parse_date, parse_enum, Result, Store, StoreError, Tx};
 
+pub use binhyen_domain::entities::appointments::Closure;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewService {
     pub unit_id: i64,
@@ -42,16 +44,6 @@ pub struct Hours {
     pub weekday: i64,
     pub start_minute: i64,
     pub end_minute: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Closure {
-    pub id: i64,
-    pub unit_id: i64,
-    pub day: Date,
-    pub reason: String,
-    pub created_by: i64,
-    pub created_at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,20 +7,7 @@ use time::Date;
 
 use crate::{date_text, parse_date, parse_enum, Result, Store, StoreError, Tx};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Area {
-    pub id: i64,
-    pub edition: Edition,
-    pub level: AreaLevel,
-    pub code: Option<String>,
-    pub kind: String,
-    pub name: String,
-    pub parent_id: Option<i64>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub valid_from: Option<Date>,
-    pub valid_to: Option<Date>,
-}
+pub use binhyen_domain::entities::areas::Area;
 
 /// An area to create or update. `name` must already be NFC (the caller normalises).
 #[derive(Debug, Clone)]

@@ -4,22 +4,7 @@ use sqlx::Row;
 
 use crate::{Result, Store, StoreError, Tx};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Article {
-    pub id: i64,
-    pub unit_id: i64,
-    pub author_account_id: i64,
-    pub title: String,
-    pub body: String,
-    /// Whether the published post names its author.
-    pub credit: bool,
-    /// submitted, approved or rejected.
-    pub state: String,
-    pub reason: Option<String>,
-    pub post_id: Option<i64>,
-    pub created_at_ms: i64,
-    pub updated_at_ms: i64,
-}
+pub use binhyen_domain::entities::articles::Article;
 
 const COLUMNS: &str =
     "id, unit_id, author_account_id, title, body, credit, state, reason, post_id, created_at, updated_at";

@@ -5,29 +5,7 @@ use sqlx::Row;
 
 use crate::{Result, Store, StoreError, Tx};
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GuideText {
-    pub title: String,
-    /// What the procedure is for.
-    pub summary: String,
-    /// What to bring (Markdown, usually a list).
-    pub documents: String,
-    pub fee: String,
-    pub processing_time: String,
-    /// Where and when.
-    pub place: String,
-    /// Codes of related forms, comma-separated ("CT01, CC01").
-    pub form_codes: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Guide {
-    pub id: i64,
-    pub unit_id: i64,
-    pub text: GuideText,
-    pub source_question_id: Option<i64>,
-    pub updated_at_ms: i64,
-}
+pub use binhyen_domain::entities::guides::{Form, FormVersion, Guide, GuideText};
 
 const GUIDE_COLUMNS: &str = "id, unit_id, title, summary, documents, fee, processing_time, place, form_codes, \
                              source_question_id, updated_at, search_folded";
@@ -108,28 +86,6 @@ pub async fn update_guide(tx: &mut Tx, id: i64, text: &GuideText, folded: &str, 
         return Err(StoreError::NotFound);
     }
     Ok(())
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Form {
-    pub id: i64,
-    pub unit_id: i64,
-    pub code: String,
-    pub title: String,
-    pub downloads: i64,
-    /// The newest version first.
-    pub versions: Vec<FormVersion>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct FormVersion {
-    pub id: i64,
-    pub version: String,
-    pub object_key: String,
-    /// pdf, docx or xlsx.
-    pub kind: String,
-    pub bytes: i64,
-    pub created_at_ms: i64,
 }
 
 /// A form's row (created on its first upload; the title follows the newest upload); returns its id.

@@ -7,6 +7,8 @@ use sqlx::Row;
 
 use crate::{Result, Store, StoreError, Tx};
 
+pub use binhyen_domain::entities::pages::Post;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPost {
     pub unit_id: i64,
@@ -17,23 +19,6 @@ pub struct NewPost {
     /// None: a draft.
     pub published_at_ms: Option<i64>,
     pub author_account_id: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Post {
-    pub id: i64,
-    pub unit_id: i64,
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub body_html: String,
-    /// draft or published (published with a time to come: scheduled).
-    pub state: String,
-    pub pinned: bool,
-    pub published_at_ms: Option<i64>,
-    pub author_account_id: i64,
-    pub created_at_ms: i64,
-    pub updated_at_ms: i64,
 }
 
 /// A photo in a post (cleaned of metadata; the bytes live in the attachment store under `object_key`).

@@ -6,6 +6,8 @@ use sqlx::Row;
 
 use crate::{Result, Store, StoreError, Tx};
 
+pub use binhyen_domain::entities::public_alerts::PublicAlert;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPublicAlert {
     pub unit_id: i64,
@@ -21,32 +23,6 @@ pub struct NewPublicAlert {
     pub sent_at_ms: i64,
     pub expires_at_ms: i64,
     pub author_account_id: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct PublicAlert {
-    pub id: i64,
-    pub unit_id: i64,
-    pub area_id: i64,
-    pub category: String,
-    pub event: String,
-    pub severity: String,
-    pub urgency: String,
-    pub certainty: String,
-    pub headline: String,
-    pub description: String,
-    pub instruction: Option<String>,
-    pub sent_at_ms: i64,
-    pub expires_at_ms: i64,
-    pub cancelled_at_ms: Option<i64>,
-    pub author_account_id: i64,
-}
-
-impl PublicAlert {
-    /// In force at `now_ms`: not expired, not cancelled.
-    pub fn active(&self, now_ms: i64) -> bool {
-        self.cancelled_at_ms.is_none() && now_ms < self.expires_at_ms
-    }
 }
 
 const COLUMNS: &str = "al.id, al.unit_id, al.area_id, al.category, al.event, al.severity, al.urgency, al.certainty, \

@@ -6,42 +6,7 @@ use sqlx::Row;
 
 use crate::{parse_enum, Result, Store, StoreError, Tx};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tip {
-    pub id: i64,
-    pub category: TipCategory,
-    pub description: String,
-    pub occurred_at_ms: Option<i64>,
-    pub happening_now: bool,
-    pub area_id: Option<i64>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub address: Option<String>,
-    pub protection: Protection,
-    pub reporter_account_id: Option<i64>,
-    pub reporter_tag: Option<String>,
-    pub reporter_sealed: Option<String>,
-    pub filed_by_account_id: Option<i64>,
-    pub unit_id: i64,
-    pub state: TipState,
-    pub priority: Priority,
-    pub assignee_id: Option<i64>,
-    pub outcome: Option<Outcome>,
-    pub submitted_at_ms: i64,
-    pub updated_at_ms: i64,
-}
-
-/// What a resolution recorded: a verdict and free counts.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Outcome {
-    pub verdict: Option<Verdict>,
-    pub duplicate_of: Option<i64>,
-    pub arrests: i64,
-    pub vehicles_seized: i64,
-    pub items_seized: i64,
-    pub property_recovered: i64,
-    pub note: Option<String>,
-}
+pub use binhyen_domain::entities::tips::{Attachment, Outcome, Tip, TipEvent, UnsealRequest};
 
 #[derive(Debug, Clone)]
 pub struct NewTip {
@@ -63,24 +28,6 @@ pub struct NewTip {
     pub priority: Priority,
 }
 
-/// One line of a tip's timeline.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TipEvent {
-    pub id: i64,
-    pub tip_id: i64,
-    pub at_ms: i64,
-    pub actor_account_id: Option<i64>,
-    pub from_tipster: bool,
-    /// "submitted", "state_changed", "assigned", "priority_changed", "note", "message", "unseal_requested",
-    /// "unseal_approved", "identity_viewed", "attachment_added".
-    pub kind: String,
-    pub from_state: Option<TipState>,
-    pub to_state: Option<TipState>,
-    pub unit_id: Option<i64>,
-    pub body: Option<String>,
-    pub visible_to_tipster: bool,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct NewTipEvent {
     pub tip_id: i64,
@@ -93,28 +40,6 @@ pub struct NewTipEvent {
     pub unit_id: Option<i64>,
     pub body: Option<String>,
     pub visible_to_tipster: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attachment {
-    pub id: i64,
-    pub tip_id: i64,
-    pub object_key: String,
-    pub kind: String,
-    pub bytes: i64,
-    pub width: Option<i64>,
-    pub height: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct UnsealRequest {
-    pub id: i64,
-    pub tip_id: i64,
-    pub requested_by: i64,
-    pub reason: String,
-    pub requested_at_ms: i64,
-    pub approved_by: Option<i64>,
-    pub approved_at_ms: Option<i64>,
 }
 
 /// Which tips an officer's list shows: those of `root_unit_id` and every unit below it (core decides which

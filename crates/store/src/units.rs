@@ -8,27 +8,7 @@ use time::Date;
 use crate::areas::like_pattern;
 use crate::{date_text, parse_date, parse_enum, Result, Store, StoreError, Tx};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Unit {
-    pub id: i64,
-    pub code: String,
-    pub kind: UnitKind,
-    pub name: String,
-    pub parent_id: Option<i64>,
-    pub contact: Contact,
-    pub valid_from: Option<Date>,
-    pub valid_to: Option<Date>,
-    pub successor_id: Option<i64>,
-}
-
-/// How citizens reach a unit. Free text, shown as given.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Contact {
-    pub address: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub hours: Option<String>,
-}
+pub use binhyen_domain::entities::units::{Contact, Unit};
 
 #[derive(Debug, Clone)]
 pub struct NewUnit {

@@ -3,7 +3,7 @@
 
 use atom_syndication::{Category, Content, Entry, Feed, Link, Person, Text};
 use binhyen_core::pages::PageView;
-use binhyen_store::pages::Post;
+use binhyen_domain::entities::pages::Post;
 
 /// Atom dates are RFC 3339; Vietnam time (UTC+7), as everywhere people read them.
 pub(crate) fn time(ms: i64) -> atom_syndication::FixedDateTime {

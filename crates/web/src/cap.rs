@@ -5,8 +5,8 @@
 use std::io;
 
 use atom_syndication::{Category, Entry, Feed, Link, Person, Text};
-use binhyen_store::public_alerts::PublicAlert;
-use binhyen_store::units::Unit;
+use binhyen_domain::entities::public_alerts::PublicAlert;
+use binhyen_domain::entities::units::Unit;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 

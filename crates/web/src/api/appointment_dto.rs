@@ -3,8 +3,8 @@
 
 use binhyen_core::appointments::{BookingView, DayList, DaySlots, ServiceView, Slot};
 use binhyen_domain::appointment::{format_hhmm, BookingState};
+use binhyen_domain::entities::appointments::Closure;
 use binhyen_domain::time_vn::{iso, VIETNAM};
-use binhyen_store::appointments::Closure;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

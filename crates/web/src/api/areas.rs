@@ -18,7 +18,7 @@ fn parse_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "area_not_found").field("id"))
 }
 
-fn links(list: Vec<(binhyen_store::areas::Area, bool)>) -> Vec<AreaLinkJson> {
+fn links(list: Vec<(binhyen_domain::entities::areas::Area, bool)>) -> Vec<AreaLinkJson> {
     list.into_iter().map(|(a, is_default)| AreaLinkJson { area: a.into(), is_default }).collect()
 }
 

@@ -1,10 +1,10 @@
 //! The JSON shapes of the API. Dates are ISO `YYYY-MM-DD` (validity is half-open: `valid_to` is the first
 //! day no longer in force); instants are RFC 3339.
 
+use binhyen_domain::entities::areas::Area;
+use binhyen_domain::entities::units::{Contact, Unit};
 use binhyen_domain::time_vn::iso;
 use binhyen_domain::{AccountKind, AreaLevel, BusinessKind, Edition, PhoneNumber, Role, UnitKind};
-use binhyen_store::areas::Area;
-use binhyen_store::units::{Contact, Unit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -193,7 +193,10 @@ pub struct AccountJson {
 }
 
 impl AccountJson {
-    pub fn new(a: binhyen_store::accounts::Account, households: Vec<binhyen_store::accounts::Household>) -> Self {
+    pub fn new(
+        a: binhyen_domain::entities::accounts::Account,
+        households: Vec<binhyen_domain::entities::accounts::Household>,
+    ) -> Self {
         Self {
             id: a.id,
             kind: a.kind,

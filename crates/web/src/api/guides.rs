@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use binhyen_store::guides::{Form, FormVersion, Guide, GuideText};
+use binhyen_domain::entities::guides::{Form, FormVersion, Guide, GuideText};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -33,8 +33,8 @@ pub struct PostJson {
     pub updated_at: String,
 }
 
-impl From<binhyen_store::pages::Post> for PostJson {
-    fn from(p: binhyen_store::pages::Post) -> Self {
+impl From<binhyen_domain::entities::pages::Post> for PostJson {
+    fn from(p: binhyen_domain::entities::pages::Post) -> Self {
         Self {
             id: p.id,
             unit_id: p.unit_id,
@@ -391,8 +391,8 @@ pub struct ArticleJson {
     pub created_at: String,
 }
 
-impl From<binhyen_store::articles::Article> for ArticleJson {
-    fn from(a: binhyen_store::articles::Article) -> Self {
+impl From<binhyen_domain::entities::articles::Article> for ArticleJson {
+    fn from(a: binhyen_domain::entities::articles::Article) -> Self {
         Self {
             id: a.id,
             unit_id: a.unit_id,

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use binhyen_core::public_alerts::{AlertInput, AlertView};
 use binhyen_domain::alert::{AlertCategory, Certainty, Severity, Urgency};
+use binhyen_domain::entities::public_alerts::PublicAlert;
 use binhyen_domain::AreaLevel;
-use binhyen_store::public_alerts::PublicAlert;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

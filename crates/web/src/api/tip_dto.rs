@@ -1,8 +1,8 @@
 //! JSON shapes of tips, for officers and for tipsters.
 
 use binhyen_core::tips::{OfficerTipView, ReporterView, TipsterView};
+use binhyen_domain::entities::tips::{Attachment, Outcome, Tip, TipEvent};
 use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState, Verdict};
-use binhyen_store::tips::{Attachment, Outcome, Tip, TipEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::alerting::ContactInput;
 use binhyen_core::auth::{Principal, Stage};
 use binhyen_core::CoreError;
+use binhyen_domain::entities::accounts::Household;
 use binhyen_domain::{time_vn, AccountKind, PhoneNumber};
-use binhyen_store::accounts::Household;
 use serde::Deserialize;
 
 use super::{or_page, page, Layout};

@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::appointments::{HoursInput, ServiceInput, ServiceView};
 use binhyen_core::CoreError;
 use binhyen_domain::appointment::{format_hhmm, parse_hhmm, plausible_day, validate_hours, OpenRange};
+use binhyen_domain::entities::units::Unit;
 use binhyen_domain::time_vn::{format_date, parse_iso};
 use binhyen_domain::Invalid;
-use binhyen_store::units::Unit;
 use serde::Deserialize;
 use time::Duration;
 

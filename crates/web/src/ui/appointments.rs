@@ -547,7 +547,7 @@ pub(crate) async fn move_mine(
 async fn mine_error(
     state: &AppState,
     v: Visitor,
-    account: &binhyen_store::accounts::Account,
+    account: &binhyen_domain::entities::accounts::Account,
     id: i64,
     e: CoreError,
 ) -> Response {

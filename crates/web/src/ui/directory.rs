@@ -56,7 +56,7 @@ pub(crate) struct UnitsQuery {
 pub(crate) async fn units(State(state): State<AppState>, v: Visitor, Query(q): Query<UnitsQuery>) -> Response {
     let t = v.lang.text();
     let today = state.core.today();
-    let row = |depth: usize, u: binhyen_store::units::Unit| Row {
+    let row = |depth: usize, u: binhyen_domain::entities::units::Unit| Row {
         depth,
         ended: u.valid_to.is_some_and(|to| to <= today),
         valid: validity(t, u.valid_from, u.valid_to),
@@ -71,7 +71,7 @@ pub(crate) async fn units(State(state): State<AppState>, v: Visitor, Query(q): Q
         results = found.into_iter().map(|u| row(0, u)).collect();
     } else {
         let forest = or_page!(v, state.core.unit_directory(None).await);
-        fn walk(nodes: Vec<UnitNode>, depth: usize, out: &mut Vec<(usize, binhyen_store::units::Unit)>) {
+        fn walk(nodes: Vec<UnitNode>, depth: usize, out: &mut Vec<(usize, binhyen_domain::entities::units::Unit)>) {
             for n in nodes {
                 out.push((depth, n.unit));
                 walk(n.children, depth + 1, out);
@@ -154,7 +154,7 @@ pub(crate) async fn unit(
         .into_iter()
         .map(|g| (g.id, g.name, super::groups::kind_label(v.lang, &g.kind)))
         .collect();
-    let link = |u: binhyen_store::units::Unit| (u.code, u.name);
+    let link = |u: binhyen_domain::entities::units::Unit| (u.code, u.name);
     let c = d.unit.contact;
     let tpl = UnitPage {
         l: Layout::new(&v, d.unit.name.clone()),
@@ -208,8 +208,9 @@ pub(crate) async fn area(State(state): State<AppState>, v: Visitor, Path(id): Pa
         return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "area_not_found"));
     };
     let d = or_page!(v, state.core.area_detail(id).await);
-    let link = |a: binhyen_store::areas::Area| (a.id.to_string(), a.name);
-    let links = |list: Vec<(binhyen_store::areas::Area, bool)>| list.into_iter().map(|(a, _)| link(a)).collect();
+    let link = |a: binhyen_domain::entities::areas::Area| (a.id.to_string(), a.name);
+    let links =
+        |list: Vec<(binhyen_domain::entities::areas::Area, bool)>| list.into_iter().map(|(a, _)| link(a)).collect();
     let mut ancestors: Vec<Link> = d.ancestors.into_iter().map(link).collect();
     ancestors.reverse();
     let tpl = AreaPage {

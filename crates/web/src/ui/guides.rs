@@ -7,7 +7,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use binhyen_store::guides::{Form, Guide};
+use binhyen_domain::entities::guides::{Form, Guide};
 use serde::Deserialize;
 
 use super::{or_page, page, Layout};

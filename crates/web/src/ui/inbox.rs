@@ -10,9 +10,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::tips::TipQuery;
 use binhyen_core::units::UnitNode;
+use binhyen_domain::entities::units::Unit;
 use binhyen_domain::tip::{Priority, TipCategory, TipState};
 use binhyen_domain::{Actor, Invalid};
-use binhyen_store::units::Unit;
 use serde::{Deserialize, Serialize};
 
 use super::alerting::{unread_count, DutyView};

@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::tips::TransitionInput;
 use binhyen_core::CoreError;
+use binhyen_domain::entities::tips::Outcome;
 use binhyen_domain::tip::{Priority, Transition};
 use binhyen_domain::{Actor, Invalid};
-use binhyen_store::tips::Outcome;
 use serde::Deserialize;
 
 use super::inbox::{actor_of, officers_only, render_tip, Shown};

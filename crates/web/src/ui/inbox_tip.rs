@@ -7,9 +7,9 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::tips::ReporterView;
+use binhyen_domain::entities::tips::TipEvent;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, Transition, Verdict};
 use binhyen_domain::{Actor, PhoneNumber};
-use binhyen_store::tips::TipEvent;
 
 use super::inbox::units_by_id;
 use super::{or_page, page, vn_datetime, Layout, SelectOption};

@@ -11,9 +11,9 @@ use binhyen_core::pages::{Approval, PostInput};
 use binhyen_core::public_alerts::AlertInput;
 use binhyen_core::CoreError;
 use binhyen_domain::alert::{AlertCategory, Certainty, Severity, Urgency};
+use binhyen_domain::entities::units::Unit;
 use binhyen_domain::page::PostKind;
 use binhyen_domain::{Action, Actor, Invalid};
-use binhyen_store::units::Unit;
 use serde::Deserialize;
 
 use super::inbox::actor_of;

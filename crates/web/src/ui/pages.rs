@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::units::UnitNode;
-use binhyen_store::pages::Post;
+use binhyen_domain::entities::pages::Post;
 use serde::Deserialize;
 
 use super::public_alerts::AlertCard;

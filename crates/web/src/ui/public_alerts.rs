@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::public_alerts::AlertView;
-use binhyen_store::public_alerts::PublicAlert;
+use binhyen_domain::entities::public_alerts::PublicAlert;
 
 use super::{or_page, page, vn_datetime, Layout};
 use crate::error::ApiError;

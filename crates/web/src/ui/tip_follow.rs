@@ -8,7 +8,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::tips::{TipsterKey, TipsterView};
 use binhyen_core::CoreError;
-use binhyen_store::tips::TipEvent;
+use binhyen_domain::entities::tips::TipEvent;
 use serde::Deserialize;
 
 use super::{or_page, page, parse_id, vn_datetime, Layout};
