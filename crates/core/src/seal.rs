@@ -30,8 +30,15 @@ const ROTATION_BATCH: i64 = 500;
 
 /// Every column that holds sealed values: key rotation rewrites exactly these. A feature that seals a column
 /// adds it here (and seals with `SealedColumn::aad`), and rotation covers it without further code.
-pub const SEALED_COLUMNS: &[SealedColumn] =
-    &[TIPS_REPORTER, ACCOUNTS_TOTP, crate::appointments::APPOINTMENTS_CODE, crate::appointments::APPOINTMENTS_HOLDER];
+pub const SEALED_COLUMNS: &[SealedColumn] = &[TIPS_REPORTER, ACCOUNTS_TOTP, APPOINTMENTS_CODE, APPOINTMENTS_HOLDER];
+
+/// A booking's confirmation code, kept sealed so that its holder can see it again.
+pub const APPOINTMENTS_CODE: SealedColumn =
+    SealedColumn { table: "appointments", id_column: "id", column: "code_sealed", aad_prefix: "appointments.code" };
+
+/// A walk-in's name and phone as the officer wrote them down (JSON), sealed.
+pub const APPOINTMENTS_HOLDER: SealedColumn =
+    SealedColumn { table: "appointments", id_column: "id", column: "holder_sealed", aad_prefix: "appointments.holder" };
 
 /// Officers' TOTP secrets (base32).
 pub const ACCOUNTS_TOTP: SealedColumn =

@@ -14,6 +14,14 @@ pub fn format_datetime(at: OffsetDateTime) -> String {
     at.to_offset(VIETNAM).format(format_description!("[hour]:[minute] [day]/[month]/[year]")).unwrap_or_default()
 }
 
+/// "17/06/2020 23:45", in Vietnam time, from Unix milliseconds (as instants are stored); empty if out of range.
+pub fn format_instant_ms(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.to_offset(VIETNAM).format(format_description!("[day]/[month]/[year] [hour]:[minute]")).ok())
+        .unwrap_or_default()
+}
+
 /// The calendar day in Vietnam at an instant.
 pub fn today(at: OffsetDateTime) -> Date {
     at.to_offset(VIETNAM).date()

@@ -3,6 +3,7 @@
 //! SEQUENCE one higher), text values escaped (§3.3.11), lines ended by CRLF and folded at 75 octets without
 //! cutting a UTF-8 character in two (§3.1). Tests read the files back with the independent `icalendar` crate.
 
+use binhyen_domain::time_vn::format_instant_ms;
 use time::macros::format_description;
 
 /// One appointment as a calendar entry.
@@ -105,7 +106,7 @@ pub(crate) fn booking(v: &binhyen_core::appointments::BookingView, public_url: &
         description.push('\n');
     }
     let until = a.starts_at_ms - v.service.cutoff_minutes * 60_000;
-    description.push_str(&format!("Huỷ hoặc đổi giờ trước {} tại {public_url}", crate::ui::vn_datetime(until)));
+    description.push_str(&format!("Huỷ hoặc đổi giờ trước {} tại {public_url}", format_instant_ms(until)));
     let summary = format!("{} – {}", v.service.name, v.unit.name);
     let location = v.unit.contact.address.clone().unwrap_or_else(|| v.unit.name.clone());
     calendar(&IcsEvent {

@@ -25,21 +25,13 @@ use binhyen_store::units::Unit;
 use binhyen_store::StoreError;
 use sha2::{Digest, Sha256};
 
-use crate::seal::SealedColumn;
+use crate::seal::{APPOINTMENTS_CODE, APPOINTMENTS_HOLDER};
 use crate::CoreError;
 
 pub use booking::{BookOutcome, BookingKey, Holder};
 pub use desk::{DayList, DeskEntry, ServiceDay};
 pub use services::{HoursInput, ServiceInput, ServiceView};
 pub use slots::{DaySlots, Slot};
-
-/// A booking's confirmation code, kept sealed so that its holder can see it again.
-pub const APPOINTMENTS_CODE: SealedColumn =
-    SealedColumn { table: "appointments", id_column: "id", column: "code_sealed", aad_prefix: "appointments.code" };
-
-/// A walk-in's name and phone as the officer wrote them down (JSON), sealed.
-pub const APPOINTMENTS_HOLDER: SealedColumn =
-    SealedColumn { table: "appointments", id_column: "id", column: "holder_sealed", aad_prefix: "appointments.holder" };
 
 /// Attempts of a reminder job (internal work: it writes a notification and queues deliveries).
 pub(crate) const REMINDER_ATTEMPTS: i64 = 10;

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::appointment_dto::{slots, AppointmentJson, AppointmentListJson, BookingConflictJson, DayListJson};
 use super::appointment_services::parse_day;
 use super::extract::{ApiJson, ApiQuery};
-use super::pages::parse_time;
+use super::params::parse_time;
 use super::tips::officer;
 use crate::error::{ApiError, ErrorBody};
 use crate::i18n::Lang;

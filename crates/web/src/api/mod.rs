@@ -15,6 +15,7 @@ mod group_dto;
 mod groups;
 mod guides;
 mod pages;
+mod params;
 mod public_alerts;
 mod questions;
 mod search;

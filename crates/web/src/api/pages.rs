@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::dto::UnitJson;
 use super::extract::{ApiJson, ApiQuery};
+use super::params::parse_time;
 use super::tip_dto::rfc3339;
 use super::tips::officer;
 use crate::error::{ApiError, ErrorBody};
@@ -221,16 +222,6 @@ pub struct NewPostRequest {
     pub draft: bool,
     /// RFC 3339: publish then (scheduled); default now.
     pub publish_at: Option<String>,
-}
-
-pub(crate) fn parse_time(value: Option<&str>, field: &'static str) -> Result<Option<i64>, ApiError> {
-    value
-        .map(|v| {
-            time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
-                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-                .map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_time").field(field))
-        })
-        .transpose()
 }
 
 /// Write a post on a unit's page (commanders of the unit or above).

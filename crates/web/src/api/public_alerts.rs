@@ -106,7 +106,7 @@ pub async fn issue(
 ) -> Result<(StatusCode, Json<AlertJson>), ApiError> {
     let actor = officer(&p)?;
     let unit = state.core.unit_by_code(&code).await?;
-    let expires_at_ms = super::pages::parse_time(Some(&body.expires_at), "expires_at")?.unwrap_or_default();
+    let expires_at_ms = super::params::parse_time(Some(&body.expires_at), "expires_at")?.unwrap_or_default();
     let input = AlertInput {
         area_id: body.area_id,
         category: body.category,

@@ -6,10 +6,11 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use binhyen_domain::time_vn::format_instant_ms;
 use serde::Deserialize;
 
-use super::inbox::{actor_of, officers_only};
-use super::{or_page, page, vn_datetime, Layout};
+use super::officer::{actor_of, officers_only};
+use super::{or_page, page, Layout};
 use crate::session::{CsrfForm, Visitor};
 use crate::AppState;
 
@@ -59,7 +60,7 @@ pub(crate) struct DutyView {
 impl DutyView {
     pub(crate) async fn of(state: &AppState, account_id: i64) -> Result<DutyView, binhyen_core::CoreError> {
         let since = state.core.on_duty_since(account_id).await?;
-        Ok(DutyView { on: since.is_some(), since: since.map(vn_datetime) })
+        Ok(DutyView { on: since.is_some(), since: since.map(format_instant_ms) })
     }
 }
 
@@ -124,7 +125,7 @@ pub(crate) async fn notifications(
             .into_iter()
             .map(|n| NotificationRow {
                 link: n.link.as_deref().and_then(local_link),
-                at: vn_datetime(n.at_ms),
+                at: format_instant_ms(n.at_ms),
                 read: n.read_at_ms.is_some(),
                 title: n.title,
                 body: n.body,

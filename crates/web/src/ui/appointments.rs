@@ -10,11 +10,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::appointments::{BookOutcome, BookingKey, BookingView, DaySlots, Holder, ServiceView, Slot};
 use binhyen_core::CoreError;
 use binhyen_domain::appointment::{format_hhmm, BookingState};
+use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::time_vn::{format_date, iso, parse_iso};
 use serde::Deserialize;
 use time::{Date, Duration};
 
-use super::{or_page, page, vn_datetime, Layout};
+use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{message, Lang};
 use crate::session::{CsrfForm, Visitor};
@@ -362,7 +363,7 @@ pub(crate) fn booking_card(lang: Lang, v: &BookingView) -> BookingCard {
         booked: a.state == BookingState::Booked,
         code: v.code.clone(),
         changeable: v.changeable,
-        change_until: vn_datetime(a.starts_at_ms - v.service.cutoff_minutes * 60_000),
+        change_until: format_instant_ms(a.starts_at_ms - v.service.cutoff_minutes * 60_000),
         mine: a.account_id.is_some(),
     }
 }

@@ -143,7 +143,7 @@ pub(crate) async fn unit(
     let pinned = if first { view.pinned.into_iter().map(post).collect() } else { Vec::new() };
     // Pinned posts stand above the list rather than twice on the page.
     let posts = feed.posts.into_iter().filter(|p| !p.pinned).map(post).collect();
-    let can_manage = match super::inbox::actor_of(&v) {
+    let can_manage = match super::officer::actor_of(&v) {
         Some(actor) => state.core.authorize(&actor, binhyen_domain::Action::EditUnit, unit.id).await.is_ok(),
         None => false,
     };

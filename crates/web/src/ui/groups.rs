@@ -7,10 +7,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::groups::{Asker, Post};
+use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_store::groups::{Group, Message};
 use serde::Deserialize;
 
-use super::{or_page, page, vn_datetime, Layout};
+use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{self, Lang};
 use crate::session::{CsrfForm, Visitor};
@@ -59,7 +60,7 @@ impl From<Message> for MessageView {
             author: m.author_name,
             household: m.household,
             body: m.body,
-            at: vn_datetime(m.at_ms),
+            at: format_instant_ms(m.at_ms),
             announcement: m.announcement,
             hidden: m.hidden,
         }

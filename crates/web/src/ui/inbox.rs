@@ -11,44 +11,21 @@ use axum::response::Response;
 use binhyen_core::tips::TipQuery;
 use binhyen_core::units::UnitNode;
 use binhyen_domain::entities::units::Unit;
+use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::tip::{Priority, TipCategory, TipState};
-use binhyen_domain::{Actor, Invalid};
+use binhyen_domain::Invalid;
 use serde::{Deserialize, Serialize};
 
 use super::alerting::{unread_count, DutyView};
-use super::{or_page, page, parse_id, vn_datetime, Layout, SelectOption};
+use super::inbox_tip::{render_tip, Shown};
+use super::officer::{actor_of, officers_only};
+use super::{or_page, page, parse_id, Layout, SelectOption};
 use crate::error::ApiError;
 use crate::i18n::{message, priority, tip_category, tip_state};
 use crate::session::Visitor;
 use crate::AppState;
 
-pub(crate) use super::inbox_tip::{render_tip, Shown};
-
 const PER_PAGE: i64 = 25;
-
-/// The signed-in officer, if the visitor is one.
-pub(crate) fn actor_of(v: &Visitor) -> Option<Actor> {
-    v.principal.as_ref().and_then(|p| p.actor())
-}
-
-/// The 403 page for anyone but an officer, saying whether signing in would help.
-pub(crate) fn officers_only(v: Visitor) -> Response {
-    let code = if v.principal.is_some() { "not_an_officer" } else { "no_session" };
-    super::error_page(v, ApiError::new(StatusCode::FORBIDDEN, code))
-}
-
-/// Every unit by id, from the directory copy (names for lists and timelines without a query each).
-pub(crate) async fn units_by_id(state: &AppState) -> Result<HashMap<i64, Unit>, binhyen_core::CoreError> {
-    fn walk(nodes: Vec<UnitNode>, out: &mut HashMap<i64, Unit>) {
-        for n in nodes {
-            out.insert(n.unit.id, n.unit);
-            walk(n.children, out);
-        }
-    }
-    let mut out = HashMap::new();
-    walk(state.core.unit_directory(None).await?, &mut out);
-    Ok(out)
-}
 
 /// The officer's unit and every unit below it, in tree order.
 fn subtree(forest: Vec<UnitNode>, root: i64) -> Vec<(usize, Unit)> {
@@ -210,7 +187,7 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
                     state: tip_state(lang, t.state),
                     priority: priority(lang, t.priority),
                     urgent: t.priority == Priority::Urgent && t.state.is_open(),
-                    received: vn_datetime(t.submitted_at_ms),
+                    received: format_instant_ms(t.submitted_at_ms),
                     place,
                     unit: names.get(&t.unit_id).cloned().unwrap_or_default(),
                     excerpt: excerpt(&t.description, 140),

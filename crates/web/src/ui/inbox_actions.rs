@@ -11,7 +11,8 @@ use binhyen_domain::tip::{Priority, Transition};
 use binhyen_domain::{Actor, Invalid};
 use serde::Deserialize;
 
-use super::inbox::{actor_of, officers_only, render_tip, Shown};
+use super::inbox_tip::{render_tip, Shown};
+use super::officer::{actor_of, officers_only};
 use super::parse_id;
 use crate::error::ApiError;
 use crate::i18n;

@@ -8,11 +8,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::tips::ReporterView;
 use binhyen_domain::entities::tips::TipEvent;
+use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, Transition, Verdict};
 use binhyen_domain::{Actor, PhoneNumber};
 
-use super::inbox::units_by_id;
-use super::{or_page, page, vn_datetime, Layout, SelectOption};
+use super::officer::units_by_id;
+use super::{or_page, page, Layout, SelectOption};
 use crate::i18n::{
     channel_name, delivery_state, priority, protection, tip_category, tip_state, transition, verdict, Lang,
 };
@@ -205,7 +206,7 @@ async fn line(lang: Lang, e: TipEvent, names: &mut Names<'_>, units: &HashMap<i6
         (false, Some(id)) => names.of(id).await,
         (false, None) => String::new(),
     };
-    Line { at: vn_datetime(e.at_ms), who, text, body, internal: e.kind == "note", from_tipster: e.from_tipster }
+    Line { at: format_instant_ms(e.at_ms), who, text, body, internal: e.kind == "note", from_tipster: e.from_tipster }
 }
 
 /// Renders the tip's page for this officer; a tip they may not see is the error page.
@@ -237,7 +238,7 @@ pub(crate) async fn render_tip(
             id: r.id,
             by: names.of(r.requested_by).await,
             reason: r.reason,
-            at: vn_datetime(r.requested_at_ms),
+            at: format_instant_ms(r.requested_at_ms),
             approved: r.approved_by.is_some(),
             can_approve: can.approve_unseal.contains(&r.id),
         });
@@ -258,7 +259,7 @@ pub(crate) async fn render_tip(
             state_label: delivery_state(lang, &d.state),
             attempts: d.attempts,
             reason: d.last_error.filter(|_| failed),
-            at: vn_datetime(d.updated_at_ms),
+            at: format_instant_ms(d.updated_at_ms),
             state: d.state,
         });
     }
@@ -292,8 +293,8 @@ pub(crate) async fn render_tip(
             .map(|p| SelectOption::new(p.as_str(), priority(lang, *p), suggestion.priority.as_str()))
             .collect(),
         description: tip.description,
-        sent_at: vn_datetime(tip.submitted_at_ms),
-        occurred_at: tip.occurred_at_ms.map(vn_datetime),
+        sent_at: format_instant_ms(tip.submitted_at_ms),
+        occurred_at: tip.occurred_at_ms.map(format_instant_ms),
         unit: unit_names.get(&tip.unit_id).cloned().unwrap_or_default(),
         area: view.area.map(|a| (a.id, a.name)),
         address: tip.address,

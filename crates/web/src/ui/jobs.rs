@@ -6,12 +6,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::alerting::JobReport;
+use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::Actor;
 use serde::Deserialize;
 
 use super::alerting::{unread_count, Empty};
-use super::inbox::{actor_of, officers_only};
-use super::{page, vn_datetime, Layout};
+use super::officer::{actor_of, officers_only};
+use super::{page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{job_kind, job_state, message, Lang};
 use crate::session::{CsrfForm, Visitor};
@@ -55,8 +56,8 @@ impl Row {
             attempts: j.attempts,
             max_attempts: j.max_attempts,
             last_error: j.last_error,
-            run_at: vn_datetime(j.run_at_ms),
-            updated_at: vn_datetime(j.updated_at_ms),
+            run_at: format_instant_ms(j.run_at_ms),
+            updated_at: format_instant_ms(j.updated_at_ms),
         }
     }
 

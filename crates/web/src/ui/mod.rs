@@ -13,6 +13,7 @@ mod inbox;
 mod inbox_actions;
 mod inbox_tip;
 mod jobs;
+mod officer;
 mod page_manage;
 mod pages;
 mod public_alerts;
@@ -225,18 +226,6 @@ pub(crate) fn validity(t: &Text, from: Option<Date>, to: Option<Date>) -> Option
         (Some(from), None) => Some(format!("{} {}", t.valid_from, format_date(from))),
         (None, None) => None,
     }
-}
-
-/// "17/06/2020 23:45", Vietnam time, from Unix milliseconds.
-pub(crate) fn vn_datetime(ms: i64) -> String {
-    use time::macros::format_description;
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            let t = t.to_offset(binhyen_domain::time_vn::VIETNAM);
-            t.format(format_description!("[day]/[month]/[year] [hour]:[minute]")).ok()
-        })
-        .unwrap_or_default()
 }
 
 /// One `<option>` of a select (or one radio button).

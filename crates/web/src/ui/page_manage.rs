@@ -16,7 +16,7 @@ use binhyen_domain::page::PostKind;
 use binhyen_domain::{Action, Actor, Invalid};
 use serde::Deserialize;
 
-use super::inbox::actor_of;
+use super::officer::actor_of;
 use super::public_alerts::AlertCard;
 use super::{or_page, page, Layout};
 use crate::error::ApiError;
@@ -202,8 +202,8 @@ macro_rules! managing {
         match crate::ui::page_manage::unit_to_manage(&$state, &$v, &$code).await {
             Ok(found) => found,
             Err(e) => {
-                if crate::ui::inbox::actor_of(&$v).is_none() {
-                    return crate::ui::inbox::officers_only($v);
+                if crate::ui::officer::actor_of(&$v).is_none() {
+                    return crate::ui::officer::officers_only($v);
                 }
                 return crate::ui::error_page($v, e);
             }

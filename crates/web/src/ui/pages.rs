@@ -10,10 +10,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::units::UnitNode;
 use binhyen_domain::entities::pages::Post;
+use binhyen_domain::time_vn::format_instant_ms;
 use serde::Deserialize;
 
 use super::public_alerts::AlertCard;
-use super::{or_page, page, vn_datetime, Layout};
+use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{post_kind, unit_kind, Lang};
 use crate::session::{CsrfForm, Visitor};
@@ -38,7 +39,7 @@ impl PostView {
         Self {
             id: p.id,
             kind: post_kind(lang, &p.kind),
-            at: vn_datetime(p.published_at_ms.unwrap_or(p.created_at_ms)),
+            at: format_instant_ms(p.published_at_ms.unwrap_or(p.created_at_ms)),
             title: p.title,
             body_html: p.body_html,
             unit,

@@ -7,8 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::public_alerts::AlertView;
 use binhyen_domain::entities::public_alerts::PublicAlert;
+use binhyen_domain::time_vn::format_instant_ms;
 
-use super::{or_page, page, vn_datetime, Layout};
+use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{alert_category, alert_certainty, alert_severity, alert_urgency, Lang};
 use crate::session::Visitor;
@@ -42,8 +43,8 @@ impl AlertCard {
             urgency: alert_urgency(lang, &a.urgency),
             certainty: alert_certainty(lang, &a.certainty),
             severity_class: a.severity.to_lowercase(),
-            sent: vn_datetime(a.sent_at_ms),
-            expires: vn_datetime(a.expires_at_ms),
+            sent: format_instant_ms(a.sent_at_ms),
+            expires: format_instant_ms(a.expires_at_ms),
             in_force: a.active(now_ms),
             headline: a.headline,
             event: a.event,

@@ -7,13 +7,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::Invalid;
 use binhyen_store::questions::Question;
 use serde::Deserialize;
 
 use super::guides::GuideLink;
-use super::inbox::{actor_of, officers_only};
-use super::{or_page, page, vn_datetime, Layout};
+use super::officer::{actor_of, officers_only};
+use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{self, Lang};
 use crate::session::{CsrfForm, CsrfMultipart, UploadedFile, Visitor};
@@ -46,7 +47,7 @@ fn links(lang: Lang, questions: Vec<Question>) -> Vec<QuestionLink> {
             id: q.id,
             excerpt: q.body.chars().take(120).collect(),
             state: state_label(lang, &q.state),
-            at: vn_datetime(q.created_at_ms),
+            at: format_instant_ms(q.created_at_ms),
         })
         .collect()
 }
@@ -164,13 +165,13 @@ async fn render(state: &AppState, v: Visitor, id: i64, status: StatusCode, error
         state: state_label(v.lang, &q.state),
         closed: q.state == "closed",
         has_photo: q.attachment.is_some(),
-        at: vn_datetime(q.created_at_ms),
+        at: format_instant_ms(q.created_at_ms),
         body: q.body,
         unit: (unit.code, unit.name),
         messages: thread
             .messages
             .into_iter()
-            .map(|m| Shown { from_officer: m.from_officer, body: m.body, at: vn_datetime(m.at_ms) })
+            .map(|m| Shown { from_officer: m.from_officer, body: m.body, at: format_instant_ms(m.at_ms) })
             .collect(),
         canned: canned.into_iter().map(|c| (c.title, c.body)).collect(),
         suggested: suggested.into_iter().take(3).map(Into::into).collect(),

@@ -9,9 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::tips::{TipsterKey, TipsterView};
 use binhyen_core::CoreError;
 use binhyen_domain::entities::tips::TipEvent;
+use binhyen_domain::time_vn::format_instant_ms;
 use serde::Deserialize;
 
-use super::{or_page, page, parse_id, vn_datetime, Layout};
+use super::{or_page, page, parse_id, Layout};
 use crate::error::ApiError;
 use crate::i18n::{message, protection, tip_category, tip_state, Lang};
 use crate::session::{CsrfForm, Visitor};
@@ -43,7 +44,7 @@ fn lines(lang: Lang, events: Vec<TipEvent>) -> Vec<Line> {
             };
             let body = if e.kind == "message" { e.body } else { None };
             let who = if e.from_tipster { t.you } else { t.police };
-            Some(Line { at: vn_datetime(e.at_ms), text, body, mine: e.from_tipster, who })
+            Some(Line { at: format_instant_ms(e.at_ms), text, body, mine: e.from_tipster, who })
         })
         .collect()
 }
@@ -83,7 +84,7 @@ fn view(
         category: tip_category(lang, tip.category),
         state: tip_state(lang, tip.state),
         protection: protection(lang, tip.protection),
-        sent_at: vn_datetime(tip.submitted_at_ms),
+        sent_at: format_instant_ms(tip.submitted_at_ms),
         description: tip.description,
         lines: lines(lang, view.events),
         reply_to,
@@ -195,7 +196,7 @@ pub(crate) async fn my_tips(State(state): State<AppState>, v: Visitor) -> Respon
             category: tip_category(lang, t.category),
             state: tip_state(lang, t.state),
             protection: protection(lang, t.protection),
-            sent_at: vn_datetime(t.submitted_at_ms),
+            sent_at: format_instant_ms(t.submitted_at_ms),
         })
         .collect();
     let tpl = MyTipsPage { l: Layout::new(&v, lang.text().my_tips), tips };
