@@ -9,6 +9,9 @@
 //! Run both backends with `cargo test -p binhyen-store --all-features --test conformance` (PostgreSQL from
 //! `TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`).
 //!
+//! `schema` is apart from the list: its tests compare the schema the SQLite and PostgreSQL migration trees build
+//! (which needs both engines at once), so a change made to one tree only fails there.
+//!
 //! To add a case: write `pub async fn name(store: Store)` in one of the modules under `conformance/` (or
 //! `pub async fn name(url: String)` when it must open the store itself) and add `module::name` to the list
 //! at the bottom of this file.
@@ -37,6 +40,8 @@ mod pages;
 mod public_alerts;
 #[path = "conformance/responsible.rs"]
 mod responsible;
+#[path = "conformance/schema.rs"]
+mod schema;
 #[path = "conformance/search.rs"]
 mod search;
 #[path = "conformance/sessions.rs"]
