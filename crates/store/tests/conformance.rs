@@ -28,6 +28,8 @@ mod areas;
 mod audit;
 #[path = "conformance/basics.rs"]
 mod basics;
+#[path = "conformance/groups.rs"]
+mod groups;
 #[path = "conformance/guides.rs"]
 mod guides;
 #[path = "conformance/harness.rs"]
@@ -133,6 +135,9 @@ conformance! {
         pages::articles_are_decided_once,
         pages::follows_in_bulk,
         guides::guides_forms_and_questions_round_trip,
+        groups::groups_members_roles_and_states,
+        groups::group_messages_page_hide_pin_and_become_tips,
+        groups::group_reports_count_once_per_reporter,
         public_alerts::alerts_cover_their_area_closure_and_reach_followers_inside,
         appointments::services_hours_and_closures_round_trip,
         appointments::bookings_take_seats_once_per_holder_and_move,
