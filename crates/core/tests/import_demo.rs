@@ -30,6 +30,7 @@ async fn import(core: &Core) -> Result<binhyen_core::import::ImportReport, CoreE
 async fn imports_both_editions_with_successors() {
     let (_dir, core, store) = fresh().await;
     let last = std::sync::Mutex::new((0, 0));
+    #[allow(clippy::disallowed_methods)] // Reports how long the work took, in real time; no rule reads it.
     let started = Instant::now();
     let report = import_areas(&core, embedded_wards_2025(), embedded_legacy_mapping(), &|done, total| {
         *last.lock().unwrap() = (done, total);
@@ -93,6 +94,7 @@ async fn reimport_changes_nothing_and_bad_files_write_nothing() {
     let first = import(&core).await.unwrap();
     let areas = store.count_areas().await.unwrap();
     assert_eq!(areas, 34 + 3321 + 63 + 691 + 10035);
+    #[allow(clippy::disallowed_methods)] // Reports how long the work took, in real time; no rule reads it.
     let started = Instant::now();
     let second = import(&core).await.unwrap();
     eprintln!("re-import: {:?}", started.elapsed());
@@ -111,6 +113,7 @@ async fn reimport_changes_nothing_and_bad_files_write_nothing() {
 #[tokio::test]
 async fn demo_builds_the_dak_lak_story() {
     let (_dir, core, store) = fresh().await;
+    #[allow(clippy::disallowed_methods)] // Reports how long the work took, in real time; no rule reads it.
     let started = Instant::now();
     let report = binhyen_core::demo::build(&core).await.unwrap();
     eprintln!(

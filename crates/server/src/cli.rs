@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
-use binhyen_core::KeyRing;
+use binhyen_core::{Clock, KeyRing, SystemClock};
 
 use crate::config::{Config, Overrides};
 use crate::startup::{self, MissingKeys};
@@ -396,7 +396,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::BenchData { action: BenchDataAction::Feed { database_url, pages, follows, posts } } => {
             let store = startup::open_store(&database_url).await?;
             let spec = crate::bench::feed_data::FeedData { pages, follows, posts };
-            let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+            let now_ms = (SystemClock.now().unix_timestamp_nanos() / 1_000_000) as i64;
             let done = crate::bench::feed_data::generate(&store, spec, now_ms).await?;
             store.close().await;
             println!(
@@ -408,7 +408,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::BenchData { action: BenchDataAction::AlertFollowers { database_url, followers } } => {
             let store = startup::open_store(&database_url).await?;
-            let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+            let now_ms = (SystemClock.now().unix_timestamp_nanos() / 1_000_000) as i64;
             let done = crate::bench::alert_data::generate(&store, followers, now_ms).await?;
             store.close().await;
             println!(
@@ -423,7 +423,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn keys_generate() {
     let random = binhyen_core::OsRandom;
-    let today = binhyen_domain::time_vn::today(time::OffsetDateTime::now_utc());
+    let today = binhyen_domain::time_vn::today(SystemClock.now());
     let id = binhyen_core::seal::suggested_key_id(today, &random);
     let key = binhyen_core::seal::SealKey::generate(&random).to_base64();
     println!("id:  {id}");

@@ -23,6 +23,8 @@ const TEST_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tip_submitted_on_one_node_reaches_a_live_feed_on_another() {
+    // Test support, not configuration: which server the test runs on, as scripts/test.sh and CI say.
+    #[allow(clippy::disallowed_methods)]
     let server =
         std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     let db = ScratchDatabase::create(&server)

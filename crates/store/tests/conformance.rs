@@ -9,6 +9,9 @@
 //! Run both backends with `cargo test -p binhyen-store --all-features --test conformance` (PostgreSQL from
 //! `TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`).
 //!
+//! `schema` is apart from the list: its tests compare the schema the SQLite and PostgreSQL migration trees build
+//! (which needs both engines at once), so a change made to one tree only fails there.
+//!
 //! To add a case: write `pub async fn name(store: Store)` in one of the modules under `conformance/` (or
 //! `pub async fn name(url: String)` when it must open the store itself) and add `module::name` to the list
 //! at the bottom of this file.
@@ -25,6 +28,8 @@ mod areas;
 mod audit;
 #[path = "conformance/basics.rs"]
 mod basics;
+#[path = "conformance/groups.rs"]
+mod groups;
 #[path = "conformance/guides.rs"]
 mod guides;
 #[path = "conformance/harness.rs"]
@@ -37,6 +42,8 @@ mod pages;
 mod public_alerts;
 #[path = "conformance/responsible.rs"]
 mod responsible;
+#[path = "conformance/schema.rs"]
+mod schema;
 #[path = "conformance/search.rs"]
 mod search;
 #[path = "conformance/sessions.rs"]
@@ -128,6 +135,9 @@ conformance! {
         pages::articles_are_decided_once,
         pages::follows_in_bulk,
         guides::guides_forms_and_questions_round_trip,
+        groups::groups_members_roles_and_states,
+        groups::group_messages_page_hide_pin_and_become_tips,
+        groups::group_reports_count_once_per_reporter,
         public_alerts::alerts_cover_their_area_closure_and_reach_followers_inside,
         appointments::services_hours_and_closures_round_trip,
         appointments::bookings_take_seats_once_per_holder_and_move,

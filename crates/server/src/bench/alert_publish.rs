@@ -44,7 +44,8 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
     let prepared = Prepared::new(args, binhyen_core::Policy::default()).await?;
     let core = &prepared.core;
     let base = prepared.running.url();
-    let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    // The app's own clock, so the data is dated as the server it measures sees time.
+    let now_ms = core.now_ms();
 
     println!("Generating {} followers of {UNIT} living in its commune on {}…", args.followers, prepared.backend);
     let data = alert_data::generate(&prepared.store, args.followers, now_ms).await?;
@@ -76,8 +77,8 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
     fetch_json(&posts, 201).await?;
     let post_publish_ms = ms(started);
 
-    let expires = (time::OffsetDateTime::now_utc() + time::Duration::hours(12))
-        .format(&time::format_description::well_known::Rfc3339)?;
+    let expires =
+        (core.clock.now() + time::Duration::hours(12)).format(&time::format_description::well_known::Rfc3339)?;
     let alert = json!({
         "area_id": data.area_id, "category": "Security", "event": "Trộm cắp gia súc",
         "severity": "Severe", "urgency": "Immediate", "certainty": "Observed",

@@ -20,7 +20,8 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
     let prepared = Prepared::new(args, binhyen_core::Policy::default()).await?;
     let core = &prepared.core;
     let base = prepared.running.url();
-    let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    // The app's own clock, so the posts are dated as the server it measures sees time.
+    let now_ms = core.now_ms();
 
     let spec = FeedData::default();
     println!(

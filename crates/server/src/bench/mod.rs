@@ -287,7 +287,10 @@ impl Prepared {
             scratch.drop_database().await.context("dropping the throwaway database")?;
         }
         // BINHYEN_BENCH_KEEP=1 keeps the temporary directory (its databases), to look into a run afterwards.
-        if std::env::var_os("BINHYEN_BENCH_KEEP").is_some() {
+        // The server crate is where the environment may be read.
+        #[allow(clippy::disallowed_methods)]
+        let keep = std::env::var_os("BINHYEN_BENCH_KEEP").is_some();
+        if keep {
             println!("Kept {}", self.dir.keep().display());
         } else {
             drop(self.dir);

@@ -37,7 +37,10 @@ const SETTINGS: &[(&str, &str)] =
 fn command(exe: &Path, dir: &Path) -> Command {
     let mut c = Command::new(exe);
     c.current_dir(dir).stdin(Stdio::null()).kill_on_drop(true);
-    for (name, _) in std::env::vars_os() {
+    // Names only, to keep this process's BINHYEN_* settings from the child, whose configuration is SETTINGS.
+    #[allow(clippy::disallowed_methods)]
+    let names = std::env::vars_os().map(|(name, _)| name);
+    for name in names {
         if name.to_string_lossy().starts_with("BINHYEN_") {
             c.env_remove(&name);
         }

@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 use binhyen_core::{TestInstant, TEST_INSTANTS};
 
 /// The instant this run's test worlds start at. An unknown name stops the run, naming the known ones.
+// Test support, not the app's configuration: the one place TEST_INSTANT is read (see above).
+#[allow(clippy::disallowed_methods)]
 pub fn chosen() -> TestInstant {
     static CHOSEN: OnceLock<TestInstant> = OnceLock::new();
     *CHOSEN.get_or_init(|| match std::env::var("TEST_INSTANT") {

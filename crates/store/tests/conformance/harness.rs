@@ -33,6 +33,8 @@ impl Scratch {
     pub async fn postgres() -> Self {
         use sqlx::{Connection, Executor};
 
+        // Test support, not configuration: which server the suite runs on, as scripts/test.sh and CI say.
+        #[allow(clippy::disallowed_methods)]
         let server_url = std::env::var("TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
         let mut admin = sqlx::PgConnection::connect(&server_url).await.unwrap_or_else(|e| {
