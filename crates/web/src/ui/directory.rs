@@ -9,12 +9,12 @@ use binhyen_core::units::UnitNode;
 use serde::Deserialize;
 
 use super::guides::{form_links, FormLink, GuideLink};
-use super::pages::{older_link, CursorQuery, PostView};
-use super::public_alerts::AlertCard;
 use super::{or_page, page, validity, Layout};
 use crate::error::ApiError;
 use crate::i18n::unit_kind;
 use crate::session::Visitor;
+use crate::ui::pages::feed::{older_link, CursorQuery, PostView};
+use crate::ui::pages::public_alerts::AlertCard;
 use crate::AppState;
 
 #[derive(Template)]
@@ -143,7 +143,7 @@ pub(crate) async fn unit(
     let pinned = if first { view.pinned.into_iter().map(post).collect() } else { Vec::new() };
     // Pinned posts stand above the list rather than twice on the page.
     let posts = feed.posts.into_iter().filter(|p| !p.pinned).map(post).collect();
-    let can_manage = match super::officer::actor_of(&v) {
+    let can_manage = match crate::ui::officers::actor_of(&v) {
         Some(actor) => state.core.authorize(&actor, binhyen_domain::Action::EditUnit, unit.id).await.is_ok(),
         None => false,
     };

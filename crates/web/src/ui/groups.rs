@@ -177,7 +177,7 @@ pub(crate) async fn write(
 pub(crate) async fn join(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(v, _): CsrfForm<super::alerting::Empty>,
+    CsrfForm(v, _): CsrfForm<crate::ui::officers::alerting::Empty>,
 ) -> Response {
     let Some(asker) = asker(&v) else { return (v.jar, Redirect::to("/sign-in")).into_response() };
     let gid = match group_id(&id) {
@@ -192,7 +192,7 @@ pub(crate) async fn join(
 pub(crate) async fn hide(
     State(state): State<AppState>,
     Path((id, message)): Path<(String, String)>,
-    CsrfForm(v, _): CsrfForm<super::alerting::Empty>,
+    CsrfForm(v, _): CsrfForm<crate::ui::officers::alerting::Empty>,
 ) -> Response {
     let Some(asker) = asker(&v) else { return (v.jar, Redirect::to("/sign-in")).into_response() };
     let (Ok(gid), Ok(mid)) = (group_id(&id), message.parse::<i64>()) else {

@@ -1,27 +1,15 @@
 //! The HTML pages: Vietnamese first (`?lang=en` switches), usable without JavaScript, rendered by askama
 //! templates (auto-escaped). Handlers turn a `Visitor` and core results into a page or an error page.
 
-mod account;
-mod alerting;
-mod appointment_desk;
-mod appointment_manage;
+mod accounts;
 mod appointments;
 mod directory;
 mod groups;
 mod guides;
-mod inbox;
-mod inbox_actions;
-mod inbox_tip;
-mod jobs;
-mod officer;
-mod page_manage;
+mod officers;
 mod pages;
-mod public_alerts;
 mod questions;
 mod search;
-mod sign_in;
-mod sign_up;
-mod tip_follow;
 mod tips;
 
 use askama::Template;
@@ -42,20 +30,20 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(directory::home))
         .route("/units", get(directory::units))
         .route("/units/{code}", get(directory::unit))
-        .route("/units/{code}/follow", post(pages::follow))
+        .route("/units/{code}/follow", post(pages::feed::follow))
         .route(
             "/units/{code}/articles",
-            post(page_manage::send_article).layer(DefaultBodyLimit::max(page_manage::ARTICLE_FORM_LIMIT)),
+            post(pages::manage::send_article).layer(DefaultBodyLimit::max(pages::manage::ARTICLE_FORM_LIMIT)),
         )
-        .route("/articles/{id}/images/{image_id}", get(page_manage::article_photo))
-        .route("/units/{code}/manage", get(page_manage::manage))
-        .route("/units/{code}/manage/page", post(page_manage::describe))
-        .route("/units/{code}/manage/canned", post(page_manage::add_canned))
-        .route("/units/{code}/manage/posts", post(page_manage::write_post))
-        .route("/units/{code}/manage/alerts", post(page_manage::issue_alert))
-        .route("/units/{code}/manage/alerts/{id}/cancel", post(page_manage::cancel_alert))
-        .route("/units/{code}/manage/articles/{id}", post(page_manage::decide_article))
-        .route("/feed", get(pages::feed))
+        .route("/articles/{id}/images/{image_id}", get(pages::manage::article_photo))
+        .route("/units/{code}/manage", get(pages::manage::manage))
+        .route("/units/{code}/manage/page", post(pages::manage::describe))
+        .route("/units/{code}/manage/canned", post(pages::manage::add_canned))
+        .route("/units/{code}/manage/posts", post(pages::manage::write_post))
+        .route("/units/{code}/manage/alerts", post(pages::manage::issue_alert))
+        .route("/units/{code}/manage/alerts/{id}/cancel", post(pages::manage::cancel_alert))
+        .route("/units/{code}/manage/articles/{id}", post(pages::manage::decide_article))
+        .route("/feed", get(pages::feed::feed))
         .route("/search", get(search::search))
         .route("/groups", get(groups::mine))
         .route("/groups/{id}", get(groups::show))
@@ -75,60 +63,66 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/questions/{id}/reply", post(questions::reply))
         .route("/questions/{id}/close", post(questions::close))
         .route("/my/questions", get(questions::mine))
-        .route("/units/{code}/appointments", get(appointments::book_page).post(appointments::book_submit))
-        .route("/units/{code}/appointments/day", get(appointment_desk::day))
-        .route("/units/{code}/appointments/manage", get(appointment_manage::manage))
-        .route("/units/{code}/appointments/manage/services", post(appointment_manage::create_service))
-        .route("/units/{code}/appointments/manage/services/{id}", post(appointment_manage::edit_service))
-        .route("/units/{code}/appointments/manage/services/{id}/hours", post(appointment_manage::set_hours))
-        .route("/units/{code}/appointments/manage/closures", post(appointment_manage::add_closure))
-        .route("/units/{code}/appointments/manage/closures/{id}/remove", post(appointment_manage::remove_closure))
-        .route("/appointments/{id}/check-in", post(appointment_desk::check_in))
-        .route("/appointments/{id}/no-show", post(appointment_desk::no_show))
-        .route("/appointments/lookup", get(appointments::lookup_form).post(appointments::lookup))
-        .route("/appointments/lookup/cancel", post(appointments::lookup_cancel))
-        .route("/appointments/lookup/ics", post(appointments::lookup_ics))
-        .route("/my/appointments", get(appointments::mine))
-        .route("/my/appointments/{id}", get(appointments::show_mine))
-        .route("/my/appointments/{id}/ics", get(appointments::mine_ics))
-        .route("/my/appointments/{id}/cancel", post(appointments::cancel_mine))
-        .route("/my/appointments/{id}/move", post(appointments::move_mine))
-        .route("/alerts", get(public_alerts::list))
-        .route("/alerts/{id}", get(public_alerts::show))
+        .route(
+            "/units/{code}/appointments",
+            get(appointments::booking::book_page).post(appointments::booking::book_submit),
+        )
+        .route("/units/{code}/appointments/day", get(appointments::desk::day))
+        .route("/units/{code}/appointments/manage", get(appointments::manage::manage))
+        .route("/units/{code}/appointments/manage/services", post(appointments::manage::create_service))
+        .route("/units/{code}/appointments/manage/services/{id}", post(appointments::manage::edit_service))
+        .route("/units/{code}/appointments/manage/services/{id}/hours", post(appointments::manage::set_hours))
+        .route("/units/{code}/appointments/manage/closures", post(appointments::manage::add_closure))
+        .route("/units/{code}/appointments/manage/closures/{id}/remove", post(appointments::manage::remove_closure))
+        .route("/appointments/{id}/check-in", post(appointments::desk::check_in))
+        .route("/appointments/{id}/no-show", post(appointments::desk::no_show))
+        .route("/appointments/lookup", get(appointments::booking::lookup_form).post(appointments::booking::lookup))
+        .route("/appointments/lookup/cancel", post(appointments::booking::lookup_cancel))
+        .route("/appointments/lookup/ics", post(appointments::booking::lookup_ics))
+        .route("/my/appointments", get(appointments::booking::mine))
+        .route("/my/appointments/{id}", get(appointments::booking::show_mine))
+        .route("/my/appointments/{id}/ics", get(appointments::booking::mine_ics))
+        .route("/my/appointments/{id}/cancel", post(appointments::booking::cancel_mine))
+        .route("/my/appointments/{id}/move", post(appointments::booking::move_mine))
+        .route("/alerts", get(pages::public_alerts::list))
+        .route("/alerts/{id}", get(pages::public_alerts::show))
         .route("/areas/{id}", get(directory::area))
-        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
-        .route("/sign-in/totp", get(sign_in::totp_form).post(sign_in::totp_submit))
-        .route("/sign-out", post(sign_in::sign_out))
-        .route("/sign-up", get(sign_up::form).post(sign_up::submit))
-        .route("/account", get(account::show))
-        .route("/account/totp", post(account::begin_totp))
-        .route("/account/totp/confirm", post(account::confirm_totp))
-        .route("/account/channels", post(account::set_channel))
-        .route("/notifications", get(alerting::notifications))
-        .route("/notifications/read", post(alerting::mark_read))
-        .route("/events", get(alerting::events))
-        .route("/duty", post(alerting::duty))
+        .route("/sign-in", get(accounts::sign_in::form).post(accounts::sign_in::submit))
+        .route("/sign-in/totp", get(accounts::sign_in::totp_form).post(accounts::sign_in::totp_submit))
+        .route("/sign-out", post(accounts::sign_in::sign_out))
+        .route("/sign-up", get(accounts::sign_up::form).post(accounts::sign_up::submit))
+        .route("/account", get(accounts::account::show))
+        .route("/account/totp", post(accounts::account::begin_totp))
+        .route("/account/totp/confirm", post(accounts::account::confirm_totp))
+        .route("/account/channels", post(accounts::account::set_channel))
+        .route("/notifications", get(officers::alerting::notifications))
+        .route("/notifications/read", post(officers::alerting::mark_read))
+        .route("/events", get(officers::alerting::events))
+        .route("/duty", post(officers::alerting::duty))
         // The tip form carries photos and videos: its limit alone is raised.
-        .route("/tips/new", get(tips::form).post(tips::submit).layer(DefaultBodyLimit::max(tips::FORM_LIMIT)))
-        .route("/receipt", get(tip_follow::receipt_form).post(tip_follow::receipt_lookup))
-        .route("/receipt/messages", post(tip_follow::receipt_message))
-        .route("/my/tips", get(tip_follow::my_tips))
-        .route("/my/tips/{id}", get(tip_follow::my_tip))
-        .route("/my/tips/{id}/messages", post(tip_follow::my_tip_message))
-        .route("/inbox", get(inbox::list))
-        .route("/inbox/{id}", get(inbox::show))
-        .route("/inbox/{id}/attachments/{aid}", get(inbox::attachment))
-        .route("/inbox/{id}/transitions", post(inbox_actions::transition))
-        .route("/inbox/{id}/assignment", post(inbox_actions::assign))
-        .route("/inbox/{id}/priority", post(inbox_actions::priority))
-        .route("/inbox/{id}/triage", post(inbox_actions::triage))
-        .route("/inbox/{id}/notes", post(inbox_actions::note))
-        .route("/inbox/{id}/messages", post(inbox_actions::message))
-        .route("/inbox/{id}/unseal-requests", post(inbox_actions::request_unseal))
-        .route("/inbox/{id}/unseal-requests/{rid}/approval", post(inbox_actions::approve_unseal))
-        .route("/inbox/{id}/identity", post(inbox_actions::identity))
-        .route("/admin/jobs", get(jobs::list))
-        .route("/admin/jobs/{id}/retry", post(jobs::retry))
+        .route(
+            "/tips/new",
+            get(tips::submit::form).post(tips::submit::submit).layer(DefaultBodyLimit::max(tips::submit::FORM_LIMIT)),
+        )
+        .route("/receipt", get(tips::follow::receipt_form).post(tips::follow::receipt_lookup))
+        .route("/receipt/messages", post(tips::follow::receipt_message))
+        .route("/my/tips", get(tips::follow::my_tips))
+        .route("/my/tips/{id}", get(tips::follow::my_tip))
+        .route("/my/tips/{id}/messages", post(tips::follow::my_tip_message))
+        .route("/inbox", get(officers::inbox::list))
+        .route("/inbox/{id}", get(officers::inbox::show))
+        .route("/inbox/{id}/attachments/{aid}", get(officers::inbox::attachment))
+        .route("/inbox/{id}/transitions", post(officers::inbox_actions::transition))
+        .route("/inbox/{id}/assignment", post(officers::inbox_actions::assign))
+        .route("/inbox/{id}/priority", post(officers::inbox_actions::priority))
+        .route("/inbox/{id}/triage", post(officers::inbox_actions::triage))
+        .route("/inbox/{id}/notes", post(officers::inbox_actions::note))
+        .route("/inbox/{id}/messages", post(officers::inbox_actions::message))
+        .route("/inbox/{id}/unseal-requests", post(officers::inbox_actions::request_unseal))
+        .route("/inbox/{id}/unseal-requests/{rid}/approval", post(officers::inbox_actions::approve_unseal))
+        .route("/inbox/{id}/identity", post(officers::inbox_actions::identity))
+        .route("/admin/jobs", get(officers::jobs::list))
+        .route("/admin/jobs/{id}/retry", post(officers::jobs::retry))
 }
 
 /// What every page's frame needs: the language's words, who is signed in, the CSRF token, the title.

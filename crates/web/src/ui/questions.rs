@@ -13,11 +13,11 @@ use binhyen_store::questions::Question;
 use serde::Deserialize;
 
 use super::guides::GuideLink;
-use super::officer::{actor_of, officers_only};
 use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{self, Lang};
 use crate::session::{CsrfForm, CsrfMultipart, UploadedFile, Visitor};
+use crate::ui::officers::{actor_of, officers_only};
 use crate::AppState;
 
 /// The question form with its photo (a phone's photo is a few MiB).
@@ -234,7 +234,7 @@ pub(crate) async fn reply(
 pub(crate) async fn close(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(v, _): CsrfForm<super::alerting::Empty>,
+    CsrfForm(v, _): CsrfForm<crate::ui::officers::alerting::Empty>,
 ) -> Response {
     let Some(account) = signed_in(&v) else { return (v.jar, Redirect::to("/sign-in")).into_response() };
     let id = match question_id(&id) {

@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use super::alerting::{unread_count, DutyView};
 use super::inbox_tip::{render_tip, Shown};
-use super::officer::{actor_of, officers_only};
-use super::{or_page, page, parse_id, Layout, SelectOption};
+use super::{actor_of, officers_only};
 use crate::error::ApiError;
 use crate::i18n::{message, priority, tip_category, tip_state};
 use crate::session::Visitor;
+use crate::ui::{or_page, page, parse_id, Layout, SelectOption};
 use crate::AppState;
 
 const PER_PAGE: i64 = 25;
@@ -194,7 +194,7 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
                 });
             }
         }
-        Err(e) if e.status == StatusCode::FORBIDDEN => return super::error_page(v, e),
+        Err(e) if e.status == StatusCode::FORBIDDEN => return crate::ui::error_page(v, e),
         Err(e) => {
             status = e.status;
             error = Some(message(lang, e.code).to_owned());
@@ -265,7 +265,7 @@ pub(crate) async fn attachment(
 ) -> Response {
     let Some(actor) = actor_of(&v) else { return officers_only(v) };
     let (Ok(id), Ok(aid)) = (id.parse(), aid.parse()) else {
-        return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "not_found"));
+        return crate::ui::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "not_found"));
     };
     let (a, bytes) = or_page!(v, state.core.attachment_bytes(&actor, id, aid).await);
     crate::attachment::attachment_response(&a.kind, bytes)

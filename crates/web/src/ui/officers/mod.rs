@@ -1,4 +1,11 @@
-//! What officers' pages share: who the officer is, the page everyone else gets, and the units by id.
+//! Officers' pages: the inbox and a tip's page with its actions, notifications and duty, the job queue; and what
+//! they share: who the officer is, the page everyone else gets, and the units by id.
+
+pub(crate) mod alerting;
+pub(crate) mod inbox;
+pub(crate) mod inbox_actions;
+pub(crate) mod inbox_tip;
+pub(crate) mod jobs;
 
 use std::collections::HashMap;
 
@@ -20,7 +27,7 @@ pub(crate) fn actor_of(v: &Visitor) -> Option<Actor> {
 /// The 403 page for anyone but an officer, saying whether signing in would help.
 pub(crate) fn officers_only(v: Visitor) -> Response {
     let code = if v.principal.is_some() { "not_an_officer" } else { "no_session" };
-    super::error_page(v, ApiError::new(StatusCode::FORBIDDEN, code))
+    crate::ui::error_page(v, ApiError::new(StatusCode::FORBIDDEN, code))
 }
 
 /// Every unit by id, from the directory copy (names for lists and timelines without a query each).

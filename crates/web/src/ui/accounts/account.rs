@@ -12,9 +12,9 @@ use binhyen_domain::entities::accounts::Household;
 use binhyen_domain::{time_vn, AccountKind, PhoneNumber};
 use serde::Deserialize;
 
-use super::{or_page, page, Layout};
 use crate::i18n::{account_kind, channel_address, channel_name, message, role, Lang};
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::{or_page, page, Layout};
 use crate::AppState;
 
 #[derive(Template)]
@@ -152,7 +152,7 @@ async fn render(state: &AppState, v: Visitor, shown: Shown) -> Response {
         false => None,
     };
     let unread = match signed_in {
-        true => super::alerting::unread_count(state, a.id).await,
+        true => crate::ui::officers::alerting::unread_count(state, a.id).await,
         false => None,
     };
     let unit = match a.unit_id.or(a.overseeing_unit_id) {
@@ -225,12 +225,12 @@ pub(crate) async fn confirm_totp(State(state): State<AppState>, CsrfForm(v, f): 
         Err(CoreError::Invalid(i)) => {
             let secret = match state.core.totp_secret(&p.account) {
                 Ok(secret) => secret.unwrap_or_default(),
-                Err(e) => return super::error_page(v, e.into()),
+                Err(e) => return crate::ui::error_page(v, e.into()),
             };
             let error = Some(message(v.lang, i.code).to_owned());
             render(&state, v, Shown { enrolment: Some((secret, String::new())), error, ..Shown::default() }).await
         }
-        Err(e) => super::error_page(v, e.into()),
+        Err(e) => crate::ui::error_page(v, e.into()),
     }
 }
 
@@ -285,6 +285,6 @@ pub(crate) async fn set_channel(State(state): State<AppState>, CsrfForm(v, f): C
             };
             render(&state, v, Shown { attempt: Some(attempt), ..Shown::default() }).await
         }
-        Err(e) => super::error_page(v, e.into()),
+        Err(e) => crate::ui::error_page(v, e.into()),
     }
 }

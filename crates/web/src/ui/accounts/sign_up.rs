@@ -10,10 +10,10 @@ use binhyen_core::auth::SessionKind;
 use binhyen_core::CoreError;
 use serde::Deserialize;
 
-use super::{page, Layout};
 use crate::error::ApiError;
 use crate::i18n::message;
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::{page, Layout};
 use crate::AppState;
 use binhyen_core::places::{PlaceChoice as Choice, TypedPlace as Place};
 
@@ -75,7 +75,7 @@ pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): Cs
     }
     let home = match state.core.resolve_typed_place(&f.home_area, f.home_area_id.as_deref()).await {
         Ok(h) => h,
-        Err(e) => return super::error_page(v, e.into()),
+        Err(e) => return crate::ui::error_page(v, e.into()),
     };
     let home_area_id = match home {
         Place::None => None,
@@ -96,7 +96,7 @@ pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): Cs
         Ok(_) => {
             match state.core.sign_in(&f.phone, &f.password, None, SessionKind::Web, v.client.as_deref()).await {
                 Ok(issued) => v.start_session(issued.token, state.config.secure_cookies),
-                Err(e) => return super::error_page(v, e.into()),
+                Err(e) => return crate::ui::error_page(v, e.into()),
             }
             (v.jar, Redirect::to("/account")).into_response()
         }
@@ -106,7 +106,7 @@ pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): Cs
             let errors = vec![(field, message(v.lang, api.code).to_owned())];
             redisplay(v, f, api.status, errors, Vec::new())
         }
-        Err(e) => super::error_page(v, e.into()),
+        Err(e) => crate::ui::error_page(v, e.into()),
     }
 }
 

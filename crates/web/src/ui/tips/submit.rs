@@ -13,10 +13,10 @@ use binhyen_domain::AccountKind;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{page, Layout, SelectOption};
 use crate::error::ApiError;
 use crate::i18n::{message, protection, protection_hint, tip_category, Lang};
 use crate::session::{CsrfMultipart, UploadedFile, Visitor};
+use crate::ui::{page, Layout, SelectOption};
 use crate::AppState;
 use binhyen_core::places::{PlaceChoice as Choice, TypedPlace as Place};
 
@@ -119,7 +119,7 @@ async fn render(
     let households = match v.principal.as_ref().map(|p| &p.account) {
         Some(a) if a.kind == AccountKind::Cluster => match state.core.households(a.id).await {
             Ok(list) => list,
-            Err(e) => return super::error_page(v, e.into()),
+            Err(e) => return crate::ui::error_page(v, e.into()),
         },
         _ => Vec::new(),
     };
@@ -270,7 +270,7 @@ pub(crate) async fn submit(
             let errors = vec![field_error(lang, "area_id", "area_not_found")];
             return render(&state, v, f, StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new(), had_files).await;
         }
-        Err(e) => return super::error_page(v, e.into()),
+        Err(e) => return crate::ui::error_page(v, e.into()),
     };
     let account = v.principal.as_ref().map(|p| p.account.clone());
     let reporter = match &account {
@@ -289,12 +289,12 @@ pub(crate) async fn submit(
             let errors = vec![field_error(lang, api.field.as_deref().unwrap_or_default(), api.code)];
             return render(&state, v, f, api.status, errors, Vec::new(), had_files).await;
         }
-        Err(e) => return super::error_page(v, e.into()),
+        Err(e) => return crate::ui::error_page(v, e.into()),
     };
     let key = match (&done.receipt, &account) {
         (Some(receipt), _) => TipsterKey::Receipt(receipt),
         (None, Some(a)) => TipsterKey::Account(a),
-        (None, None) => return super::error_page(v, ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")),
+        (None, None) => return crate::ui::error_page(v, ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")),
     };
     let (attached, refused) = attach(&state, &key, done.tip_id, files).await;
     let refused: Vec<_> = refused.into_iter().map(|(name, code)| (name, message(lang, code))).collect();

@@ -16,12 +16,12 @@ use binhyen_domain::page::PostKind;
 use binhyen_domain::{Action, Actor, Invalid};
 use serde::Deserialize;
 
-use super::officer::actor_of;
 use super::public_alerts::AlertCard;
-use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{self, alert_category, alert_certainty, alert_severity, alert_urgency, post_kind, Lang};
 use crate::session::{CsrfForm, CsrfMultipart, Visitor};
+use crate::ui::officers::actor_of;
+use crate::ui::{or_page, page, Layout};
 use crate::AppState;
 
 /// A choice in a select.
@@ -174,7 +174,7 @@ pub(crate) async fn manage(
 ) -> Response {
     let unit = match unit_to_manage(&state, &v, &code).await {
         Ok((_, unit)) => unit,
-        Err(e) => return super::error_page(v, e),
+        Err(e) => return crate::ui::error_page(v, e),
     };
     let done = q.ok().and_then(|Query(q)| done_text(v.lang, &q.done));
     render(&state, v, unit, StatusCode::OK, done, None).await
@@ -199,11 +199,11 @@ async fn finish(state: &AppState, v: Visitor, unit: Unit, what: &str, result: Re
 /// The officer and unit of a manage form, or an early return with the page to answer instead.
 macro_rules! managing {
     ($state:expr, $v:expr, $code:expr) => {
-        match crate::ui::page_manage::unit_to_manage(&$state, &$v, &$code).await {
+        match super::manage::unit_to_manage(&$state, &$v, &$code).await {
             Ok(found) => found,
             Err(e) => {
-                if crate::ui::officer::actor_of(&$v).is_none() {
-                    return crate::ui::officer::officers_only($v);
+                if crate::ui::officers::actor_of(&$v).is_none() {
+                    return crate::ui::officers::officers_only($v);
                 }
                 return crate::ui::error_page($v, e);
             }
@@ -312,7 +312,7 @@ pub(crate) async fn issue_alert(
 pub(crate) async fn cancel_alert(
     State(state): State<AppState>,
     Path((code, id)): Path<(String, String)>,
-    CsrfForm(v, _): CsrfForm<super::alerting::Empty>,
+    CsrfForm(v, _): CsrfForm<crate::ui::officers::alerting::Empty>,
 ) -> Response {
     let (actor, unit) = managing!(state, v, code);
     let result = async {
@@ -405,7 +405,7 @@ pub(crate) async fn send_article(
             Ok(bytes) if bytes.is_empty() && file.name.is_empty() => {}
             Ok(bytes) => photos.push(bytes),
             Err(code) => {
-                return super::error_page(v, ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code).field("file"))
+                return crate::ui::error_page(v, ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code).field("file"))
             }
         }
     }
@@ -424,7 +424,7 @@ pub(crate) async fn article_photo(
     };
     let not_found = || ApiError::new(StatusCode::NOT_FOUND, "image_not_found");
     let (Ok(id), Ok(image_id)) = (id.parse::<i64>(), image_id.parse::<i64>()) else {
-        return super::error_page(v, not_found());
+        return crate::ui::error_page(v, not_found());
     };
     let (kind, bytes) = or_page!(v, state.core.article_image(account_id, actor_of(&v).as_ref(), id, image_id).await);
     crate::attachment::attachment_response(&kind, bytes)

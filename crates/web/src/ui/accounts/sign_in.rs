@@ -9,9 +9,9 @@ use binhyen_core::CoreError;
 use binhyen_domain::AccountKind;
 use serde::Deserialize;
 
-use super::{page, Layout};
 use crate::i18n::message;
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::{page, Layout};
 use crate::AppState;
 
 #[derive(Template)]
@@ -57,7 +57,7 @@ pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): Cs
         }
         Err(CoreError::Throttled { .. }) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
         Err(CoreError::Unauthenticated { .. }) => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
-        Err(e) => return super::error_page(v, e.into()),
+        Err(e) => return crate::ui::error_page(v, e.into()),
     };
     let tpl = SignInPage {
         l: Layout::new(&v, v.lang.text().sign_in),
@@ -107,7 +107,7 @@ pub(crate) async fn totp_submit(State(state): State<AppState>, CsrfForm(v, f): C
         }
         Err(CoreError::Throttled { .. }) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
         Err(CoreError::Invalid(i)) => (StatusCode::UNPROCESSABLE_ENTITY, i.code),
-        Err(e) => return super::error_page(v, e.into()),
+        Err(e) => return crate::ui::error_page(v, e.into()),
     };
     let tpl = TotpPage { l: Layout::new(&v, v.lang.text().totp_title), error: Some(message(v.lang, code).to_owned()) };
     page(v, status, &tpl)
@@ -119,7 +119,7 @@ pub(crate) struct Empty {}
 pub(crate) async fn sign_out(State(state): State<AppState>, CsrfForm(mut v, _): CsrfForm<Empty>) -> Response {
     if let Some(token) = v.session_token.clone() {
         if let Err(e) = state.core.sign_out(&token).await {
-            return super::error_page(v, e.into());
+            return crate::ui::error_page(v, e.into());
         }
     }
     v.end_session();

@@ -11,11 +11,11 @@ use binhyen_domain::Actor;
 use serde::Deserialize;
 
 use super::alerting::{unread_count, Empty};
-use super::officer::{actor_of, officers_only};
-use super::{page, Layout};
+use super::{actor_of, officers_only};
 use crate::error::ApiError;
 use crate::i18n::{job_kind, job_state, message, Lang};
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::{page, Layout};
 use crate::AppState;
 
 /// The tabs, in this order; the first is shown when the query names none.
@@ -101,7 +101,7 @@ pub(crate) async fn retry(
     };
     match result {
         Ok(()) => (v.jar, Redirect::to("/admin/jobs?state=dead")).into_response(),
-        Err(e) if e.status == StatusCode::FORBIDDEN => super::error_page(v, e),
+        Err(e) if e.status == StatusCode::FORBIDDEN => crate::ui::error_page(v, e),
         Err(e) => {
             // Core's "not found" is generic; here it can only be the job.
             let code = if e.status == StatusCode::NOT_FOUND { "job_not_found" } else { e.code };
@@ -126,7 +126,7 @@ async fn render(
         Err(e) => {
             let e = ApiError::from(e);
             if e.field.as_deref() != Some("state") {
-                return super::error_page(v, e);
+                return crate::ui::error_page(v, e);
             }
             (status, error) = (e.status, Some(t.jobs_unknown_state.to_owned()));
             Vec::new()

@@ -12,10 +12,10 @@ use binhyen_domain::entities::tips::TipEvent;
 use binhyen_domain::time_vn::format_instant_ms;
 use serde::Deserialize;
 
-use super::{or_page, page, parse_id, Layout};
 use crate::error::ApiError;
 use crate::i18n::{message, protection, tip_category, tip_state, Lang};
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::{or_page, page, parse_id, Layout};
 use crate::AppState;
 
 /// One line of a tipster's timeline: an event as a sentence, or a message (`body`) in the conversation.
@@ -132,7 +132,7 @@ fn refused(v: Visitor, code: String, e: CoreError) -> Response {
             let error = Some(message(v.lang, api.code).to_owned());
             receipt_page(v, api.status, code, error)
         }
-        _ => super::error_page(v, api),
+        _ => crate::ui::error_page(v, api),
     }
 }
 
@@ -237,6 +237,6 @@ pub(crate) async fn my_tip_message(
             let error = Some(message(v.lang, i.code).to_owned());
             show_mine(&state, v, &id, false, error).await
         }
-        Err(e) => super::error_page(v, e.into()),
+        Err(e) => crate::ui::error_page(v, e.into()),
     }
 }

@@ -15,10 +15,10 @@ use binhyen_domain::time_vn::{format_date, iso, parse_iso};
 use serde::Deserialize;
 use time::{Date, Duration};
 
-use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{message, Lang};
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::{or_page, page, Layout};
 use crate::AppState;
 
 /// Days the booking page offers at once.
@@ -312,7 +312,7 @@ pub(crate) async fn book_submit(
             let problem = Problem { error: Some(message(lang, status.code).to_owned()), ..Problem::default() };
             again(v, status.status, problem).await
         }
-        Err(e) => super::error_page(v, e.into()),
+        Err(e) => crate::ui::error_page(v, e.into()),
     }
 }
 
@@ -441,7 +441,7 @@ pub(crate) async fn show_mine(
     let Some(p) = v.principal.clone() else { return Redirect::to("/sign-in").into_response() };
     let id = match id_or_404(&id) {
         Ok(id) => id,
-        Err(e) => return super::error_page(v, e),
+        Err(e) => return crate::ui::error_page(v, e),
     };
     let view = or_page!(v, state.core.appointment_for(BookingKey::Account(&p.account, id), None).await);
     let notice = match (q.booked, q.cancelled, q.moved) {
@@ -485,7 +485,7 @@ pub(crate) async fn mine_ics(State(state): State<AppState>, v: Visitor, Path(id)
     let Some(p) = v.principal.clone() else { return Redirect::to("/sign-in").into_response() };
     let id = match id_or_404(&id) {
         Ok(id) => id,
-        Err(e) => return super::error_page(v, e),
+        Err(e) => return crate::ui::error_page(v, e),
     };
     let view = or_page!(v, state.core.appointment_for(BookingKey::Account(&p.account, id), None).await);
     crate::ics::response(id, crate::ics::booking(&view, &state.core.alerts.public_url, state.core.now_ms()))
@@ -502,7 +502,7 @@ pub(crate) async fn cancel_mine(
     let Some(p) = v.principal.clone() else { return Redirect::to("/sign-in").into_response() };
     let id = match id_or_404(&id) {
         Ok(id) => id,
-        Err(e) => return super::error_page(v, e),
+        Err(e) => return crate::ui::error_page(v, e),
     };
     match state.core.cancel_appointment(BookingKey::Account(&p.account, id), None).await {
         Ok(_) => Redirect::to(&format!("/my/appointments/{id}?cancelled=1")).into_response(),
@@ -524,7 +524,7 @@ pub(crate) async fn move_mine(
     let Some(p) = v.principal.clone() else { return Redirect::to("/sign-in").into_response() };
     let id = match id_or_404(&id) {
         Ok(id) => id,
-        Err(e) => return super::error_page(v, e),
+        Err(e) => return crate::ui::error_page(v, e),
     };
     let Some(starts_at_ms) = parse_slot(&f.starts_at) else {
         return mine_error(
@@ -567,7 +567,7 @@ async fn mine_error(
             };
             no_store(page(v, err.status, &tpl))
         }
-        _ => super::error_page(v, err),
+        _ => crate::ui::error_page(v, err),
     }
 }
 

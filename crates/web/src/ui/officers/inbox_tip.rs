@@ -12,12 +12,12 @@ use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, Transition, Verdict};
 use binhyen_domain::{Actor, PhoneNumber};
 
-use super::officer::units_by_id;
-use super::{or_page, page, Layout, SelectOption};
+use super::units_by_id;
 use crate::i18n::{
     channel_name, delivery_state, priority, protection, tip_category, tip_state, transition, verdict, Lang,
 };
 use crate::session::Visitor;
+use crate::ui::{or_page, page, Layout, SelectOption};
 use crate::AppState;
 
 /// What a page shows beyond the tip itself: the message of a refused action, an identity just opened.

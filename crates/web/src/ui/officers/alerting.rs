@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_domain::time_vn::format_instant_ms;
 use serde::Deserialize;
 
-use super::officer::{actor_of, officers_only};
-use super::{or_page, page, Layout};
+use super::{actor_of, officers_only};
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::{or_page, page, Layout};
 use crate::AppState;
 
 /// The live feed of the officer signed in with this browser. `EventSource` sends `Last-Event-ID` itself when
@@ -20,7 +20,7 @@ pub(crate) async fn events(State(state): State<AppState>, v: Visitor, headers: H
     let Some(actor) = actor_of(&v) else { return officers_only(v) };
     match crate::live::respond(&state, &actor, &headers).await {
         Ok(response) => response,
-        Err(e) => super::error_page(v, e),
+        Err(e) => crate::ui::error_page(v, e),
     }
 }
 

@@ -14,10 +14,10 @@ use binhyen_domain::time_vn::format_instant_ms;
 use serde::Deserialize;
 
 use super::public_alerts::AlertCard;
-use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{post_kind, unit_kind, Lang};
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::{or_page, page, Layout};
 use crate::AppState;
 
 /// A post as a page shows it.
@@ -144,7 +144,7 @@ pub(crate) async fn feed(
     };
     let q = match CursorQuery::of(q) {
         Ok(q) => q,
-        Err(e) => return super::error_page(v, e),
+        Err(e) => return crate::ui::error_page(v, e),
     };
     let feed = or_page!(v, state.core.home_feed(account_id, q.cursor()).await);
     let first = q.cursor().is_none();

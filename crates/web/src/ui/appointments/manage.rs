@@ -20,12 +20,12 @@ use binhyen_domain::Invalid;
 use serde::Deserialize;
 use time::Duration;
 
-use super::appointments::{weekday_name, EmptyForm};
-use super::page_manage::{managing, unit_to_manage};
-use super::{page, Layout};
+use super::booking::{weekday_name, EmptyForm};
 use crate::error::ApiError;
 use crate::i18n::{self, Lang};
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::pages::manage::{managing, unit_to_manage};
+use crate::ui::{page, Layout};
 use crate::AppState;
 
 /// How far ahead the page lists closures.
@@ -241,12 +241,12 @@ async fn render(
     let lang = v.lang;
     let views = match state.core.unit_services(unit.id).await {
         Ok(views) => views,
-        Err(e) => return super::error_page(v, e.into()),
+        Err(e) => return crate::ui::error_page(v, e.into()),
     };
     let today = state.core.today();
     let closures = match state.core.unit_closures(unit.id, today, today + Duration::days(CLOSURES_AHEAD_DAYS)).await {
         Ok(closures) => closures,
-        Err(e) => return super::error_page(v, e.into()),
+        Err(e) => return crate::ui::error_page(v, e.into()),
     };
     let services = views
         .iter()
@@ -313,7 +313,7 @@ pub(crate) async fn manage(
 ) -> Response {
     let unit = match unit_to_manage(&state, &v, &code).await {
         Ok((_, unit)) => unit,
-        Err(e) => return super::error_page(v, e),
+        Err(e) => return crate::ui::error_page(v, e),
     };
     let done = q.ok().and_then(|Query(q)| done_text(v.lang, &q));
     render(&state, v, unit, StatusCode::OK, done, None, Typed::Nothing).await

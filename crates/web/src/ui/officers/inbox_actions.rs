@@ -12,11 +12,11 @@ use binhyen_domain::{Actor, Invalid};
 use serde::Deserialize;
 
 use super::inbox_tip::{render_tip, Shown};
-use super::officer::{actor_of, officers_only};
-use super::parse_id;
+use super::{actor_of, officers_only};
 use crate::error::ApiError;
 use crate::i18n;
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::parse_id;
 use crate::AppState;
 
 /// The officer and the tip's id, or an early return with the page to answer instead.
@@ -25,7 +25,7 @@ macro_rules! officer_on_tip {
         let Some(actor) = actor_of(&$v) else { return officers_only($v) };
         match parse_id(&$id) {
             Ok(id) => ($v, actor, id),
-            Err(e) => return super::error_page($v, e),
+            Err(e) => return crate::ui::error_page($v, e),
         }
     }};
 }

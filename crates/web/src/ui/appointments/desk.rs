@@ -12,10 +12,10 @@ use binhyen_domain::PhoneNumber;
 use serde::Deserialize;
 use time::Duration;
 
-use super::appointments::{hhmm, slot_choices, state_name, weekday_name, EmptyForm, SlotChoice};
-use super::{or_page, page, Layout};
+use super::booking::{hhmm, slot_choices, state_name, weekday_name, EmptyForm, SlotChoice};
 use crate::error::ApiError;
 use crate::session::{CsrfForm, Visitor};
+use crate::ui::{or_page, page, Layout};
 use crate::AppState;
 
 struct DeskRow {
@@ -64,7 +64,7 @@ pub(crate) async fn day(
     Query(q): Query<DayQuery>,
 ) -> Response {
     let Some(actor) = v.principal.as_ref().and_then(|p| p.actor()) else {
-        return super::error_page(v, ApiError::new(StatusCode::FORBIDDEN, "not_an_officer"));
+        return crate::ui::error_page(v, ApiError::new(StatusCode::FORBIDDEN, "not_an_officer"));
     };
     let unit = or_page!(v, state.core.unit_by_code(&code).await);
     let today = state.core.today();
@@ -133,10 +133,10 @@ pub(crate) async fn no_show(
 
 async fn desk_step(state: AppState, v: Visitor, id: String, came: bool) -> Response {
     let Some(actor) = v.principal.as_ref().and_then(|p| p.actor()) else {
-        return super::error_page(v, ApiError::new(StatusCode::FORBIDDEN, "not_an_officer"));
+        return crate::ui::error_page(v, ApiError::new(StatusCode::FORBIDDEN, "not_an_officer"));
     };
     let Ok(id) = id.parse::<i64>() else {
-        return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "appointment_not_found"));
+        return crate::ui::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "appointment_not_found"));
     };
     let done = if came { state.core.check_in(&actor, id).await } else { state.core.mark_no_show(&actor, id).await };
     let a = or_page!(v, done);

@@ -9,10 +9,10 @@ use binhyen_core::public_alerts::AlertView;
 use binhyen_domain::entities::public_alerts::PublicAlert;
 use binhyen_domain::time_vn::format_instant_ms;
 
-use super::{or_page, page, Layout};
 use crate::error::ApiError;
 use crate::i18n::{alert_category, alert_certainty, alert_severity, alert_urgency, Lang};
 use crate::session::Visitor;
+use crate::ui::{or_page, page, Layout};
 use crate::AppState;
 
 /// An alert as a page shows it.
@@ -86,7 +86,7 @@ struct AlertPage {
 /// One alert, in force or not (notifications link here; alerts are public).
 pub(crate) async fn show(State(state): State<AppState>, v: Visitor, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<i64>() else {
-        return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "alert_not_found"));
+        return crate::ui::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "alert_not_found"));
     };
     let alert = or_page!(v, state.core.public_alert(id).await);
     let AlertView { alert, unit, area } = or_page!(v, state.core.alert_view(alert).await);

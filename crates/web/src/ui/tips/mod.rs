@@ -1,0 +1,4 @@
+//! Tips: the form that sends one, and following one's tips (signed in or by receipt).
+
+pub(crate) mod follow;
+pub(crate) mod submit;
