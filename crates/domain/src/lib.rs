@@ -4,6 +4,7 @@ pub mod account;
 pub mod alert;
 pub mod appointment;
 pub mod area;
+pub mod channel;
 pub mod error;
 pub mod page;
 pub mod permission;

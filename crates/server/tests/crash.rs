@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use binhyen_domain::channel::ChannelKind;
 use binhyen_store::{Store, StoreError};
 use process::{demo, serve, serve_with};
 use serde_json::json;
@@ -168,7 +169,11 @@ async fn deliveries_in_flight_at_sigkill_are_sent_after_the_restart() {
     server.kill().await.expect("stop the restarted server");
     let store = Store::connect(&db).await.expect("open the store");
     let sent = store.deliveries(Some("sent"), 100).await.expect("deliveries");
-    assert_eq!(sent.iter().filter(|d| d.channel == "webhook").count(), TIPS, "every delivery recorded as sent");
+    assert_eq!(
+        sent.iter().filter(|d| d.channel == ChannelKind::Webhook).count(),
+        TIPS,
+        "every delivery recorded as sent"
+    );
     assert!(store.jobs(Some("running"), 10).await.expect("jobs").is_empty());
     eprintln!("crash: {} deliveries in flight at SIGKILL, all {TIPS} sent after the restart", before.len());
     store.close().await;

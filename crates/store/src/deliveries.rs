@@ -1,13 +1,14 @@
 //! Outbound deliveries: one message to one recipient on one channel, and where it stands.
 
+use binhyen_domain::channel::ChannelKind;
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError, Tx};
+use crate::{parse_enum, Result, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDelivery {
     pub idempotency_key: String,
-    pub channel: String,
+    pub channel: ChannelKind,
     pub account_id: Option<i64>,
     pub address: Option<String>,
     pub tip_id: Option<i64>,
@@ -25,7 +26,7 @@ pub struct NewDelivery {
 pub struct Delivery {
     pub id: i64,
     pub idempotency_key: String,
-    pub channel: String,
+    pub channel: ChannelKind,
     pub account_id: Option<i64>,
     pub address: Option<String>,
     pub tip_id: Option<i64>,
@@ -49,7 +50,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Delivery> {
     Ok(Delivery {
         id: r.try_get(0)?,
         idempotency_key: r.try_get(1)?,
-        channel: r.try_get(2)?,
+        channel: parse_enum(&r.try_get::<String, _>(2)?)?,
         account_id: r.try_get(3)?,
         address: r.try_get(4)?,
         tip_id: r.try_get(5)?,

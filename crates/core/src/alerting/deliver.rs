@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use binhyen_channels::{ChannelKind, DeliveryError, OutboundMessage};
+use binhyen_channels::{DeliveryError, OutboundMessage};
 use binhyen_store::deliveries::{self, Delivery};
 use binhyen_store::jobs::Job;
 
@@ -28,7 +28,7 @@ fn message(d: &Delivery) -> OutboundMessage {
 impl Core {
     pub(crate) async fn deliver(&self, job: &Job, delivery_id: i64) -> Result<(), JobFailure> {
         let d = self.store.delivery(delivery_id).await?;
-        let channel = ChannelKind::parse(&d.channel).and_then(|k| self.alerts.channels.get(k));
+        let channel = self.alerts.channels.get(d.channel);
         let result = match (&d.state[..], channel) {
             // Sent already (the job ran, then its completion was lost): nothing to do. A dead one is sent again:
             // its job was queued again by an administrator.

@@ -274,9 +274,7 @@ impl Core {
 
     async fn send_to(&self, tx: &mut Tx, m: &Message, account_id: i64, channels: &[ContactChannel]) -> Result<()> {
         for c in channels {
-            if let Some(kind) = ChannelKind::parse(&c.channel) {
-                self.queue_delivery(tx, m, Some(account_id), kind, Some(c.address.clone())).await?;
-            }
+            self.queue_delivery(tx, m, Some(account_id), c.channel, Some(c.address.clone())).await?;
         }
         Ok(())
     }
@@ -295,7 +293,7 @@ impl Core {
         let who = account_id.map_or("unit".to_owned(), |a| a.to_string());
         let delivery = NewDelivery {
             idempotency_key: format!("{}:{who}:{}", m.key, kind.as_str()),
-            channel: kind.as_str().to_owned(),
+            channel: kind,
             account_id,
             address,
             tip_id: m.tip_id,

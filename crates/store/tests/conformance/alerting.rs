@@ -172,8 +172,8 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
     assert_eq!(store.on_duty_since(officer).await.unwrap(), None);
 
     let channels = vec![
-        ContactChannel { channel: "email".into(), address: "ytuan@example.vn".into(), enabled: true },
-        ContactChannel { channel: "sms".into(), address: "+84388000111".into(), enabled: false },
+        ContactChannel { channel: "email".parse().unwrap(), address: "ytuan@example.vn".into(), enabled: true },
+        ContactChannel { channel: "sms".parse().unwrap(), address: "+84388000111".into(), enabled: false },
     ];
     store.set_contact_channels(officer, &channels).await.unwrap();
     assert_eq!(store.contact_channels(officer).await.unwrap(), channels);
@@ -203,7 +203,7 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
     // A delivery once per idempotency key; attempts recorded.
     let d = NewDelivery {
         idempotency_key: "tip:1:urgent:email".into(),
-        channel: "email".into(),
+        channel: "email".parse().unwrap(),
         account_id: Some(officer),
         address: Some("ytuan@example.vn".into()),
         tip_id: None,

@@ -95,7 +95,11 @@ async fn channels_json(state: &AppState, account_id: i64) -> Result<ChannelsJson
         available: state.core.available_channels().iter().map(|k| k.as_str().to_owned()).collect(),
         channels: channels
             .into_iter()
-            .map(|c| ContactChannelJson { channel: c.channel, address: c.address, enabled: c.enabled })
+            .map(|c| ContactChannelJson {
+                channel: c.channel.as_str().to_owned(),
+                address: c.address,
+                enabled: c.enabled,
+            })
             .collect(),
     })
 }

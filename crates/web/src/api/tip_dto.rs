@@ -1,6 +1,7 @@
 //! JSON shapes of tips, for officers and for tipsters.
 
 use binhyen_core::tips::{OfficerTipView, ReporterView, TipsterView};
+use binhyen_domain::channel::ChannelKind;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState, Verdict};
 use binhyen_store::tips::{Attachment, Outcome, Tip, TipEvent};
 use serde::{Deserialize, Serialize};
@@ -221,7 +222,8 @@ pub struct OfficerTipJson {
 pub struct DeliveryJson {
     pub id: i64,
     /// email, sms, webhook, zalo.
-    pub channel: String,
+    #[schema(value_type = String)]
+    pub channel: ChannelKind,
     pub account_id: Option<i64>,
     pub subject: String,
     /// queued, sent, retrying, dead.

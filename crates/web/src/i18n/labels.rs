@@ -139,29 +139,31 @@ pub fn transition(lang: Lang, t: binhyen_domain::tip::Transition) -> &'static st
     )
 }
 
-/// A channel of delivery, by its stored name ("email", "sms", "zalo", "webhook").
-pub fn channel_name(lang: Lang, channel: &str) -> &'static str {
+/// A channel of delivery.
+pub fn channel_name(lang: Lang, channel: binhyen_domain::channel::ChannelKind) -> &'static str {
+    use binhyen_domain::channel::ChannelKind::*;
     pick(
         lang,
         match channel {
-            "email" => ("Thư điện tử", "E-mail"),
-            "sms" => ("Tin nhắn SMS", "SMS"),
-            "zalo" => ("Zalo", "Zalo"),
-            "webhook" => ("Hệ thống nhận tin (webhook)", "Webhook"),
-            _ => ("Kênh khác", "Other channel"),
+            Email => ("Thư điện tử", "E-mail"),
+            Sms => ("Tin nhắn SMS", "SMS"),
+            Zalo => ("Zalo", "Zalo"),
+            Webhook => ("Hệ thống nhận tin (webhook)", "Webhook"),
         },
     )
 }
 
-/// What to type for a channel: the label of its address field.
-pub fn channel_address(lang: Lang, channel: &str) -> &'static str {
+/// What to type for a channel: the label of its address field. The webhook's address is the installation's,
+/// never typed by a person; it has the generic label.
+pub fn channel_address(lang: Lang, channel: binhyen_domain::channel::ChannelKind) -> &'static str {
+    use binhyen_domain::channel::ChannelKind::*;
     pick(
         lang,
         match channel {
-            "email" => ("Địa chỉ thư điện tử", "E-mail address"),
-            "sms" => ("Số điện thoại di động", "Mobile phone number"),
-            "zalo" => ("Mã người dùng Zalo (user id)", "Zalo user id"),
-            _ => ("Địa chỉ", "Address"),
+            Email => ("Địa chỉ thư điện tử", "E-mail address"),
+            Sms => ("Số điện thoại di động", "Mobile phone number"),
+            Zalo => ("Mã người dùng Zalo (user id)", "Zalo user id"),
+            Webhook => ("Địa chỉ", "Address"),
         },
     )
 }

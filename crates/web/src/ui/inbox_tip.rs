@@ -269,7 +269,7 @@ pub(crate) async fn render_tip(
     for d in view.deliveries {
         let failed = d.state == "retrying" || d.state == "dead";
         deliveries.push(DeliveryView {
-            channel: channel_name(lang, &d.channel),
+            channel: channel_name(lang, d.channel),
             recipient: match d.account_id {
                 Some(a) => names.of(a).await,
                 None => lang.text().recipient_system.to_owned(),
