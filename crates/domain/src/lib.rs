@@ -6,6 +6,7 @@ pub mod appointment;
 pub mod area;
 pub mod channel;
 pub mod error;
+pub mod group;
 pub mod page;
 pub mod permission;
 pub mod phone;
