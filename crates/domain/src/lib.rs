@@ -10,6 +10,7 @@ pub mod group;
 pub mod page;
 pub mod permission;
 pub mod phone;
+pub mod question;
 pub mod time_vn;
 pub mod tip;
 pub mod unit;
