@@ -5,6 +5,7 @@ pub mod alert;
 pub mod appointment;
 pub mod area;
 pub mod channel;
+pub mod delivery;
 pub mod error;
 pub mod group;
 pub mod page;

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use binhyen_domain::channel::ChannelKind;
+use binhyen_domain::delivery::DeliveryState;
 use binhyen_store::{Store, StoreError};
 use process::{demo, serve, serve_with};
 use serde_json::json;
@@ -168,7 +169,7 @@ async fn deliveries_in_flight_at_sigkill_are_sent_after_the_restart() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     server.kill().await.expect("stop the restarted server");
     let store = Store::connect(&db).await.expect("open the store");
-    let sent = store.deliveries(Some("sent"), 100).await.expect("deliveries");
+    let sent = store.deliveries(Some(DeliveryState::Sent), 100).await.expect("deliveries");
     assert_eq!(
         sent.iter().filter(|d| d.channel == ChannelKind::Webhook).count(),
         TIPS,

@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use binhyen_channels::ChannelKind;
 use binhyen_domain::alert::Severity;
+use binhyen_domain::delivery::DeliveryState;
 use binhyen_domain::time_vn;
 use binhyen_domain::tip::Protection;
 use binhyen_store::alerting::ContactChannel;
@@ -301,7 +302,7 @@ impl Core {
             body: m.body.clone(),
             link: Some(m.link.clone()),
             data: m.data.to_string(),
-            state: if configured { "queued" } else { "dead" },
+            state: DeliveryState::initial(configured),
             last_error: (!configured).then(|| "channel_not_configured".to_owned()),
         };
         let Some(id) = deliveries::insert(tx, &delivery, self.now_ms()).await? else { return Ok(()) };

@@ -1,5 +1,6 @@
 //! Jobs, live events, deliveries, notifications, duty and alerting policy.
 
+use binhyen_domain::delivery::DeliveryState;
 use binhyen_domain::{AccountKind, Role, UnitKind};
 use binhyen_store::alerting::{self, ContactChannel};
 use binhyen_store::deliveries::{self, NewDelivery};
@@ -211,22 +212,22 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
         body: "Mở binhyen".into(),
         link: None,
         data: "{}".into(),
-        state: "queued",
+        state: "queued".parse().unwrap(),
         last_error: None,
     };
     let mut tx = store.begin().await.unwrap();
     let id = deliveries::insert(&mut tx, &d, NOW).await.unwrap().expect("inserted");
     assert_eq!(deliveries::insert(&mut tx, &d, NOW).await.unwrap(), None, "same key");
-    deliveries::record_attempt(&mut tx, id, "retrying", Some("smtp: 451"), None, NOW + 1).await.unwrap();
-    deliveries::record_attempt(&mut tx, id, "sent", None, Some("<m@binhyen>"), NOW + 2).await.unwrap();
+    deliveries::record_attempt(&mut tx, id, DeliveryState::Retrying, Some("smtp: 451"), None, NOW + 1).await.unwrap();
+    deliveries::record_attempt(&mut tx, id, DeliveryState::Sent, None, Some("<m@binhyen>"), NOW + 2).await.unwrap();
     tx.commit().await.unwrap();
     let got = store.delivery(id).await.unwrap();
     assert_eq!(
         (got.state.as_str(), got.attempts, got.last_error.as_deref(), got.provider_id.as_deref()),
         ("sent", 2, Some("smtp: 451"), Some("<m@binhyen>"))
     );
-    assert_eq!(store.deliveries(Some("sent"), 10).await.unwrap().len(), 1);
-    assert!(store.deliveries(Some("dead"), 10).await.unwrap().is_empty());
+    assert_eq!(store.deliveries(Some(DeliveryState::Sent), 10).await.unwrap().len(), 1);
+    assert!(store.deliveries(Some(DeliveryState::Dead), 10).await.unwrap().is_empty());
 
     // Notifications: newest first, paged, marked read only for their own account.
     let mut tx = store.begin().await.unwrap();

@@ -2,6 +2,7 @@
 
 use binhyen_core::tips::{OfficerTipView, ReporterView, TipsterView};
 use binhyen_domain::channel::ChannelKind;
+use binhyen_domain::delivery::DeliveryState;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState, Verdict};
 use binhyen_store::tips::{Attachment, Outcome, Tip, TipEvent};
 use serde::{Deserialize, Serialize};
@@ -227,7 +228,8 @@ pub struct DeliveryJson {
     pub account_id: Option<i64>,
     pub subject: String,
     /// queued, sent, retrying, dead.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: DeliveryState,
     pub attempts: i64,
     /// Why the last attempt failed.
     pub last_error: Option<String>,

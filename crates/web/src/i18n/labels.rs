@@ -168,16 +168,16 @@ pub fn channel_address(lang: Lang, channel: binhyen_domain::channel::ChannelKind
     )
 }
 
-/// Where one outbound message stands, by its stored state (queued, sent, retrying, dead).
-pub fn delivery_state(lang: Lang, state: &str) -> &'static str {
+/// Where one outbound message stands.
+pub fn delivery_state(lang: Lang, state: binhyen_domain::delivery::DeliveryState) -> &'static str {
+    use binhyen_domain::delivery::DeliveryState::*;
     pick(
         lang,
         match state {
-            "queued" => ("Đang chờ gửi", "Waiting to be sent"),
-            "sent" => ("Đã gửi", "Sent"),
-            "retrying" => ("Đang thử lại", "Retrying"),
-            "dead" => ("Không gửi được", "Could not be sent"),
-            _ => ("Không rõ", "Unknown"),
+            Queued => ("Đang chờ gửi", "Waiting to be sent"),
+            Sent => ("Đã gửi", "Sent"),
+            Retrying => ("Đang thử lại", "Retrying"),
+            Dead => ("Không gửi được", "Could not be sent"),
         },
     )
 }
