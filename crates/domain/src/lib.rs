@@ -8,6 +8,7 @@ pub mod channel;
 pub mod delivery;
 pub mod error;
 pub mod group;
+pub mod job;
 pub mod page;
 pub mod permission;
 pub mod phone;

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use binhyen_domain::channel::ChannelKind;
 use binhyen_domain::delivery::DeliveryState;
+use binhyen_domain::job::JobState;
 use binhyen_store::{Store, StoreError};
 use process::{demo, serve, serve_with};
 use serde_json::json;
@@ -175,7 +176,7 @@ async fn deliveries_in_flight_at_sigkill_are_sent_after_the_restart() {
         TIPS,
         "every delivery recorded as sent"
     );
-    assert!(store.jobs(Some("running"), 10).await.expect("jobs").is_empty());
+    assert!(store.jobs(Some(JobState::Running), 10).await.expect("jobs").is_empty());
     eprintln!("crash: {} deliveries in flight at SIGKILL, all {TIPS} sent after the restart", before.len());
     store.close().await;
 }

@@ -182,30 +182,32 @@ pub fn delivery_state(lang: Lang, state: binhyen_domain::delivery::DeliveryState
     )
 }
 
-/// What a job of the durable queue does, by its stored kind.
-pub fn job_kind(lang: Lang, kind: &str) -> &'static str {
+/// What a job of the durable queue does. The kinds that came with public alerts and appointments have no
+/// words of their own yet: they read "other job", as before they were typed.
+pub fn job_kind(lang: Lang, kind: binhyen_domain::job::JobKind) -> &'static str {
+    use binhyen_domain::job::JobKind::*;
     pick(
         lang,
         match kind {
-            "sla_check" => ("Hẹn giờ SLA", "SLA timer"),
-            "notify_officers" => ("Báo cán bộ", "Tell officers"),
-            "notify_tipster" => ("Báo người gửi tin", "Tell the tipster"),
-            "deliver" => ("Gửi tin nhắn", "Send a message"),
-            _ => ("Việc khác", "Other job"),
+            SlaCheck => ("Hẹn giờ SLA", "SLA timer"),
+            NotifyOfficers => ("Báo cán bộ", "Tell officers"),
+            NotifyTipster => ("Báo người gửi tin", "Tell the tipster"),
+            Deliver => ("Gửi tin nhắn", "Send a message"),
+            AlertFanout | NotifyFollowers | AppointmentReminder => ("Việc khác", "Other job"),
         },
     )
 }
 
-/// Where a job of the durable queue stands, by its stored state (queued, running, done, dead).
-pub fn job_state(lang: Lang, state: &str) -> &'static str {
+/// Where a job of the durable queue stands.
+pub fn job_state(lang: Lang, state: binhyen_domain::job::JobState) -> &'static str {
+    use binhyen_domain::job::JobState::*;
     pick(
         lang,
         match state {
-            "queued" => ("Đang chờ", "Waiting"),
-            "running" => ("Đang chạy", "Running"),
-            "done" => ("Xong", "Done"),
-            "dead" => ("Hỏng", "Failed"),
-            _ => ("Không rõ", "Unknown"),
+            Queued => ("Đang chờ", "Waiting"),
+            Running => ("Đang chạy", "Running"),
+            Done => ("Xong", "Done"),
+            Dead => ("Hỏng", "Failed"),
         },
     )
 }

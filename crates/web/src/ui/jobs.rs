@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::alerting::JobReport;
+use binhyen_domain::job::JobState;
 use binhyen_domain::Actor;
 use serde::Deserialize;
 
@@ -18,7 +19,7 @@ use crate::session::{CsrfForm, Visitor};
 use crate::AppState;
 
 /// The tabs, in this order; the first is shown when the query names none.
-const STATES: [&str; 4] = ["dead", "queued", "running", "done"];
+const STATES: [JobState; 4] = [JobState::Dead, JobState::Queued, JobState::Running, JobState::Done];
 
 #[derive(Deserialize, Default)]
 pub(crate) struct JobsQuery {
@@ -35,8 +36,8 @@ pub(crate) struct Tab {
 pub(crate) struct Row {
     id: i64,
     kind: &'static str,
-    /// The stored state, for the CSS class.
-    state: String,
+    /// For the CSS class: its spelling is the class.
+    state: JobState,
     state_label: &'static str,
     attempts: i64,
     max_attempts: i64,
@@ -49,8 +50,8 @@ impl Row {
     fn new(lang: Lang, j: JobReport) -> Row {
         Row {
             id: j.id,
-            kind: job_kind(lang, &j.kind),
-            state_label: job_state(lang, &j.state),
+            kind: job_kind(lang, j.kind),
+            state_label: job_state(lang, j.state),
             state: j.state,
             attempts: j.attempts,
             max_attempts: j.max_attempts,
@@ -61,7 +62,7 @@ impl Row {
     }
 
     fn dead(&self) -> bool {
-        self.state == "dead"
+        self.state == JobState::Dead
     }
 }
 
@@ -84,7 +85,7 @@ fn not_an_officer(v: Visitor) -> Response {
 
 pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Query<JobsQuery>) -> Response {
     let Some(actor) = actor_of(&v) else { return not_an_officer(v) };
-    let shown = if q.state.is_empty() { STATES[0] } else { q.state.as_str() };
+    let shown = if q.state.is_empty() { STATES[0].as_str() } else { q.state.as_str() };
     render(&state, v, &actor, shown, StatusCode::OK, None).await
 }
 
@@ -135,7 +136,11 @@ async fn render(
     l.unread = unread_count(state, actor.account_id).await;
     let tabs = STATES
         .iter()
-        .map(|s| Tab { href: format!("/admin/jobs?state={s}"), label: job_state(lang, s), current: *s == shown })
+        .map(|s| Tab {
+            href: format!("/admin/jobs?state={s}"),
+            label: job_state(lang, *s),
+            current: s.as_str() == shown,
+        })
         .collect();
     page(v, status, &JobsPage { l, tabs, rows, error })
 }
