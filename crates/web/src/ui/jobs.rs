@@ -100,13 +100,13 @@ pub(crate) async fn retry(
         Err(_) => Err(ApiError::new(StatusCode::NOT_FOUND, "job_not_found")),
     };
     match result {
-        Ok(()) => (v.jar, Redirect::to("/admin/jobs?state=dead")).into_response(),
+        Ok(()) => (v.jar, Redirect::to(&format!("/admin/jobs?state={}", JobState::Dead))).into_response(),
         Err(e) if e.status == StatusCode::FORBIDDEN => super::error_page(v, e),
         Err(e) => {
             // Core's "not found" is generic; here it can only be the job.
             let code = if e.status == StatusCode::NOT_FOUND { "job_not_found" } else { e.code };
             let error = message(v.lang, code).to_owned();
-            render(&state, v, &actor, "dead", e.status, Some(error)).await
+            render(&state, v, &actor, JobState::Dead.as_str(), e.status, Some(error)).await
         }
     }
 }
