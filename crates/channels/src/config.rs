@@ -93,6 +93,20 @@ impl ChannelsConfig {
         Ok(())
     }
 
+    /// The kinds whose section is present, in [`ChannelKind::ALL`] order.
+    pub fn kinds(&self) -> Vec<ChannelKind> {
+        ChannelKind::ALL.into_iter().filter(|k| self.has(*k)).collect()
+    }
+
+    fn has(&self, kind: ChannelKind) -> bool {
+        match kind {
+            ChannelKind::Email => self.email.is_some(),
+            ChannelKind::Sms => self.sms.is_some(),
+            ChannelKind::Webhook => self.webhook.is_some(),
+            ChannelKind::Zalo => self.zalo.is_some(),
+        }
+    }
+
     /// Builds the adapters of the present sections. `token_store` keeps Zalo's rotating tokens (unused when
     /// Zalo is off); [`crate::MemoryTokenStore`] forgets them at exit.
     pub fn build(&self, token_store: Arc<dyn ZaloTokenStore>) -> Result<Channels, ConfigError> {

@@ -39,6 +39,8 @@ use std::pin::Pin;
 
 use serde::{Deserialize, Serialize};
 
+// The kinds are domain values (stored beside deliveries and contact channels); this crate delivers through them.
+pub use binhyen_domain::channel::ChannelKind;
 pub use config::{Channels, ChannelsConfig, ConfigError};
 pub use email::{EmailChannel, SmtpConfig, SmtpTls};
 pub use sms::{sms_text, SmsChannel, SmsConfig, SMS_MAX_CHARS};
@@ -91,40 +93,6 @@ impl OutboundMessage {
             )));
         }
         Ok(())
-    }
-}
-
-/// The kinds of channel, as they are named in the configuration and stored beside deliveries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChannelKind {
-    Email,
-    Sms,
-    Webhook,
-    Zalo,
-}
-
-impl ChannelKind {
-    pub const ALL: [ChannelKind; 4] = [Self::Email, Self::Sms, Self::Webhook, Self::Zalo];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Webhook => "webhook",
-            Self::Zalo => "zalo",
-        }
-    }
-
-    /// The kind named by [`ChannelKind::as_str`]'s text, exactly.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for ChannelKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

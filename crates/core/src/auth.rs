@@ -81,7 +81,9 @@ impl Principal {
             (AccountKind::Officer, Some(unit_id), Some(role)) => {
                 Some(Actor { account_id: self.account.id, unit_id, role })
             }
-            _ => None,
+            // An officer account without its unit or role cannot act.
+            (AccountKind::Officer, _, _) => None,
+            (AccountKind::Citizen | AccountKind::Business | AccountKind::Cluster, _, _) => None,
         }
     }
 }

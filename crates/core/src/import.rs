@@ -298,7 +298,7 @@ fn new_area(
     // pre-reform list until the day before (validity is half-open).
     let (valid_from, valid_to) = match edition {
         Edition::Current2025 => (Some(REFORM_2025), None),
-        _ => (None, Some(REFORM_2025)),
+        Edition::Legacy | Edition::Local => (None, Some(REFORM_2025)),
     };
     NewArea {
         edition,

@@ -4,7 +4,8 @@
 //! becomes a public guide when a commander rewrites it: the guide is a new text, so nothing of the asker (name,
 //! wording, photo) reaches it unless the commander writes it in.
 
-use binhyen_domain::{Action, Actor, Invalid};
+use binhyen_domain::question::{QuestionAction, QuestionState};
+use binhyen_domain::{Action, Actor};
 use binhyen_store::guides::{Guide, GuideText};
 use binhyen_store::notifications::{self, NewNotification};
 use binhyen_store::questions::{self, CannedReply, Question, QuestionMessage};
@@ -25,6 +26,11 @@ fn question_not_found(e: StoreError) -> CoreError {
         StoreError::NotFound => CoreError::not_found("question"),
         other => other.into(),
     }
+}
+
+/// A closed question takes no more messages and cannot be closed again.
+fn question_closed() -> CoreError {
+    CoreError::Conflict { code: "question_closed", field: None }
 }
 
 fn changed(e: StoreError) -> CoreError {
@@ -89,16 +95,14 @@ impl Core {
             let actor = actor.ok_or(CoreError::not_found("question"))?;
             self.authorize(actor, Action::WorkTips, q.unit_id).await?;
         }
-        if q.state == "closed" {
-            return Err(CoreError::Conflict { code: "question_closed", field: None });
-        }
+        let action = if from_officer { QuestionAction::Reply } else { QuestionAction::FollowUp };
+        let next = q.state.next(action).ok_or_else(question_closed)?;
         let body = crate::tips::required_text(Some(body), "body", 4000)?;
         let now = self.now_ms();
-        let next = if from_officer { "answered" } else { "open" };
         let mut tx = self.store.begin().await?;
         questions::add_message(&mut tx, id, from_officer, account_id, &body, now).await?;
         if q.state != next {
-            questions::set_state(&mut tx, id, &q.state, next, now).await.map_err(changed)?;
+            questions::set_state(&mut tx, id, q.state, next, now).await.map_err(changed)?;
         }
         if from_officer {
             let note = NewNotification {
@@ -124,11 +128,9 @@ impl Core {
         if !self.may_read(account_id, actor, &q).await {
             return Err(CoreError::not_found("question"));
         }
-        if q.state == "closed" {
-            return Err(CoreError::Conflict { code: "question_closed", field: None });
-        }
+        let closed = q.state.next(QuestionAction::Close).ok_or_else(question_closed)?;
         let mut tx = self.store.begin().await?;
-        questions::set_state(&mut tx, id, &q.state, "closed", self.now_ms()).await.map_err(changed)?;
+        questions::set_state(&mut tx, id, q.state, closed, self.now_ms()).await.map_err(changed)?;
         self.audit(&mut tx, AuditEvent::new("question.closed", "question", Some(id)).by(Some(account_id))).await?;
         tx.commit().await?;
         Ok(self.store.question(id).await?)
@@ -137,9 +139,7 @@ impl Core {
     /// A unit's questions (its officers), newest first; `state` open, answered or closed, or all.
     pub async fn unit_questions(&self, actor: &Actor, unit_id: i64, state: Option<&str>) -> Result<Vec<Question>> {
         self.authorize(actor, Action::WorkTips, unit_id).await?;
-        if state.is_some_and(|s| !["open", "answered", "closed"].contains(&s)) {
-            return Err(Invalid::new("state", "unknown_value").into());
-        }
+        let state = state.map(str::parse::<QuestionState>).transpose()?;
         Ok(self.store.unit_questions(unit_id, state).await?)
     }
 
@@ -192,7 +192,7 @@ impl Core {
     pub async fn guide_from_question(&self, actor: &Actor, id: i64, text: &GuideText) -> Result<Guide> {
         let q = self.store.question(id).await.map_err(question_not_found)?;
         self.authorize(actor, Action::EditUnit, q.unit_id).await?;
-        if q.state == "open" {
+        if !q.state.may_become_guide() {
             return Err(CoreError::Conflict { code: "question_not_answered", field: None });
         }
         let t = crate::guides::checked_text(text)?;

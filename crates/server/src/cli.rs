@@ -348,15 +348,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             config.channels.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("database: {}", config.database_url().redacted());
             println!("seal keys: {keys}");
-            let on: Vec<&str> = [
-                ("email", config.channels.email.is_some()),
-                ("sms", config.channels.sms.is_some()),
-                ("webhook", config.channels.webhook.is_some()),
-                ("zalo", config.channels.zalo.is_some()),
-            ]
-            .into_iter()
-            .filter_map(|(name, on)| on.then_some(name))
-            .collect();
+            let on: Vec<&str> = config.channels.kinds().into_iter().map(|k| k.as_str()).collect();
             println!("channels: {}", if on.is_empty() { "none (in-app only)".to_owned() } else { on.join(", ") });
             Ok(())
         }

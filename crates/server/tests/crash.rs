@@ -8,6 +8,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use binhyen_domain::channel::ChannelKind;
+use binhyen_domain::delivery::DeliveryState;
+use binhyen_domain::job::JobState;
 use binhyen_store::{Store, StoreError};
 use process::{demo, serve, serve_with};
 use serde_json::json;
@@ -167,9 +170,13 @@ async fn deliveries_in_flight_at_sigkill_are_sent_after_the_restart() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     server.kill().await.expect("stop the restarted server");
     let store = Store::connect(&db).await.expect("open the store");
-    let sent = store.deliveries(Some("sent"), 100).await.expect("deliveries");
-    assert_eq!(sent.iter().filter(|d| d.channel == "webhook").count(), TIPS, "every delivery recorded as sent");
-    assert!(store.jobs(Some("running"), 10).await.expect("jobs").is_empty());
+    let sent = store.deliveries(Some(DeliveryState::Sent), 100).await.expect("deliveries");
+    assert_eq!(
+        sent.iter().filter(|d| d.channel == ChannelKind::Webhook).count(),
+        TIPS,
+        "every delivery recorded as sent"
+    );
+    assert!(store.jobs(Some(JobState::Running), 10).await.expect("jobs").is_empty());
     eprintln!("crash: {} deliveries in flight at SIGKILL, all {TIPS} sent after the restart", before.len());
     store.close().await;
 }

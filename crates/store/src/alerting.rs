@@ -1,14 +1,15 @@
 //! Who is told of what: officers on duty, each account's contact channels, SLA policies per unit, and the
 //! units that watch another's urgent tips.
 
+use binhyen_domain::channel::ChannelKind;
 use sqlx::Row;
 
 use crate::accounts::Account;
-use crate::{Result, Store, Tx};
+use crate::{parse_enum, Result, Store, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactChannel {
-    pub channel: String,
+    pub channel: ChannelKind,
     pub address: String,
     pub enabled: bool,
 }
@@ -102,7 +103,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(ContactChannel {
-                    channel: r.try_get(0)?,
+                    channel: parse_enum(&r.try_get::<String, _>(0)?)?,
                     address: r.try_get(1)?,
                     enabled: r.try_get::<i64, _>(2)? != 0,
                 })
@@ -161,7 +162,11 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let channel = ContactChannel { channel: r.try_get(1)?, address: r.try_get(2)?, enabled: true };
+                let channel = ContactChannel {
+                    channel: parse_enum(&r.try_get::<String, _>(1)?)?,
+                    address: r.try_get(2)?,
+                    enabled: true,
+                };
                 Ok((r.try_get(0)?, channel))
             })
             .collect()

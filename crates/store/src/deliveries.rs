@@ -1,13 +1,15 @@
 //! Outbound deliveries: one message to one recipient on one channel, and where it stands.
 
+use binhyen_domain::channel::ChannelKind;
+use binhyen_domain::delivery::DeliveryState;
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError, Tx};
+use crate::{parse_enum, Result, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDelivery {
     pub idempotency_key: String,
-    pub channel: String,
+    pub channel: ChannelKind,
     pub account_id: Option<i64>,
     pub address: Option<String>,
     pub tip_id: Option<i64>,
@@ -16,8 +18,8 @@ pub struct NewDelivery {
     pub link: Option<String>,
     /// JSON for the webhook: ids, kinds, states. Never personal data.
     pub data: String,
-    /// `queued`, or `dead` when it cannot be attempted (`last_error` says why).
-    pub state: &'static str,
+    /// `Queued`, or `Dead` when it cannot be attempted (`last_error` says why).
+    pub state: DeliveryState,
     pub last_error: Option<String>,
 }
 
@@ -25,7 +27,7 @@ pub struct NewDelivery {
 pub struct Delivery {
     pub id: i64,
     pub idempotency_key: String,
-    pub channel: String,
+    pub channel: ChannelKind,
     pub account_id: Option<i64>,
     pub address: Option<String>,
     pub tip_id: Option<i64>,
@@ -33,8 +35,7 @@ pub struct Delivery {
     pub body: String,
     pub link: Option<String>,
     pub data: String,
-    /// queued, sent, retrying, dead.
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub provider_id: Option<String>,
@@ -49,7 +50,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Delivery> {
     Ok(Delivery {
         id: r.try_get(0)?,
         idempotency_key: r.try_get(1)?,
-        channel: r.try_get(2)?,
+        channel: parse_enum(&r.try_get::<String, _>(2)?)?,
         account_id: r.try_get(3)?,
         address: r.try_get(4)?,
         tip_id: r.try_get(5)?,
@@ -57,7 +58,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Delivery> {
         body: r.try_get(7)?,
         link: r.try_get(8)?,
         data: r.try_get(9)?,
-        state: r.try_get(10)?,
+        state: parse_enum(&r.try_get::<String, _>(10)?)?,
         attempts: r.try_get(11)?,
         last_error: r.try_get(12)?,
         provider_id: r.try_get(13)?,
@@ -82,7 +83,7 @@ pub async fn insert(tx: &mut Tx, d: &NewDelivery, now_ms: i64) -> Result<Option<
     .bind(d.body.as_str())
     .bind(d.link.as_deref())
     .bind(d.data.as_str())
-    .bind(d.state)
+    .bind(d.state.as_str())
     .bind(d.last_error.as_deref())
     .bind(now_ms)
     .fetch_optional(tx.conn())
@@ -90,11 +91,11 @@ pub async fn insert(tx: &mut Tx, d: &NewDelivery, now_ms: i64) -> Result<Option<
     Ok(id)
 }
 
-/// Records an attempt's result inside `tx` (with the job's completion): `sent`, `retrying` or `dead`.
+/// Records an attempt's result inside `tx` (with the job's completion): `Sent`, `Retrying` or `Dead`.
 pub async fn record_attempt(
     tx: &mut Tx,
     id: i64,
-    state: &str,
+    state: DeliveryState,
     error: Option<&str>,
     provider_id: Option<&str>,
     now_ms: i64,
@@ -103,7 +104,7 @@ pub async fn record_attempt(
         "UPDATE deliveries SET state = $1, attempts = attempts + 1, last_error = COALESCE($2, last_error), \
          provider_id = COALESCE($3, provider_id), updated_at = $4 WHERE id = $5",
     )
-    .bind(state)
+    .bind(state.as_str())
     .bind(error)
     .bind(provider_id)
     .bind(now_ms)
@@ -133,11 +134,11 @@ impl Store {
     }
 
     /// The newest deliveries (all, or of one state), for administrators.
-    pub async fn deliveries(&self, state: Option<&str>, limit: i64) -> Result<Vec<Delivery>> {
+    pub async fn deliveries(&self, state: Option<DeliveryState>, limit: i64) -> Result<Vec<Delivery>> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM deliveries WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2"
         ))
-        .bind(state)
+        .bind(state.map(DeliveryState::as_str))
         .bind(limit)
         .fetch_all(&self.read)
         .await?;

@@ -1,15 +1,16 @@
 //! Sector groups (see migration 0016): groups, members with a role and a state, messages (hidden ones kept),
 //! and members' reports of messages.
 
+use binhyen_domain::group::{GroupKind, MemberRole, MemberState, Membership};
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError, Tx};
+use crate::{parse_enum, Result, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub id: i64,
     pub unit_id: i64,
-    pub kind: String,
+    pub kind: GroupKind,
     pub name: String,
     pub description: String,
     pub created_at_ms: i64,
@@ -21,8 +22,8 @@ pub struct Member {
     pub display_name: String,
     /// Only when the member chose to share it.
     pub phone: Option<String>,
-    pub role: String,
-    pub state: String,
+    pub role: MemberRole,
+    pub state: MemberState,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,13 +45,20 @@ pub struct Message {
     pub at_ms: i64,
 }
 
+/// The states of those in a group (`MemberState::is_in_group`), as an SQL list: `'active', 'muted'`.
+fn in_group_states() -> String {
+    let states: Vec<String> =
+        MemberState::ALL.iter().filter(|s| s.is_in_group()).map(|s| format!("'{}'", s.as_str())).collect();
+    states.join(", ")
+}
+
 const GROUP_COLUMNS: &str = "id, unit_id, kind, name, description, created_at";
 
 fn group(r: &sqlx::any::AnyRow) -> Result<Group> {
     Ok(Group {
         id: r.try_get(0)?,
         unit_id: r.try_get(1)?,
-        kind: r.try_get(2)?,
+        kind: parse_enum(&r.try_get::<String, _>(2)?)?,
         name: r.try_get(3)?,
         description: r.try_get(4)?,
         created_at_ms: r.try_get(5)?,
@@ -88,7 +96,7 @@ fn message(r: &sqlx::any::AnyRow) -> Result<Message> {
 pub async fn insert_group(
     tx: &mut Tx,
     unit_id: i64,
-    kind: &str,
+    kind: GroupKind,
     name: &str,
     description: &str,
     by: i64,
@@ -99,7 +107,7 @@ pub async fn insert_group(
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(unit_id)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(name)
     .bind(description)
     .bind(by)
@@ -108,15 +116,15 @@ pub async fn insert_group(
     .await?)
 }
 
-/// Sets a member's role and state (and whether their phone is shown), adding them if new.
+/// Sets a member's role and state, adding them if new (their phone hidden).
 pub async fn put_member(
     tx: &mut Tx,
     group_id: i64,
     account_id: i64,
-    role: &str,
-    state: &str,
+    membership: Membership,
     now_ms: i64,
 ) -> Result<()> {
+    let (role, state) = (membership.role.as_str(), membership.state.as_str());
     let updated = sqlx::query(
         "UPDATE group_members SET role = $3, state = $4, updated_at = $5 WHERE group_id = $1 AND account_id = $2",
     )
@@ -212,19 +220,23 @@ impl Store {
     pub async fn groups_of(&self, account_id: i64) -> Result<Vec<Group>> {
         let sql = format!(
             "SELECT {GROUP_COLUMNS} FROM sector_groups WHERE id IN (SELECT group_id FROM group_members \
-             WHERE account_id = $1 AND state IN ('active', 'muted')) ORDER BY id"
+             WHERE account_id = $1 AND state IN ({})) ORDER BY id",
+            in_group_states()
         );
         sqlx::query(&sql).bind(account_id).fetch_all(&self.read).await?.iter().map(group).collect()
     }
 
-    /// An account's (role, state) in a group, if it has ever been invited, asked or joined.
-    pub async fn membership(&self, group_id: i64, account_id: i64) -> Result<Option<(String, String)>> {
+    /// An account's role and state in a group, if it has ever been invited, asked or joined.
+    pub async fn membership(&self, group_id: i64, account_id: i64) -> Result<Option<Membership>> {
         let row = sqlx::query("SELECT role, state FROM group_members WHERE group_id = $1 AND account_id = $2")
             .bind(group_id)
             .bind(account_id)
             .fetch_optional(&self.read)
             .await?;
-        row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+        row.map(|r| {
+            Ok(Membership::new(parse_enum(&r.try_get::<String, _>(0)?)?, parse_enum(&r.try_get::<String, _>(1)?)?))
+        })
+        .transpose()
     }
 
     /// Members (and pending invitations and requests), by display name; phones only where shared.
@@ -243,8 +255,8 @@ impl Store {
                     account_id: r.try_get(0)?,
                     display_name: r.try_get(1)?,
                     phone: r.try_get(2)?,
-                    role: r.try_get(3)?,
-                    state: r.try_get(4)?,
+                    role: parse_enum(&r.try_get::<String, _>(3)?)?,
+                    state: parse_enum(&r.try_get::<String, _>(4)?)?,
                 })
             })
             .collect()
@@ -252,13 +264,11 @@ impl Store {
 
     /// Ids of the group's active and muted members (who receive its announcements).
     pub async fn group_member_ids(&self, group_id: i64) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT account_id FROM group_members WHERE group_id = $1 AND state IN ('active', 'muted') \
-             ORDER BY account_id",
-        )
-        .bind(group_id)
-        .fetch_all(&self.read)
-        .await?)
+        let sql = format!(
+            "SELECT account_id FROM group_members WHERE group_id = $1 AND state IN ({}) ORDER BY account_id",
+            in_group_states()
+        );
+        Ok(sqlx::query_scalar(&sql).bind(group_id).fetch_all(&self.read).await?)
     }
 
     pub async fn set_share_phone(&self, group_id: i64, account_id: i64, share: bool) -> Result<()> {
@@ -362,5 +372,13 @@ impl Store {
             .bind(message_id)
             .fetch_one(&self.read)
             .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn those_in_a_group_are_active_or_muted() {
+        assert_eq!(super::in_group_states(), "'active', 'muted'");
     }
 }

@@ -4,17 +4,19 @@
 //! A claim takes due jobs and marks them `running` until `locked_until`, counting the attempt. A node that
 //! dies mid-job leaves its lease to run out, and another claim takes the job again: nothing is lost on a
 //! restart. Finishing (`complete`, `fail`) names the worker and the attempt it claimed, so a worker whose lease
-//! was taken over cannot finish the job a second time. The one difference between the engines is in
+//! was taken over cannot finish the job a second time. Each statement makes one move of the lifecycle that
+//! `binhyen_domain::job::JobState::next` writes out. The one difference between the engines is in
 //! `claim_sql`: PostgreSQL skips rows other nodes are claiming (`FOR UPDATE SKIP LOCKED`); SQLite has one
 //! writer, so claims never overlap.
 
+use binhyen_domain::job::{JobKind, JobState};
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError, Tx};
+use crate::{parse_enum, Result, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewJob {
-    pub kind: &'static str,
+    pub kind: JobKind,
     pub payload: String,
     /// At most one job ever has this key: a second enqueue with it is ignored (a timer fires once).
     pub dedupe_key: Option<String>,
@@ -25,10 +27,10 @@ pub struct NewJob {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub id: i64,
-    pub kind: String,
+    pub kind: JobKind,
     pub payload: String,
     pub dedupe_key: Option<String>,
-    pub state: String,
+    pub state: JobState,
     pub run_at_ms: i64,
     /// Attempts so far, this one included once claimed.
     pub attempts: i64,
@@ -45,10 +47,10 @@ const COLUMNS: &str = "id, kind, payload, dedupe_key, state, run_at, attempts, m
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Job> {
     Ok(Job {
         id: r.try_get(0)?,
-        kind: r.try_get(1)?,
+        kind: parse_enum(&r.try_get::<String, _>(1)?)?,
         payload: r.try_get(2)?,
         dedupe_key: r.try_get(3)?,
-        state: r.try_get(4)?,
+        state: parse_enum(&r.try_get::<String, _>(4)?)?,
         run_at_ms: r.try_get(5)?,
         attempts: r.try_get(6)?,
         max_attempts: r.try_get(7)?,
@@ -73,7 +75,7 @@ pub async fn enqueue(tx: &mut Tx, jobs: &[NewJob], now_ms: i64) -> Result<u64> {
         let mut q = sqlx::query(&sql);
         for j in chunk {
             q = q
-                .bind(j.kind)
+                .bind(j.kind.as_str())
                 .bind(j.payload.as_str())
                 .bind(j.dedupe_key.as_deref())
                 .bind(j.run_at_ms)
@@ -165,7 +167,7 @@ impl Store {
              locked_until = NULL, updated_at = $4 WHERE id = $5 AND state = 'running' AND locked_by = $6 \
              AND attempts = $7",
         )
-        .bind(if retry_at_ms.is_some() { "queued" } else { "dead" })
+        .bind(if retry_at_ms.is_some() { JobState::Queued } else { JobState::Dead }.as_str())
         .bind(retry_at_ms)
         .bind(error)
         .bind(now_ms)
@@ -193,11 +195,11 @@ impl Store {
     }
 
     /// Jobs in `state` (all states when None), newest first.
-    pub async fn jobs(&self, state: Option<&str>, limit: i64) -> Result<Vec<Job>> {
+    pub async fn jobs(&self, state: Option<JobState>, limit: i64) -> Result<Vec<Job>> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2"
         ))
-        .bind(state)
+        .bind(state.map(JobState::as_str))
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
@@ -205,12 +207,12 @@ impl Store {
     }
 
     /// How many jobs of `kind` are in each state (for operators and the benchmarks).
-    pub async fn job_states(&self, kind: &str) -> Result<Vec<(String, i64)>> {
+    pub async fn job_states(&self, kind: JobKind) -> Result<Vec<(JobState, i64)>> {
         let rows = sqlx::query("SELECT state, COUNT(*) FROM jobs WHERE kind = $1 GROUP BY state ORDER BY state")
-            .bind(kind)
+            .bind(kind.as_str())
             .fetch_all(&self.read)
             .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        rows.iter().map(|r| Ok((parse_enum(&r.try_get::<String, _>(0)?)?, r.try_get(1)?))).collect()
     }
 
     pub async fn job(&self, id: i64) -> Result<Job> {

@@ -1,8 +1,9 @@
 //! Questions (hỏi đáp) to a unit, their threads, and each unit's canned replies (see migration 0011).
 
+use binhyen_domain::question::QuestionState;
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError, Tx};
+use crate::{parse_enum, Result, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Question {
@@ -10,8 +11,7 @@ pub struct Question {
     pub unit_id: i64,
     pub asker_account_id: i64,
     pub body: String,
-    /// open, answered or closed.
-    pub state: String,
+    pub state: QuestionState,
     /// (object key, kind) of the photo sent with it.
     pub attachment: Option<(String, String)>,
     pub created_at_ms: i64,
@@ -48,7 +48,7 @@ fn question(r: &sqlx::any::AnyRow) -> Result<Question> {
         unit_id: r.try_get(1)?,
         asker_account_id: r.try_get(2)?,
         body: r.try_get(3)?,
-        state: r.try_get(4)?,
+        state: parse_enum(&r.try_get::<String, _>(4)?)?,
         attachment,
         created_at_ms: r.try_get(7)?,
         updated_at_ms: r.try_get(8)?,
@@ -99,12 +99,12 @@ pub async fn add_message(
 }
 
 /// Moves a question from `from` to `to`; `Conflict("question_changed")` if it was no longer in `from`.
-pub async fn set_state(tx: &mut Tx, id: i64, from: &str, to: &str, now_ms: i64) -> Result<()> {
+pub async fn set_state(tx: &mut Tx, id: i64, from: QuestionState, to: QuestionState, now_ms: i64) -> Result<()> {
     let done = sqlx::query("UPDATE questions SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
-        .bind(to)
+        .bind(to.as_str())
         .bind(now_ms)
         .bind(id)
-        .bind(from)
+        .bind(from.as_str())
         .execute(tx.conn())
         .await?;
     if done.rows_affected() == 0 {
@@ -170,13 +170,13 @@ impl Store {
     }
 
     /// A unit's questions in a state (all states when None), newest first.
-    pub async fn unit_questions(&self, unit_id: i64, state: Option<&str>) -> Result<Vec<Question>> {
+    pub async fn unit_questions(&self, unit_id: i64, state: Option<QuestionState>) -> Result<Vec<Question>> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM questions WHERE unit_id = $1 AND ($2 IS NULL OR state = $2) ORDER BY id DESC \
              LIMIT 200"
         ))
         .bind(unit_id)
-        .bind(state)
+        .bind(state.map(QuestionState::as_str))
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(question).collect()

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use binhyen_channels::{ChannelKind, DeliveryError, OutboundMessage};
+use binhyen_channels::{DeliveryError, OutboundMessage};
+use binhyen_domain::delivery::{Attempt, DeliveryState};
 use binhyen_store::deliveries::{self, Delivery};
 use binhyen_store::jobs::Job;
 
@@ -28,13 +29,14 @@ fn message(d: &Delivery) -> OutboundMessage {
 impl Core {
     pub(crate) async fn deliver(&self, job: &Job, delivery_id: i64) -> Result<(), JobFailure> {
         let d = self.store.delivery(delivery_id).await?;
-        let channel = ChannelKind::parse(&d.channel).and_then(|k| self.alerts.channels.get(k));
-        let result = match (&d.state[..], channel) {
-            // Sent already (the job ran, then its completion was lost): nothing to do. A dead one is sent again:
-            // its job was queued again by an administrator.
-            ("sent", _) => return self.record(job, &d, None, None).await,
-            (_, None) => Err(DeliveryError::Permanent("channel_not_configured".into())),
-            (_, Some(channel)) => {
+        // Sent already (the job ran, then its completion was lost): nothing to do. A dead one is sent again: its
+        // job was queued again by an administrator.
+        if !d.state.awaits_sending() {
+            return self.record(job, &d, None, None).await;
+        }
+        let result = match self.alerts.channels.get(d.channel) {
+            None => Err(DeliveryError::Permanent("channel_not_configured".into())),
+            Some(channel) => {
                 let m = message(&d);
                 match tokio::time::timeout(SEND_LIMIT, channel.send(&m)).await {
                     Ok(result) => result,
@@ -43,19 +45,20 @@ impl Core {
             }
         };
         match result {
-            Ok(sent) => self.record(job, &d, Some(("sent", None)), sent.provider_id.as_deref()).await,
-            Err(e) if e.is_transient() && job.attempts < job.max_attempts => {
-                let mut tx = self.store.begin().await?;
-                deliveries::record_attempt(&mut tx, d.id, "retrying", Some(e.reason()), None, self.now_ms()).await?;
-                tx.commit().await?;
-                Err(JobFailure::retry(e.reason()))
+            Ok(sent) => {
+                let to = d.state.after(Attempt::Accepted);
+                self.record(job, &d, Some((to, None)), sent.provider_id.as_deref()).await
             }
             Err(e) => {
-                tracing::warn!(delivery = d.id, channel = %d.channel, reason = %e.reason(), "delivery failed for good");
+                let will_retry = e.is_transient() && job.attempts < job.max_attempts;
+                if !will_retry {
+                    tracing::warn!(delivery = d.id, channel = %d.channel, reason = %e.reason(), "delivery failed for good");
+                }
+                let to = d.state.after(Attempt::Failed { will_retry });
                 let mut tx = self.store.begin().await?;
-                deliveries::record_attempt(&mut tx, d.id, "dead", Some(e.reason()), None, self.now_ms()).await?;
+                deliveries::record_attempt(&mut tx, d.id, to, Some(e.reason()), None, self.now_ms()).await?;
                 tx.commit().await?;
-                Err(JobFailure::dead(e.reason()))
+                Err(if will_retry { JobFailure::retry(e.reason()) } else { JobFailure::dead(e.reason()) })
             }
         }
     }
@@ -65,7 +68,7 @@ impl Core {
         &self,
         job: &Job,
         d: &Delivery,
-        outcome: Option<(&str, Option<&str>)>,
+        outcome: Option<(DeliveryState, Option<&str>)>,
         provider_id: Option<&str>,
     ) -> Result<(), JobFailure> {
         let mut tx = self.store.begin().await?;

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use binhyen_domain::job::{JobKind, JobState};
 use binhyen_store::jobs::{self, Job, NewJob};
 use binhyen_store::notifications;
 use binhyen_store::{StoreError, Tx};
@@ -27,8 +28,8 @@ const PRUNE_EVERY: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobReport {
     pub id: i64,
-    pub kind: String,
-    pub state: String,
+    pub kind: JobKind,
+    pub state: JobState,
     pub attempts: i64,
     pub max_attempts: i64,
     pub last_error: Option<String>,
@@ -344,9 +345,7 @@ impl Core {
     /// Jobs for administrators (all, or of one state), newest first.
     pub async fn job_reports(&self, actor: &binhyen_domain::Actor, state: Option<&str>) -> Result<Vec<JobReport>> {
         self.require_top_administrator(actor).await?;
-        if state.is_some_and(|s| !["queued", "running", "done", "dead"].contains(&s)) {
-            return Err(binhyen_domain::Invalid::new("state", "unknown_value").into());
-        }
+        let state = state.map(str::parse::<JobState>).transpose()?;
         Ok(self.store.jobs(state, 200).await?.into_iter().map(JobReport::from).collect())
     }
 

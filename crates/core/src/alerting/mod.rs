@@ -24,6 +24,7 @@ mod zalo_tokens;
 use std::sync::Arc;
 
 use binhyen_channels::Channels;
+use binhyen_domain::job::JobKind;
 use binhyen_domain::tip::Priority;
 use binhyen_store::jobs::NewJob;
 use serde::{Deserialize, Serialize};
@@ -64,7 +65,8 @@ impl Default for AlertSettings {
     }
 }
 
-/// Every kind of job, with its payload. The JSON form is what the `jobs` table keeps.
+/// Every kind of job, with its payload. The JSON form is what the `jobs` table keeps; its `kind` tag is spelt
+/// like the job's `JobKind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub(crate) enum JobPayload {
@@ -94,15 +96,15 @@ pub(crate) enum NotifyReason {
 }
 
 impl JobPayload {
-    pub(crate) fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> JobKind {
         match self {
-            JobPayload::SlaCheck { .. } => "sla_check",
-            JobPayload::NotifyOfficers { .. } => "notify_officers",
-            JobPayload::NotifyTipster { .. } => "notify_tipster",
-            JobPayload::Deliver { .. } => "deliver",
-            JobPayload::AlertFanout { .. } => "alert_fanout",
-            JobPayload::NotifyFollowers { .. } => "notify_followers",
-            JobPayload::AppointmentReminder { .. } => "appointment_reminder",
+            JobPayload::SlaCheck { .. } => JobKind::SlaCheck,
+            JobPayload::NotifyOfficers { .. } => JobKind::NotifyOfficers,
+            JobPayload::NotifyTipster { .. } => JobKind::NotifyTipster,
+            JobPayload::Deliver { .. } => JobKind::Deliver,
+            JobPayload::AlertFanout { .. } => JobKind::AlertFanout,
+            JobPayload::NotifyFollowers { .. } => JobKind::NotifyFollowers,
+            JobPayload::AppointmentReminder { .. } => JobKind::AppointmentReminder,
         }
     }
 
@@ -134,6 +136,38 @@ impl JobPayload {
             dedupe_key: Some(self.dedupe_key()),
             run_at_ms,
             max_attempts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The payload's tag and the job's kind column say the same thing, for every kind.
+    #[test]
+    fn a_payload_names_its_kind() {
+        let payloads = [
+            JobPayload::SlaCheck {
+                tip_id: 1,
+                unit_id: 2,
+                priority: Priority::Urgent,
+                level: 0,
+                target_unit_id: 2,
+                since_ms: 0,
+            },
+            JobPayload::NotifyOfficers { tip_id: 1, reason: NotifyReason::Urgent, unit_id: 2 },
+            JobPayload::NotifyTipster { tip_id: 1, event_id: 3 },
+            JobPayload::Deliver { delivery_id: 4 },
+            JobPayload::AlertFanout { alert_id: 5 },
+            JobPayload::NotifyFollowers { alert_id: 5, after: 0, until: 100 },
+            JobPayload::AppointmentReminder { appointment_id: 6, starts_at_ms: 0 },
+        ];
+        assert_eq!(payloads.len(), JobKind::ALL.len());
+        for payload in payloads {
+            let json = serde_json::to_value(&payload).unwrap();
+            assert_eq!(json["kind"], payload.kind().as_str(), "{payload:?}");
+            assert_eq!(payload.job(0, 1).kind, payload.kind());
         }
     }
 }

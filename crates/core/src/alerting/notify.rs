@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use binhyen_channels::ChannelKind;
 use binhyen_domain::alert::Severity;
+use binhyen_domain::delivery::DeliveryState;
 use binhyen_domain::time_vn;
 use binhyen_domain::tip::Protection;
 use binhyen_store::alerting::ContactChannel;
@@ -274,9 +275,7 @@ impl Core {
 
     async fn send_to(&self, tx: &mut Tx, m: &Message, account_id: i64, channels: &[ContactChannel]) -> Result<()> {
         for c in channels {
-            if let Some(kind) = ChannelKind::parse(&c.channel) {
-                self.queue_delivery(tx, m, Some(account_id), kind, Some(c.address.clone())).await?;
-            }
+            self.queue_delivery(tx, m, Some(account_id), c.channel, Some(c.address.clone())).await?;
         }
         Ok(())
     }
@@ -295,7 +294,7 @@ impl Core {
         let who = account_id.map_or("unit".to_owned(), |a| a.to_string());
         let delivery = NewDelivery {
             idempotency_key: format!("{}:{who}:{}", m.key, kind.as_str()),
-            channel: kind.as_str().to_owned(),
+            channel: kind,
             account_id,
             address,
             tip_id: m.tip_id,
@@ -303,7 +302,7 @@ impl Core {
             body: m.body.clone(),
             link: Some(m.link.clone()),
             data: m.data.to_string(),
-            state: if configured { "queued" } else { "dead" },
+            state: DeliveryState::initial(configured),
             last_error: (!configured).then(|| "channel_not_configured".to_owned()),
         };
         let Some(id) = deliveries::insert(tx, &delivery, self.now_ms()).await? else { return Ok(()) };

@@ -27,7 +27,7 @@ impl SlaMinutes {
     }
 }
 
-/// A contact channel as a person sets it.
+/// A contact channel as a person sets it (the channel as typed: core checks it is one a person is reached on).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactInput {
     pub channel: String,
@@ -88,7 +88,7 @@ impl Core {
 
     /// The channels this installation can deliver through, besides the app itself.
     pub fn available_channels(&self) -> Vec<ChannelKind> {
-        self.alerts.channels.kinds().into_iter().filter(|k| *k != ChannelKind::Webhook).collect()
+        self.alerts.channels.kinds().into_iter().filter(|k| k.reaches_a_person()).collect()
     }
 
     pub async fn contact_channels(&self, account_id: i64) -> Result<Vec<ContactChannel>> {
@@ -101,16 +101,16 @@ impl Core {
         let mut out: Vec<ContactChannel> = Vec::new();
         for c in input {
             let kind = ChannelKind::parse(&c.channel)
-                .filter(|k| *k != ChannelKind::Webhook)
+                .filter(|k| k.reaches_a_person())
                 .ok_or(Invalid::new("channel", "unknown_value"))?;
-            if out.iter().any(|o| o.channel == kind.as_str()) {
+            if out.iter().any(|o| o.channel == kind) {
                 return Err(Invalid::new("channel", "duplicate").into());
             }
             if c.enabled && !self.available_channels().contains(&kind) {
                 return Err(Invalid::new("channel", "channel_unavailable").into());
             }
             let address = clean_address(kind, &c.address)?;
-            out.push(ContactChannel { channel: kind.as_str().to_owned(), address, enabled: c.enabled });
+            out.push(ContactChannel { channel: kind, address, enabled: c.enabled });
         }
         self.store.set_contact_channels(account_id, &out).await?;
         Ok(out)

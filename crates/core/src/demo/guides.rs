@@ -2,6 +2,7 @@
 //! H'Đào Niê's question of June 2020 — she had lost her ID card — with the answer that saved her a second trip.
 //! Written through the store with their historical dates, like the tips.
 
+use binhyen_domain::question::QuestionState;
 use binhyen_store::guides::{self, FormVersion, GuideText};
 use binhyen_store::questions;
 
@@ -137,7 +138,7 @@ pub(super) async fn build(core: &Core) -> Result<()> {
     let answer = "Chào chị H'Đào. Chị chỉ cần đến công an xã một lần: tờ khai CC01 khai tại chỗ, không cần \
                   giấy tờ gì thêm; lệ phí 70.000 đồng. Chị đặt lịch hẹn trên trang để không phải chờ.";
     questions::add_message(&mut tx, q, true, ea_kpam_officer, answer, vn(2020, 6, 16, 20, 41)).await?;
-    questions::set_state(&mut tx, q, "open", "answered", vn(2020, 6, 16, 20, 41)).await?;
+    questions::set_state(&mut tx, q, QuestionState::Open, QuestionState::Answered, vn(2020, 6, 16, 20, 41)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -15,6 +15,9 @@ mod to_tip;
 use std::sync::Arc;
 
 use binhyen_domain::error::Invalid;
+use binhyen_domain::group::{
+    GroupKind, MemberAction, MemberRole, MemberState, Membership, MembershipRefusal, MembershipStep,
+};
 use binhyen_domain::permission::{Action, Actor};
 use binhyen_store::groups::{self, Group, Member, Message};
 use binhyen_store::notifications::{self, NewNotification};
@@ -24,13 +27,12 @@ use crate::audit::AuditEvent;
 use crate::{Core, CoreError, Result};
 pub use live::{GroupEvent, GroupHub};
 
-/// Kinds of group, as stored.
-pub const KINDS: &[&str] = &["pawnshop", "school_security", "religious", "cafe", "lodging", "village", "custom"];
 /// Longest message, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 /// Messages one member may send to one group per minute before being asked to slow down.
 pub const MESSAGES_PER_MINUTE: u32 = 20;
 
+/// A new group as asked for (the kind as sent: checked once the asker may create it).
 #[derive(Debug, Clone, Default)]
 pub struct GroupInput {
     pub kind: String,
@@ -48,27 +50,28 @@ pub struct Asker {
 /// What the asker is to a group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standing {
-    /// (role, state) when invited, asking, a member, muted or removed.
-    pub membership: Option<(String, String)>,
+    /// When invited, asking, a member, muted or removed.
+    pub membership: Option<Membership>,
     /// An officer who may work the owning unit's matters.
     pub overseer: bool,
 }
 
 impl Standing {
-    fn state(&self) -> Option<&str> {
-        self.membership.as_ref().map(|(_, s)| s.as_str())
-    }
-
-    fn role(&self) -> Option<&str> {
-        self.membership.as_ref().map(|(r, _)| r.as_str())
-    }
-
     pub fn can_read(&self) -> bool {
-        self.overseer || matches!(self.state(), Some("active" | "muted"))
+        self.overseer || self.membership.is_some_and(Membership::can_read)
+    }
+
+    pub fn can_post(&self) -> bool {
+        self.overseer || self.membership.is_some_and(Membership::can_post)
     }
 
     pub fn can_moderate(&self) -> bool {
-        self.overseer || (self.state() == Some("active") && matches!(self.role(), Some("owner" | "moderator")))
+        self.overseer || self.membership.is_some_and(Membership::can_moderate)
+    }
+
+    /// Asked to join and waits for approval.
+    pub fn is_pending(&self) -> bool {
+        self.membership.is_some_and(|m| m.state == MemberState::Requested)
     }
 }
 
@@ -93,6 +96,31 @@ pub enum MemberChange {
     MakeMember,
 }
 
+impl MemberChange {
+    fn action(self) -> MemberAction {
+        match self {
+            MemberChange::Approve => MemberAction::Approve,
+            MemberChange::Mute => MemberAction::Mute,
+            MemberChange::Unmute => MemberAction::Unmute,
+            MemberChange::Remove => MemberAction::Remove,
+            MemberChange::MakeModerator => MemberAction::MakeModerator,
+            MemberChange::MakeMember => MemberAction::MakeMember,
+        }
+    }
+}
+
+/// What each refusal of a membership change answers.
+fn refused(refusal: MembershipRefusal) -> CoreError {
+    match refusal {
+        MembershipRefusal::RemovedCannotRejoin => CoreError::Forbidden,
+        MembershipRefusal::OwnerCannotLeave => CoreError::Conflict { code: "owner_cannot_leave", field: None },
+        MembershipRefusal::OwnerUnchangeable => {
+            CoreError::Conflict { code: "owner_unchangeable", field: Some("account_id") }
+        }
+        MembershipRefusal::NotAMember => CoreError::not_found_field("account", "account_id"),
+    }
+}
+
 fn text(value: &str, field: &'static str, max: usize) -> Result<String> {
     let t = binhyen_text::normalize(value);
     if t.is_empty() {
@@ -115,9 +143,7 @@ impl Core {
     /// A new group of `unit_id` (commanders of the unit and above); its creator is its owner.
     pub async fn create_group(&self, actor: &Actor, unit_id: i64, input: &GroupInput) -> Result<Group> {
         self.authorize(actor, Action::EditUnit, unit_id).await?;
-        if !KINDS.contains(&input.kind.as_str()) {
-            return Err(Invalid::new("kind", "invalid").into());
-        }
+        let kind: GroupKind = input.kind.parse().map_err(|_| Invalid::new("kind", "invalid"))?;
         let name = text(&input.name, "name", 120)?;
         let description = binhyen_text::normalize_multiline(&input.description);
         if description.chars().count() > 2000 {
@@ -125,9 +151,9 @@ impl Core {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let id =
-            groups::insert_group(&mut tx, unit_id, &input.kind, &name, &description, actor.account_id, now).await?;
-        groups::put_member(&mut tx, id, actor.account_id, "owner", "active", now).await?;
+        let id = groups::insert_group(&mut tx, unit_id, kind, &name, &description, actor.account_id, now).await?;
+        let owner = Membership::new(MemberRole::Owner, MemberState::Active);
+        groups::put_member(&mut tx, id, actor.account_id, owner, now).await?;
         tx.commit().await?;
         Ok(self.store.group(id).await?)
     }
@@ -169,42 +195,25 @@ impl Core {
             return Err(CoreError::Forbidden);
         }
         let invited = self.account_by_phone(phone).await?;
-        let state = match self.store.membership(group_id, invited.id).await? {
-            Some((_, s)) if s == "active" || s == "muted" => return Ok(()),
-            Some((_, s)) if s == "requested" => "active",
-            _ => "invited",
-        };
-        self.put_member(group_id, invited.id, "member", state).await
+        self.act_on_membership(group_id, invited.id, MemberAction::Invite).await
     }
 
     /// Asks to join (or accepts an invitation, which joins at once).
     pub async fn join_group(&self, account_id: i64, group_id: i64) -> Result<()> {
         self.group(group_id).await?;
-        let state = match self.store.membership(group_id, account_id).await? {
-            Some((_, s)) if s == "active" || s == "muted" || s == "requested" => return Ok(()),
-            Some((_, s)) if s == "removed" => return Err(CoreError::Forbidden),
-            Some((_, s)) if s == "invited" => "active",
-            _ => "requested",
-        };
-        self.put_member(group_id, account_id, "member", state).await
+        self.act_on_membership(group_id, account_id, MemberAction::Join).await
     }
 
     /// Leaves a group (an owner cannot: another owner must be named first).
     pub async fn leave_group(&self, account_id: i64, group_id: i64) -> Result<()> {
-        match self.store.membership(group_id, account_id).await? {
-            Some((role, _)) if role == "owner" => Err(CoreError::Conflict { code: "owner_cannot_leave", field: None }),
-            Some(_) => self.put_member(group_id, account_id, "member", "removed").await,
-            None => Ok(()),
-        }
+        self.act_on_membership(group_id, account_id, MemberAction::Leave).await
     }
 
     /// Whether the member's phone is shown to the other members (their choice).
     pub async fn share_phone_in_group(&self, account_id: i64, group_id: i64, share: bool) -> Result<()> {
         match self.store.membership(group_id, account_id).await? {
-            Some((_, s)) if s == "active" || s == "muted" => {
-                Ok(self.store.set_share_phone(group_id, account_id, share).await?)
-            }
-            _ => Err(CoreError::Forbidden),
+            Some(m) if m.can_read() => Ok(self.store.set_share_phone(group_id, account_id, share).await?),
+            Some(_) | None => Err(CoreError::Forbidden),
         }
     }
 
@@ -220,35 +229,31 @@ impl Core {
         if !self.standing(asker, &group).await?.can_moderate() {
             return Err(CoreError::Forbidden);
         }
-        let Some((role, state)) = self.store.membership(group_id, account_id).await? else {
-            return Err(CoreError::not_found_field("account", "account_id"));
-        };
-        if role == "owner" && change != MemberChange::Approve {
-            return Err(CoreError::Conflict { code: "owner_unchangeable", field: Some("account_id") });
-        }
-        let (role, state) = match change {
-            MemberChange::Approve if state == "requested" => (role, "active".to_owned()),
-            MemberChange::Approve => return Ok(()),
-            MemberChange::Mute => (role, "muted".to_owned()),
-            MemberChange::Unmute if state == "muted" => (role, "active".to_owned()),
-            MemberChange::Unmute => return Ok(()),
-            MemberChange::Remove => (role, "removed".to_owned()),
-            MemberChange::MakeModerator => ("moderator".to_owned(), state),
-            MemberChange::MakeMember => ("member".to_owned(), state),
+        let current = self.store.membership(group_id, account_id).await?;
+        let changed = match Membership::next(current, change.action()).map_err(refused)? {
+            MembershipStep::Becomes(changed) => changed,
+            MembershipStep::Stays => return Ok(()),
         };
         let mut tx = self.store.begin().await?;
-        groups::put_member(&mut tx, group_id, account_id, &role, &state, self.now_ms()).await?;
+        groups::put_member(&mut tx, group_id, account_id, changed, self.now_ms()).await?;
         // Ids and the new standing only: nothing about what the member said.
-        let detail = serde_json::json!({"group_id": group_id, "role": role, "state": state});
+        let detail = serde_json::json!({"group_id": group_id, "role": changed.role, "state": changed.state});
         let event = AuditEvent::new("group.member_changed", "account", Some(account_id));
         self.audit(&mut tx, event.by(Some(asker.account_id)).detail(detail)).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn put_member(&self, group_id: i64, account_id: i64, role: &str, state: &str) -> Result<()> {
+    /// Invites, joins and leaves, written as the membership rules say. Unlike a moderator's changes, they are
+    /// not audited: each is the person's own doing, or an invitation they may ignore.
+    async fn act_on_membership(&self, group_id: i64, account_id: i64, action: MemberAction) -> Result<()> {
+        let current = self.store.membership(group_id, account_id).await?;
+        let changed = match Membership::next(current, action).map_err(refused)? {
+            MembershipStep::Becomes(changed) => changed,
+            MembershipStep::Stays => return Ok(()),
+        };
         let mut tx = self.store.begin().await?;
-        groups::put_member(&mut tx, group_id, account_id, role, state, self.now_ms()).await?;
+        groups::put_member(&mut tx, group_id, account_id, changed, self.now_ms()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -279,7 +284,7 @@ impl Core {
         // Who may post is checked before the file is read (and again with the message).
         let group = self.group(group_id).await?;
         let standing = self.standing(asker, &group).await?;
-        if !(standing.overseer || standing.state() == Some("active")) {
+        if !standing.can_post() {
             return Err(CoreError::Forbidden);
         }
         // Counted before the file is read: a flood of files costs no cleaning.
@@ -331,8 +336,7 @@ impl Core {
         let (body, announcement) = (post.body, post.announcement);
         let group = self.group(group_id).await?;
         let standing = self.standing(asker, &group).await?;
-        let may_post = standing.overseer || standing.state() == Some("active");
-        if !may_post || (announcement && !standing.overseer) {
+        if !standing.can_post() || (announcement && !standing.overseer) {
             return Err(CoreError::Forbidden);
         }
         // A file may go without a caption; words are checked like every text.

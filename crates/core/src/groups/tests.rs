@@ -1,10 +1,14 @@
 //! Who may read and moderate, as a matrix over membership and oversight. The whole flow (invitations,
 //! requests, messages, live delivery, moderation, refusals) is tested through the API.
 
+use binhyen_domain::group::Membership;
+
 use super::Standing;
 
+/// A standing from the role and state as stored.
 fn standing(membership: Option<(&str, &str)>, overseer: bool) -> Standing {
-    Standing { membership: membership.map(|(r, s)| (r.to_owned(), s.to_owned())), overseer }
+    let membership = membership.map(|(r, s)| Membership::new(r.parse().unwrap(), s.parse().unwrap()));
+    Standing { membership, overseer }
 }
 
 #[test]

@@ -148,7 +148,7 @@ impl Core {
                 event.body = outcome.note.clone();
                 tips::set_outcome(&mut tx, tip_id, &outcome).await?;
             }
-            _ => {}
+            Transition::Acknowledge | Transition::Verify | Transition::Dispatch => {}
         }
         tips::set_state(&mut tx, tip_id, tip.state, to, now).await.map_err(changed)?;
         let event_id = tips::add_event(&mut tx, &event).await?;

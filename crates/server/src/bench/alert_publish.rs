@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use binhyen_core::accounts::CitizenSignUp;
+use binhyen_domain::job::{JobKind, JobState};
 use serde_json::json;
 
 use super::alert_data::{self, UNIT};
@@ -30,9 +31,9 @@ async fn token(base: &str, phone: &str, password: &str) -> anyhow::Result<String
 }
 
 /// Jobs of `kind`: (done, all).
-async fn jobs(store: &binhyen_core::Store, kind: &str) -> anyhow::Result<(i64, i64)> {
+async fn jobs(store: &binhyen_core::Store, kind: JobKind) -> anyhow::Result<(i64, i64)> {
     let states = store.job_states(kind).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let done = states.iter().filter(|(s, _)| s == "done").map(|(_, n)| n).sum();
+    let done = states.iter().filter(|(s, _)| *s == JobState::Done).map(|(_, n)| n).sum();
     Ok((done, states.iter().map(|(_, n)| n).sum()))
 }
 
@@ -100,12 +101,12 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
     let (mut queued_s, mut batches) = (None, 0);
     let delivered_s = loop {
         anyhow::ensure!(started.elapsed() < PATIENCE, "the alert's jobs did not finish in {PATIENCE:?}");
-        if queued_s.is_none() && jobs(&prepared.store, "alert_fanout").await?.0 == 1 {
+        if queued_s.is_none() && jobs(&prepared.store, JobKind::AlertFanout).await?.0 == 1 {
             queued_s = Some(started.elapsed().as_secs_f64());
-            batches = jobs(&prepared.store, "notify_followers").await?.1;
+            batches = jobs(&prepared.store, JobKind::NotifyFollowers).await?.1;
             println!("  every notification job queued: {batches} batches in {:.2} s", queued_s.unwrap_or_default());
         }
-        if queued_s.is_some() && jobs(&prepared.store, "notify_followers").await?.0 == batches {
+        if queued_s.is_some() && jobs(&prepared.store, JobKind::NotifyFollowers).await?.0 == batches {
             break started.elapsed().as_secs_f64();
         }
         tokio::time::sleep(Duration::from_millis(20)).await;

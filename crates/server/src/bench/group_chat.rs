@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use binhyen_domain::group::{GroupKind, MemberRole, MemberState, Membership};
 use binhyen_domain::AccountKind;
 use binhyen_store::accounts::{self, NewAccount};
 use binhyen_store::groups;
@@ -106,8 +107,11 @@ async fn populate(prepared: &Prepared, owner: i64, unit: i64, members: usize) ->
     let now = prepared.core.now_ms();
     let err = |e: binhyen_store::StoreError| anyhow::anyhow!("{e}");
     let mut tx = store.begin().await.map_err(err)?;
-    let group = groups::insert_group(&mut tx, unit, "pawnshop", "Nhóm thử tải", "", owner, now).await.map_err(err)?;
-    groups::put_member(&mut tx, group, owner, "owner", "active", now).await.map_err(err)?;
+    let group =
+        groups::insert_group(&mut tx, unit, GroupKind::Pawnshop, "Nhóm thử tải", "", owner, now).await.map_err(err)?;
+    groups::put_member(&mut tx, group, owner, Membership::new(MemberRole::Owner, MemberState::Active), now)
+        .await
+        .map_err(err)?;
     let mut ids = Vec::with_capacity(members);
     for i in 0..members {
         let account = NewAccount::new(
@@ -117,7 +121,9 @@ async fn populate(prepared: &Prepared, owner: i64, unit: i64, members: usize) ->
             "bench-no-password".to_owned(),
         );
         let id = accounts::insert(&mut tx, &account, now).await.map_err(err).context("inserting a member")?;
-        groups::put_member(&mut tx, group, id, "member", "active", now).await.map_err(err)?;
+        groups::put_member(&mut tx, group, id, Membership::new(MemberRole::Member, MemberState::Active), now)
+            .await
+            .map_err(err)?;
         ids.push(id);
     }
     tx.commit().await.map_err(err)?;

@@ -4,6 +4,7 @@
 //! officers' day list, check-in and no-show; and each kind of bad input.
 
 use binhyen_core::Clock;
+use binhyen_domain::job::{JobKind, JobState};
 use binhyen_domain::time_vn::{iso, VIETNAM};
 use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventLike};
 use reqwest::Method;
@@ -129,8 +130,8 @@ async fn the_demo_has_the_schedule_and_hdaos_booking() {
     let day = binhyen_domain::time_vn::parse_iso(booking["day"].as_str().unwrap()).unwrap();
     assert!(day > vn_now(&app).date() && day.weekday().number_from_monday() <= 5, "a working day to come");
     assert_eq!(booking["code"].as_str().unwrap().len(), 19, "her code, shown to her again");
-    let queued = app.store.jobs(Some("queued"), 1000).await.unwrap();
-    let reminder = queued.iter().find(|j| j.kind == "appointment_reminder").expect("her reminder is queued");
+    let queued = app.store.jobs(Some(JobState::Queued), 1000).await.unwrap();
+    let reminder = queued.iter().find(|j| j.kind == JobKind::AppointmentReminder).expect("her reminder is queued");
     let eve = OffsetDateTime::parse(
         &at(day.previous_day().unwrap(), "18:00"),
         &time::format_description::well_known::Rfc3339,

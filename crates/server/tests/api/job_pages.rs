@@ -9,6 +9,7 @@ use binhyen_channels::{ChannelsConfig, MemoryTokenStore};
 use binhyen_core::alerting::AlertSettings;
 use binhyen_core::live::LiveSettings;
 use binhyen_core::Policy;
+use binhyen_domain::job::{JobKind, JobState};
 use binhyen_store::jobs::Job;
 use serde_json::json;
 
@@ -60,7 +61,7 @@ async fn a_dead_delivery(app: &TestApp) -> Job {
     let (status, body) = app.post_json("/api/v1/tips", &tip, None).await;
     assert_eq!(status, 201, "{body}");
     eventually("a dead delivery job", || async {
-        app.store.jobs(Some("dead"), 10).await.unwrap().into_iter().find(|j| j.kind == "deliver")
+        app.store.jobs(Some(JobState::Dead), 10).await.unwrap().into_iter().find(|j| j.kind == JobKind::Deliver)
     })
     .await
 }
@@ -101,14 +102,15 @@ async fn administrators_see_a_failed_job_with_its_reason_and_queue_it_again_from
     // A form without its token changes nothing.
     let (status, _, _) = app.form(&retry, &[("csrf", "")]).await;
     assert_eq!(status, 403);
-    assert_eq!(job(&app, dead.id).await.state, "dead");
+    assert_eq!(job(&app, dead.id).await.state, JobState::Dead);
 
     // The gateway is fixed: the job is queued again, runs, and the message goes out.
     sms.respond_with(200, json!({"id": "sms-1"}));
     let csrf = csrf_of(&html);
     let (status, location, _) = app.form(&retry, &[("csrf", &csrf)]).await;
     assert_eq!((status, location.as_deref()), (303, Some("/admin/jobs?state=dead")));
-    eventually("the retried job done", || async { (job(&app, dead.id).await.state == "done").then_some(()) }).await;
+    eventually("the retried job done", || async { (job(&app, dead.id).await.state == JobState::Done).then_some(()) })
+        .await;
     assert_eq!(sms.requests().len(), 2, "refused once, then sent");
     let (_, html) = app.page("/admin/jobs?state=dead").await;
     assert!(!html.contains(&row) && html.contains("Không có việc nào ở trạng thái này."), "{html}");
@@ -147,7 +149,7 @@ async fn the_job_page_is_for_administrators_of_a_top_level_unit_only() {
     let (status, html) = citizen.page("/admin/jobs").await;
     assert_eq!(status, 403);
     assert!(html.contains("Trang này dành cho cán bộ công an."), "{html}");
-    assert_eq!(job(&app, dead.id).await.state, "dead");
+    assert_eq!(job(&app, dead.id).await.state, JobState::Dead);
 
     // An unknown state is a clear answer, not a failure.
     app.sign_in_browser(PROVINCE_ADMIN).await;

@@ -97,7 +97,7 @@ async fn an_alert_tops_the_feeds_of_people_inside_and_reaches_followers_there() 
     let jobs = app.store.jobs(None, 200).await.unwrap();
     let kinds: Vec<&str> = jobs
         .iter()
-        .filter(|j| j.kind.contains("alert") || j.kind.contains("followers"))
+        .filter(|j| j.kind.as_str().contains("alert") || j.kind.as_str().contains("followers"))
         .map(|j| j.kind.as_str())
         .collect();
     assert_eq!(kinds.iter().filter(|k| **k == "notify_followers").count(), 1, "{kinds:?}");

@@ -1,5 +1,7 @@
 //! Jobs, live events, deliveries, notifications, duty and alerting policy.
 
+use binhyen_domain::delivery::DeliveryState;
+use binhyen_domain::job::{JobKind, JobState};
 use binhyen_domain::{AccountKind, Role, UnitKind};
 use binhyen_store::alerting::{self, ContactChannel};
 use binhyen_store::deliveries::{self, NewDelivery};
@@ -10,7 +12,14 @@ use binhyen_store::{Store, StoreError};
 
 use crate::support::*;
 
-fn job(kind: &'static str, key: Option<&str>, run_at_ms: i64) -> NewJob {
+/// Five kinds of job, told apart below.
+const A: JobKind = JobKind::SlaCheck;
+const B: JobKind = JobKind::NotifyOfficers;
+const C: JobKind = JobKind::NotifyTipster;
+const D: JobKind = JobKind::Deliver;
+const E: JobKind = JobKind::AlertFanout;
+
+fn job(kind: JobKind, key: Option<&str>, run_at_ms: i64) -> NewJob {
     NewJob { kind, payload: "{}".into(), dedupe_key: key.map(str::to_owned), run_at_ms, max_attempts: 3 }
 }
 
@@ -22,18 +31,17 @@ async fn enqueue(store: &Store, jobs: &[NewJob]) -> u64 {
 }
 
 pub async fn jobs_are_claimed_once_due_and_deduplicated(store: Store) {
-    let queued =
-        enqueue(&store, &[job("a", Some("k1"), NOW), job("b", None, NOW + 60_000), job("c", Some("k1"), NOW)]).await;
+    let queued = enqueue(&store, &[job(A, Some("k1"), NOW), job(B, None, NOW + 60_000), job(C, Some("k1"), NOW)]).await;
     assert_eq!(queued, 2, "the second job with key k1 is ignored");
-    assert_eq!(enqueue(&store, &[job("d", Some("k1"), NOW)]).await, 0, "also in a later transaction");
+    assert_eq!(enqueue(&store, &[job(D, Some("k1"), NOW)]).await, 0, "also in a later transaction");
     // A rolled-back enqueue leaves nothing.
     let mut tx = store.begin().await.unwrap();
-    jobs::enqueue(&mut tx, &[job("e", Some("k2"), NOW)], NOW).await.unwrap();
+    jobs::enqueue(&mut tx, &[job(E, Some("k2"), NOW)], NOW).await.unwrap();
     drop(tx);
     assert_eq!(store.jobs(None, 10).await.unwrap().len(), 2, "only the committed ones");
 
     let claimed = store.claim_jobs("w1", NOW, 1000, 10).await.unwrap();
-    assert_eq!(claimed.iter().map(|j| j.kind.as_str()).collect::<Vec<_>>(), ["a"], "only the due one");
+    assert_eq!(claimed.iter().map(|j| j.kind).collect::<Vec<_>>(), [A], "only the due one");
     assert_eq!((claimed[0].attempts, claimed[0].state.as_str()), (1, "running"));
     assert!(store.claim_jobs("w2", NOW, 1000, 10).await.unwrap().is_empty(), "a held job is not claimed twice");
 
@@ -47,7 +55,7 @@ pub async fn jobs_are_claimed_once_due_and_deduplicated(store: Store) {
     let mut tx = store.begin().await.unwrap();
     jobs::complete(&mut tx, &again[0], "w2", NOW + 1500).await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(store.job(again[0].id).await.unwrap().state, "done");
+    assert_eq!(store.job(again[0].id).await.unwrap().state.as_str(), "done");
 
     // Failures: retried at the given time, then dead with the reason; a dead job can be queued again.
     let b = store.claim_jobs("w1", NOW + 60_000, 1000, 10).await.unwrap().remove(0);
@@ -55,9 +63,9 @@ pub async fn jobs_are_claimed_once_due_and_deduplicated(store: Store) {
     assert!(store.claim_jobs("w1", NOW + 89_999, 1000, 10).await.unwrap().is_empty());
     let b = store.claim_jobs("w1", NOW + 90_000, 1000, 10).await.unwrap().remove(0);
     assert!(store.fail_job(&b, "w1", "smtp: 550", None, NOW + 90_000).await.unwrap());
-    let dead = store.jobs(Some("dead"), 10).await.unwrap();
+    let dead = store.jobs(Some(JobState::Dead), 10).await.unwrap();
     assert_eq!((dead.len(), dead[0].last_error.as_deref(), dead[0].attempts), (1, Some("smtp: 550"), 2));
-    let states: Vec<String> = store.jobs(None, 10).await.unwrap().into_iter().map(|j| j.state).collect();
+    let states: Vec<&str> = store.jobs(None, 10).await.unwrap().into_iter().map(|j| j.state.as_str()).collect();
     assert_eq!(states, ["dead", "done"], "newest first");
     assert!(store.retry_dead_job(b.id, NOW + 100_000).await.unwrap());
     assert!(!store.retry_dead_job(b.id, NOW + 100_000).await.unwrap(), "no longer dead");
@@ -65,7 +73,7 @@ pub async fn jobs_are_claimed_once_due_and_deduplicated(store: Store) {
 }
 
 pub async fn concurrent_claims_never_share_a_job(store: Store) {
-    let many: Vec<NewJob> = (0..200).map(|_| job("x", None, NOW)).collect();
+    let many: Vec<NewJob> = (0..200).map(|_| job(D, None, NOW)).collect();
     enqueue(&store, &many).await;
     let mut workers = Vec::new();
     for w in 0..4 {
@@ -172,8 +180,8 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
     assert_eq!(store.on_duty_since(officer).await.unwrap(), None);
 
     let channels = vec![
-        ContactChannel { channel: "email".into(), address: "ytuan@example.vn".into(), enabled: true },
-        ContactChannel { channel: "sms".into(), address: "+84388000111".into(), enabled: false },
+        ContactChannel { channel: "email".parse().unwrap(), address: "ytuan@example.vn".into(), enabled: true },
+        ContactChannel { channel: "sms".parse().unwrap(), address: "+84388000111".into(), enabled: false },
     ];
     store.set_contact_channels(officer, &channels).await.unwrap();
     assert_eq!(store.contact_channels(officer).await.unwrap(), channels);
@@ -203,7 +211,7 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
     // A delivery once per idempotency key; attempts recorded.
     let d = NewDelivery {
         idempotency_key: "tip:1:urgent:email".into(),
-        channel: "email".into(),
+        channel: "email".parse().unwrap(),
         account_id: Some(officer),
         address: Some("ytuan@example.vn".into()),
         tip_id: None,
@@ -211,22 +219,22 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
         body: "Mở binhyen".into(),
         link: None,
         data: "{}".into(),
-        state: "queued",
+        state: "queued".parse().unwrap(),
         last_error: None,
     };
     let mut tx = store.begin().await.unwrap();
     let id = deliveries::insert(&mut tx, &d, NOW).await.unwrap().expect("inserted");
     assert_eq!(deliveries::insert(&mut tx, &d, NOW).await.unwrap(), None, "same key");
-    deliveries::record_attempt(&mut tx, id, "retrying", Some("smtp: 451"), None, NOW + 1).await.unwrap();
-    deliveries::record_attempt(&mut tx, id, "sent", None, Some("<m@binhyen>"), NOW + 2).await.unwrap();
+    deliveries::record_attempt(&mut tx, id, DeliveryState::Retrying, Some("smtp: 451"), None, NOW + 1).await.unwrap();
+    deliveries::record_attempt(&mut tx, id, DeliveryState::Sent, None, Some("<m@binhyen>"), NOW + 2).await.unwrap();
     tx.commit().await.unwrap();
     let got = store.delivery(id).await.unwrap();
     assert_eq!(
         (got.state.as_str(), got.attempts, got.last_error.as_deref(), got.provider_id.as_deref()),
         ("sent", 2, Some("smtp: 451"), Some("<m@binhyen>"))
     );
-    assert_eq!(store.deliveries(Some("sent"), 10).await.unwrap().len(), 1);
-    assert!(store.deliveries(Some("dead"), 10).await.unwrap().is_empty());
+    assert_eq!(store.deliveries(Some(DeliveryState::Sent), 10).await.unwrap().len(), 1);
+    assert!(store.deliveries(Some(DeliveryState::Dead), 10).await.unwrap().is_empty());
 
     // Notifications: newest first, paged, marked read only for their own account.
     let mut tx = store.begin().await.unwrap();

@@ -2,6 +2,7 @@
 //! newest first), download counts, question states moved only from the state expected, canned replies, and the
 //! sweep's view of the objects they name.
 
+use binhyen_domain::question::QuestionState;
 use binhyen_domain::UnitKind;
 use binhyen_store::guides::{self, FormVersion, GuideText};
 use binhyen_store::questions;
@@ -52,8 +53,8 @@ pub async fn guides_forms_and_questions_round_trip(store: Store) {
     let mut tx = store.begin().await.unwrap();
     let q = questions::insert(&mut tx, unit, author, "Hỏi?", Some(("bb/photo", "png")), NOW).await.unwrap();
     questions::add_message(&mut tx, q, true, author, "Đáp.", NOW + 1).await.unwrap();
-    questions::set_state(&mut tx, q, "open", "answered", NOW + 1).await.unwrap();
-    let stale = questions::set_state(&mut tx, q, "open", "closed", NOW + 2).await;
+    questions::set_state(&mut tx, q, QuestionState::Open, QuestionState::Answered, NOW + 1).await.unwrap();
+    let stale = questions::set_state(&mut tx, q, QuestionState::Open, QuestionState::Closed, NOW + 2).await;
     assert!(matches!(stale, Err(StoreError::Conflict("question_changed"))), "{stale:?}");
     assert!(!questions::set_attachment(&mut tx, q, "bb/other", "png").await.unwrap(), "one photo");
     questions::insert_canned(&mut tx, unit, "Căn cước", "Mang tờ khai CC01.", NOW).await.unwrap();
@@ -61,8 +62,8 @@ pub async fn guides_forms_and_questions_round_trip(store: Store) {
     let read = store.question(q).await.unwrap();
     assert_eq!((read.state.as_str(), read.attachment), ("answered", Some(("bb/photo".to_owned(), "png".to_owned()))));
     assert!(store.question_messages(q).await.unwrap()[0].from_officer);
-    assert_eq!(store.unit_questions(unit, Some("answered")).await.unwrap().len(), 1);
-    assert!(store.unit_questions(unit, Some("open")).await.unwrap().is_empty());
+    assert_eq!(store.unit_questions(unit, Some(QuestionState::Answered)).await.unwrap().len(), 1);
+    assert!(store.unit_questions(unit, Some(QuestionState::Open)).await.unwrap().is_empty());
     assert_eq!(store.questions_of(author).await.unwrap()[0].id, q);
     assert_eq!(store.canned_replies(unit).await.unwrap()[0].title, "Căn cước");
     let objects = store.referenced_objects().await.unwrap();

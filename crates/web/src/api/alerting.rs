@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use binhyen_core::alerting::{ContactInput, JobReport, SlaMinutes};
+use binhyen_domain::job::{JobKind, JobState};
 use binhyen_domain::tip::Priority;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -95,7 +96,11 @@ async fn channels_json(state: &AppState, account_id: i64) -> Result<ChannelsJson
         available: state.core.available_channels().iter().map(|k| k.as_str().to_owned()).collect(),
         channels: channels
             .into_iter()
-            .map(|c| ContactChannelJson { channel: c.channel, address: c.address, enabled: c.enabled })
+            .map(|c| ContactChannelJson {
+                channel: c.channel.as_str().to_owned(),
+                address: c.address,
+                enabled: c.enabled,
+            })
             .collect(),
     })
 }
@@ -282,9 +287,11 @@ pub async fn set_urgent_watch(
 pub struct JobJson {
     pub id: i64,
     /// sla_check, notify_officers, notify_tipster, deliver.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: JobKind,
     /// queued, running, done, dead.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: JobState,
     pub attempts: i64,
     pub max_attempts: i64,
     pub last_error: Option<String>,

@@ -1,5 +1,6 @@
 //! The JSON the groups API answers with (requests stay beside their handlers in `groups.rs`).
 
+use binhyen_domain::group::{GroupKind, MemberRole, MemberState};
 use binhyen_store::groups::{Group, Member, Message};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,7 +11,8 @@ use super::tip_dto::rfc3339;
 pub struct GroupJson {
     pub id: i64,
     pub unit_id: i64,
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: GroupKind,
     pub name: String,
     pub description: String,
     pub created_at: String,
@@ -35,9 +37,11 @@ pub struct MemberJson {
     pub display_name: String,
     /// Only when the member shares it.
     pub phone: Option<String>,
-    pub role: String,
+    #[schema(value_type = String)]
+    pub role: MemberRole,
     /// invited, requested, active, muted.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: MemberState,
 }
 
 impl From<Member> for MemberJson {

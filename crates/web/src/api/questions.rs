@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use binhyen_core::questions::QuestionThread;
+use binhyen_domain::question::QuestionState;
 use binhyen_store::questions::{CannedReply, Question};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,7 +24,8 @@ pub struct QuestionJson {
     pub unit_id: i64,
     pub body: String,
     /// open, answered or closed.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: QuestionState,
     /// The photo sent with it.
     pub photo_url: Option<String>,
     pub created_at: String,

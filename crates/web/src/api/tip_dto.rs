@@ -1,6 +1,8 @@
 //! JSON shapes of tips, for officers and for tipsters.
 
 use binhyen_core::tips::{OfficerTipView, ReporterView, TipsterView};
+use binhyen_domain::channel::ChannelKind;
+use binhyen_domain::delivery::DeliveryState;
 use binhyen_domain::entities::tips::{Attachment, Outcome, Tip, TipEvent};
 use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState, Verdict};
 use serde::{Deserialize, Serialize};
@@ -249,11 +251,13 @@ impl From<binhyen_core::tips::TipAbilities> for TipAbilitiesJson {
 pub struct DeliveryJson {
     pub id: i64,
     /// email, sms, webhook, zalo.
-    pub channel: String,
+    #[schema(value_type = String)]
+    pub channel: ChannelKind,
     pub account_id: Option<i64>,
     pub subject: String,
     /// queued, sent, retrying, dead.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: DeliveryState,
     pub attempts: i64,
     /// Why the last attempt failed.
     pub last_error: Option<String>,

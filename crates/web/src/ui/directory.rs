@@ -152,7 +152,7 @@ pub(crate) async fn unit(
     let forms = form_links(or_page!(v, state.core.unit_forms(unit.id).await), &forest);
     let groups = or_page!(v, state.core.unit_groups(unit.id).await)
         .into_iter()
-        .map(|g| (g.id, g.name, super::groups::kind_label(v.lang, &g.kind)))
+        .map(|g| (g.id, g.name, super::groups::kind_label(v.lang, g.kind)))
         .collect();
     let link = |u: binhyen_domain::entities::units::Unit| (u.code, u.name);
     let c = d.unit.contact;

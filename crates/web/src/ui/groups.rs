@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::groups::{Asker, Post};
+use binhyen_domain::group::GroupKind;
 use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_store::groups::{Group, Message};
 use serde::Deserialize;
@@ -25,16 +26,16 @@ fn group_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "group_not_found"))
 }
 
-pub(crate) fn kind_label(lang: Lang, kind: &str) -> &'static str {
+pub(crate) fn kind_label(lang: Lang, kind: GroupKind) -> &'static str {
     let t = lang.text();
     match kind {
-        "pawnshop" => t.group_kind_pawnshop,
-        "school_security" => t.group_kind_school,
-        "religious" => t.group_kind_religious,
-        "cafe" => t.group_kind_cafe,
-        "lodging" => t.group_kind_lodging,
-        "village" => t.group_kind_village,
-        _ => t.group_kind_custom,
+        GroupKind::Pawnshop => t.group_kind_pawnshop,
+        GroupKind::SchoolSecurity => t.group_kind_school,
+        GroupKind::Religious => t.group_kind_religious,
+        GroupKind::Cafe => t.group_kind_cafe,
+        GroupKind::Lodging => t.group_kind_lodging,
+        GroupKind::Village => t.group_kind_village,
+        GroupKind::Custom => t.group_kind_custom,
     }
 }
 
@@ -98,7 +99,7 @@ pub(crate) async fn mine(State(state): State<AppState>, v: Visitor) -> Response 
         groups: groups
             .into_iter()
             .map(|g| {
-                let k = kind_label(lang, &g.kind);
+                let k = kind_label(lang, g.kind);
                 (g, k)
             })
             .collect(),
@@ -124,10 +125,10 @@ async fn render(state: &AppState, v: Visitor, raw_id: &str, status: StatusCode, 
     } else {
         (Vec::new(), Vec::new())
     };
-    let pending = matches!(standing.membership.as_ref().map(|(_, s)| s.as_str()), Some("requested"));
+    let pending = standing.is_pending();
     let tpl = GroupPage {
         l: Layout::new(&v, &g.name),
-        kind: kind_label(v.lang, &g.kind),
+        kind: kind_label(v.lang, g.kind),
         member: standing.can_read(),
         moderator: standing.can_moderate(),
         pending,

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use binhyen_domain::question::QuestionState;
 use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::Invalid;
 use binhyen_store::questions::Question;
@@ -23,12 +24,12 @@ use crate::AppState;
 /// The question form with its photo (a phone's photo is a few MiB).
 pub(crate) const FORM_LIMIT: usize = 16 * 1024 * 1024;
 
-fn state_label(lang: Lang, state: &str) -> &'static str {
+fn state_label(lang: Lang, state: QuestionState) -> &'static str {
     let t = lang.text();
     match state {
-        "open" => t.question_state_open,
-        "answered" => t.question_state_answered,
-        _ => t.question_state_closed,
+        QuestionState::Open => t.question_state_open,
+        QuestionState::Answered => t.question_state_answered,
+        QuestionState::Closed => t.question_state_closed,
     }
 }
 
@@ -46,7 +47,7 @@ fn links(lang: Lang, questions: Vec<Question>) -> Vec<QuestionLink> {
         .map(|q| QuestionLink {
             id: q.id,
             excerpt: q.body.chars().take(120).collect(),
-            state: state_label(lang, &q.state),
+            state: state_label(lang, q.state),
             at: format_instant_ms(q.created_at_ms),
         })
         .collect()
@@ -162,8 +163,8 @@ async fn render(state: &AppState, v: Visitor, id: i64, status: StatusCode, error
     let tpl = QuestionPage {
         l: Layout::new(&v, format!("{} #{id}", v.lang.text().question_title)),
         id,
-        state: state_label(v.lang, &q.state),
-        closed: q.state == "closed",
+        state: state_label(v.lang, q.state),
+        closed: q.state == QuestionState::Closed,
         has_photo: q.attachment.is_some(),
         at: format_instant_ms(q.created_at_ms),
         body: q.body,

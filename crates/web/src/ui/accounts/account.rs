@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::alerting::ContactInput;
 use binhyen_core::auth::{Principal, Stage};
 use binhyen_core::CoreError;
+use binhyen_domain::channel::ChannelKind;
 use binhyen_domain::entities::accounts::Household;
 use binhyen_domain::{time_vn, AccountKind, PhoneNumber};
 use serde::Deserialize;
@@ -76,6 +77,23 @@ struct Shown {
     attempt: Option<ChannelAttempt>,
 }
 
+/// The `type` of a channel's address field: the keyboard a phone shows.
+fn input_type(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::Email => "email",
+        ChannelKind::Sms => "tel",
+        ChannelKind::Zalo | ChannelKind::Webhook => "text",
+    }
+}
+
+/// A stored address as people type it: a number is stored as +84…, read and typed as 09….
+fn address_as_typed(kind: ChannelKind, stored: &str) -> String {
+    match kind {
+        ChannelKind::Sms => PhoneNumber::parse(stored).map(|p| p.national()).unwrap_or(stored.to_owned()),
+        ChannelKind::Email | ChannelKind::Zalo | ChannelKind::Webhook => stored.to_owned(),
+    }
+}
+
 async fn channels_view(
     state: &AppState,
     lang: Lang,
@@ -91,23 +109,13 @@ async fn channels_view(
         .into_iter()
         .map(|k| {
             let code = k.as_str();
-            let mine = stored.iter().find(|c| c.channel == code);
+            let mine = stored.iter().find(|c| c.channel == k);
             ChannelRow {
                 code,
-                name: channel_name(lang, code),
-                address_label: channel_address(lang, code),
-                input_type: match code {
-                    "email" => "email",
-                    "sms" => "tel",
-                    _ => "text",
-                },
-                // A number is stored as +84…; people read and type it as 09….
-                address: mine
-                    .map(|c| match code {
-                        "sms" => PhoneNumber::parse(&c.address).map(|p| p.national()).unwrap_or(c.address.clone()),
-                        _ => c.address.clone(),
-                    })
-                    .unwrap_or_default(),
+                name: channel_name(lang, k),
+                address_label: channel_address(lang, k),
+                input_type: input_type(k),
+                address: mine.map(|c| address_as_typed(k, &c.address)).unwrap_or_default(),
                 enabled: mine.is_some_and(|c| c.enabled),
                 address_error: None,
                 channel_error: None,
@@ -256,10 +264,10 @@ pub(crate) async fn set_channel(State(state): State<AppState>, CsrfForm(v, f): C
     // The others stay; one this installation no longer has cannot stay turned on.
     let mut input: Vec<ContactInput> = stored
         .into_iter()
-        .filter(|c| c.channel != f.channel)
+        .filter(|c| c.channel.as_str() != f.channel)
         .map(|c| ContactInput {
-            enabled: c.enabled && available.iter().any(|k| k.as_str() == c.channel),
-            channel: c.channel,
+            enabled: c.enabled && available.contains(&c.channel),
+            channel: c.channel.as_str().to_owned(),
             address: c.address,
         })
         .collect();

@@ -104,7 +104,14 @@ async fn transition_input(
     let to_unit_id = match (action, f.to_unit.trim()) {
         (Transition::Transfer, "") => None,
         (Transition::Transfer, code) => Some(state.core.unit_by_code(code).await?.id),
-        _ => None,
+        (
+            Transition::Acknowledge
+            | Transition::Verify
+            | Transition::Dispatch
+            | Transition::Resolve
+            | Transition::Reopen,
+            _,
+        ) => None,
     };
     Ok(TransitionInput {
         to_unit_id,

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::tips::ReporterView;
+use binhyen_domain::delivery::DeliveryState;
 use binhyen_domain::entities::tips::TipEvent;
 use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, Transition, Verdict};
@@ -59,8 +60,8 @@ pub(crate) struct DeliveryView {
     channel: &'static str,
     recipient: String,
     subject: String,
-    /// queued, sent, retrying, dead (for the style).
-    state: String,
+    /// For the style: its spelling is the CSS class.
+    state: DeliveryState,
     state_label: &'static str,
     attempts: i64,
     /// Why it failed, when it is being retried or was given up.
@@ -248,15 +249,15 @@ pub(crate) async fn render_tip(
         can.transfer_to.iter().map(|u| SelectOption::new(u.code.clone(), u.name.clone(), "")).collect();
     let mut deliveries = Vec::new();
     for d in view.deliveries {
-        let failed = d.state == "retrying" || d.state == "dead";
+        let failed = d.state.failed();
         deliveries.push(DeliveryView {
-            channel: channel_name(lang, &d.channel),
+            channel: channel_name(lang, d.channel),
             recipient: match d.account_id {
                 Some(a) => names.of(a).await,
                 None => lang.text().recipient_system.to_owned(),
             },
             subject: d.subject,
-            state_label: delivery_state(lang, &d.state),
+            state_label: delivery_state(lang, d.state),
             attempts: d.attempts,
             reason: d.last_error.filter(|_| failed),
             at: format_instant_ms(d.updated_at_ms),

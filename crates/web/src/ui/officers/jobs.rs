@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::alerting::JobReport;
+use binhyen_domain::job::JobState;
 use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::Actor;
 use serde::Deserialize;
@@ -19,7 +20,7 @@ use crate::ui::{page, Layout};
 use crate::AppState;
 
 /// The tabs, in this order; the first is shown when the query names none.
-const STATES: [&str; 4] = ["dead", "queued", "running", "done"];
+const STATES: [JobState; 4] = [JobState::Dead, JobState::Queued, JobState::Running, JobState::Done];
 
 #[derive(Deserialize, Default)]
 pub(crate) struct JobsQuery {
@@ -36,8 +37,8 @@ pub(crate) struct Tab {
 pub(crate) struct Row {
     id: i64,
     kind: &'static str,
-    /// The stored state, for the CSS class.
-    state: String,
+    /// For the CSS class: its spelling is the class.
+    state: JobState,
     state_label: &'static str,
     attempts: i64,
     max_attempts: i64,
@@ -50,8 +51,8 @@ impl Row {
     fn new(lang: Lang, j: JobReport) -> Row {
         Row {
             id: j.id,
-            kind: job_kind(lang, &j.kind),
-            state_label: job_state(lang, &j.state),
+            kind: job_kind(lang, j.kind),
+            state_label: job_state(lang, j.state),
             state: j.state,
             attempts: j.attempts,
             max_attempts: j.max_attempts,
@@ -62,7 +63,7 @@ impl Row {
     }
 
     fn dead(&self) -> bool {
-        self.state == "dead"
+        self.state == JobState::Dead
     }
 }
 
@@ -85,7 +86,7 @@ fn not_an_officer(v: Visitor) -> Response {
 
 pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Query<JobsQuery>) -> Response {
     let Some(actor) = actor_of(&v) else { return not_an_officer(v) };
-    let shown = if q.state.is_empty() { STATES[0] } else { q.state.as_str() };
+    let shown = if q.state.is_empty() { STATES[0].as_str() } else { q.state.as_str() };
     render(&state, v, &actor, shown, StatusCode::OK, None).await
 }
 
@@ -100,13 +101,13 @@ pub(crate) async fn retry(
         Err(_) => Err(ApiError::new(StatusCode::NOT_FOUND, "job_not_found")),
     };
     match result {
-        Ok(()) => (v.jar, Redirect::to("/admin/jobs?state=dead")).into_response(),
+        Ok(()) => (v.jar, Redirect::to(&format!("/admin/jobs?state={}", JobState::Dead))).into_response(),
         Err(e) if e.status == StatusCode::FORBIDDEN => crate::ui::error_page(v, e),
         Err(e) => {
             // Core's "not found" is generic; here it can only be the job.
             let code = if e.status == StatusCode::NOT_FOUND { "job_not_found" } else { e.code };
             let error = message(v.lang, code).to_owned();
-            render(&state, v, &actor, "dead", e.status, Some(error)).await
+            render(&state, v, &actor, JobState::Dead.as_str(), e.status, Some(error)).await
         }
     }
 }
@@ -136,7 +137,11 @@ async fn render(
     l.unread = unread_count(state, actor.account_id).await;
     let tabs = STATES
         .iter()
-        .map(|s| Tab { href: format!("/admin/jobs?state={s}"), label: job_state(lang, s), current: *s == shown })
+        .map(|s| Tab {
+            href: format!("/admin/jobs?state={s}"),
+            label: job_state(lang, *s),
+            current: s.as_str() == shown,
+        })
         .collect();
     page(v, status, &JobsPage { l, tabs, rows, error })
 }
