@@ -5,6 +5,26 @@
 
 use crate::string_enum;
 
+/// A group's id. Group operations take a group and an account side by side, in either order: a type of its
+/// own keeps the two from being swapped. Spelt as the number it is, in JSON, paths and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct GroupId(pub i64);
+
+impl std::fmt::Display for GroupId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for GroupId {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(GroupId)
+    }
+}
+
 string_enum!(
     /// What a group gathers: a kind of business or place the unit works with, or anything else (`Custom`).
     GroupKind {
@@ -381,6 +401,14 @@ mod tests {
                 assert_eq!(member.can_moderate(), *posts && *role != Member, "{member:?}");
             }
         }
+    }
+
+    #[test]
+    fn group_ids_read_as_their_number() {
+        assert_eq!("42".parse::<GroupId>(), Ok(GroupId(42)));
+        assert!("4x".parse::<GroupId>().is_err());
+        assert_eq!(GroupId(42).to_string(), "42");
+        assert_eq!(serde_json::to_value(GroupId(42)).unwrap(), 42);
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! Sector groups (see migration 0016): groups, members with a role and a state, messages (hidden ones kept),
 //! and members' reports of messages.
 
-use binhyen_domain::group::{GroupKind, MemberRole, MemberState, Membership};
+use binhyen_domain::group::{GroupId, GroupKind, MemberRole, MemberState, Membership};
 use sqlx::Row;
 
 use crate::{parse_enum, Result, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
-    pub id: i64,
+    pub id: GroupId,
     pub unit_id: i64,
     pub kind: GroupKind,
     pub name: String,
@@ -29,7 +29,7 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub id: i64,
-    pub group_id: i64,
+    pub group_id: GroupId,
     pub author_account_id: i64,
     pub author_name: String,
     pub announcement: bool,
@@ -56,7 +56,7 @@ const GROUP_COLUMNS: &str = "id, unit_id, kind, name, description, created_at";
 
 fn group(r: &sqlx::any::AnyRow) -> Result<Group> {
     Ok(Group {
-        id: r.try_get(0)?,
+        id: GroupId(r.try_get(0)?),
         unit_id: r.try_get(1)?,
         kind: parse_enum(&r.try_get::<String, _>(2)?)?,
         name: r.try_get(3)?,
@@ -76,7 +76,7 @@ fn message(r: &sqlx::any::AnyRow) -> Result<Message> {
     let flag = |i: usize| -> Result<bool> { Ok(r.try_get::<i64, _>(i)? != 0) };
     Ok(Message {
         id: r.try_get(0)?,
-        group_id: r.try_get(1)?,
+        group_id: GroupId(r.try_get(1)?),
         author_account_id: r.try_get(2)?,
         author_name: r.try_get(3)?,
         announcement: flag(4)?,
@@ -101,25 +101,27 @@ pub async fn insert_group(
     description: &str,
     by: i64,
     now_ms: i64,
-) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO sector_groups (unit_id, kind, name, description, created_by, created_at) \
+) -> Result<GroupId> {
+    Ok(GroupId(
+        sqlx::query_scalar(
+            "INSERT INTO sector_groups (unit_id, kind, name, description, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(unit_id)
-    .bind(kind.as_str())
-    .bind(name)
-    .bind(description)
-    .bind(by)
-    .bind(now_ms)
-    .fetch_one(tx.conn())
-    .await?)
+        )
+        .bind(unit_id)
+        .bind(kind.as_str())
+        .bind(name)
+        .bind(description)
+        .bind(by)
+        .bind(now_ms)
+        .fetch_one(tx.conn())
+        .await?,
+    ))
 }
 
 /// Sets a member's role and state, adding them if new (their phone hidden).
 pub async fn put_member(
     tx: &mut Tx,
-    group_id: i64,
+    group_id: GroupId,
     account_id: i64,
     membership: Membership,
     now_ms: i64,
@@ -128,7 +130,7 @@ pub async fn put_member(
     let updated = sqlx::query(
         "UPDATE group_members SET role = $3, state = $4, updated_at = $5 WHERE group_id = $1 AND account_id = $2",
     )
-    .bind(group_id)
+    .bind(group_id.0)
     .bind(account_id)
     .bind(role)
     .bind(state)
@@ -141,7 +143,7 @@ pub async fn put_member(
             "INSERT INTO group_members (group_id, account_id, role, state, share_phone, updated_at) \
              VALUES ($1, $2, $3, $4, 0, $5)",
         )
-        .bind(group_id)
+        .bind(group_id.0)
         .bind(account_id)
         .bind(role)
         .bind(state)
@@ -153,9 +155,9 @@ pub async fn put_member(
 }
 
 /// A message to write: an announcement is pinned.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewMessage<'a> {
-    pub group_id: i64,
+    pub group_id: GroupId,
     pub author: i64,
     pub announcement: bool,
     pub body: &'a str,
@@ -168,7 +170,7 @@ pub async fn insert_message(tx: &mut Tx, m: &NewMessage<'_>, now_ms: i64) -> Res
         "INSERT INTO group_messages (group_id, author_account_id, announcement, body, pinned, attachment_key, \
          attachment_kind, household_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
-    .bind(m.group_id)
+    .bind(m.group_id.0)
     .bind(m.author)
     .bind(i64::from(m.announcement))
     .bind(m.body)
@@ -205,9 +207,9 @@ pub async fn hide_message(tx: &mut Tx, id: i64, by: i64, now_ms: i64) -> Result<
 }
 
 impl Store {
-    pub async fn group(&self, id: i64) -> Result<Group> {
+    pub async fn group(&self, id: GroupId) -> Result<Group> {
         let sql = format!("SELECT {GROUP_COLUMNS} FROM sector_groups WHERE id = $1");
-        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&sql).bind(id.0).fetch_optional(&self.read).await?.ok_or(StoreError::NotFound)?;
         group(&row)
     }
 
@@ -227,9 +229,9 @@ impl Store {
     }
 
     /// An account's role and state in a group, if it has ever been invited, asked or joined.
-    pub async fn membership(&self, group_id: i64, account_id: i64) -> Result<Option<Membership>> {
+    pub async fn membership(&self, group_id: GroupId, account_id: i64) -> Result<Option<Membership>> {
         let row = sqlx::query("SELECT role, state FROM group_members WHERE group_id = $1 AND account_id = $2")
-            .bind(group_id)
+            .bind(group_id.0)
             .bind(account_id)
             .fetch_optional(&self.read)
             .await?;
@@ -240,13 +242,13 @@ impl Store {
     }
 
     /// Members (and pending invitations and requests), by display name; phones only where shared.
-    pub async fn group_members(&self, group_id: i64) -> Result<Vec<Member>> {
+    pub async fn group_members(&self, group_id: GroupId) -> Result<Vec<Member>> {
         let rows = sqlx::query(
             "SELECT m.account_id, a.display_name, CASE WHEN m.share_phone = 1 THEN a.phone END, m.role, m.state \
              FROM group_members m JOIN accounts a ON a.id = m.account_id \
              WHERE m.group_id = $1 AND m.state <> 'removed' ORDER BY a.display_name, m.account_id",
         )
-        .bind(group_id)
+        .bind(group_id.0)
         .fetch_all(&self.read)
         .await?;
         rows.iter()
@@ -263,17 +265,17 @@ impl Store {
     }
 
     /// Ids of the group's active and muted members (who receive its announcements).
-    pub async fn group_member_ids(&self, group_id: i64) -> Result<Vec<i64>> {
+    pub async fn group_member_ids(&self, group_id: GroupId) -> Result<Vec<i64>> {
         let sql = format!(
             "SELECT account_id FROM group_members WHERE group_id = $1 AND state IN ({}) ORDER BY account_id",
             in_group_states()
         );
-        Ok(sqlx::query_scalar(&sql).bind(group_id).fetch_all(&self.read).await?)
+        Ok(sqlx::query_scalar(&sql).bind(group_id.0).fetch_all(&self.read).await?)
     }
 
-    pub async fn set_share_phone(&self, group_id: i64, account_id: i64, share: bool) -> Result<()> {
+    pub async fn set_share_phone(&self, group_id: GroupId, account_id: i64, share: bool) -> Result<()> {
         sqlx::query("UPDATE group_members SET share_phone = $3 WHERE group_id = $1 AND account_id = $2")
-            .bind(group_id)
+            .bind(group_id.0)
             .bind(account_id)
             .bind(i64::from(share))
             .execute(&self.write)
@@ -284,7 +286,7 @@ impl Store {
     /// A page of messages, newest first, before `before_id` (all when None); hidden ones only for moderators.
     pub async fn group_messages(
         &self,
-        group_id: i64,
+        group_id: GroupId,
         before_id: Option<i64>,
         limit: i64,
         with_hidden: bool,
@@ -294,7 +296,7 @@ impl Store {
              ORDER BY m.id DESC LIMIT $4"
         );
         let rows = sqlx::query(&sql)
-            .bind(group_id)
+            .bind(group_id.0)
             .bind(before_id)
             .bind(i64::from(with_hidden))
             .bind(limit)
@@ -304,23 +306,23 @@ impl Store {
     }
 
     /// The visible messages of `groups` since `since_ms`, oldest first (for other nodes' live delivery).
-    pub async fn recent_group_messages(&self, groups: &[i64], since_ms: i64, limit: i64) -> Result<Vec<Message>> {
+    pub async fn recent_group_messages(&self, groups: &[GroupId], since_ms: i64, limit: i64) -> Result<Vec<Message>> {
         if groups.is_empty() {
             return Ok(Vec::new());
         }
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.group_id IN ({}) AND m.at >= $1 \
              AND m.hidden_at IS NULL ORDER BY m.id LIMIT $2",
-            crate::id_list(groups.iter().copied())
+            crate::id_list(groups.iter().map(|g| g.0))
         );
         sqlx::query(&sql).bind(since_ms).bind(limit).fetch_all(&self.read).await?.iter().map(message).collect()
     }
 
-    pub async fn pinned_messages(&self, group_id: i64) -> Result<Vec<Message>> {
+    pub async fn pinned_messages(&self, group_id: GroupId) -> Result<Vec<Message>> {
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.group_id = $1 AND m.pinned = 1 AND m.hidden_at IS NULL ORDER BY m.id DESC LIMIT 20"
         );
-        sqlx::query(&sql).bind(group_id).fetch_all(&self.read).await?.iter().map(message).collect()
+        sqlx::query(&sql).bind(group_id.0).fetch_all(&self.read).await?.iter().map(message).collect()
     }
 
     pub async fn group_message(&self, id: i64) -> Result<Message> {
@@ -330,12 +332,12 @@ impl Store {
     }
 
     /// The group message a tip was made of: (group, message).
-    pub async fn message_of_tip(&self, tip_id: i64) -> Result<Option<(i64, i64)>> {
+    pub async fn message_of_tip(&self, tip_id: i64) -> Result<Option<(GroupId, i64)>> {
         let row = sqlx::query("SELECT group_id, id FROM group_messages WHERE tip_id = $1")
             .bind(tip_id)
             .fetch_optional(&self.read)
             .await?;
-        row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+        row.map(|r| Ok((GroupId(r.try_get(0)?), r.try_get(1)?))).transpose()
     }
 
     pub async fn pin_message(&self, id: i64, pinned: bool) -> Result<()> {

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use binhyen_domain::group::GroupId;
 use binhyen_store::groups::Message;
 use binhyen_store::{Backend, Store};
 use tokio::sync::broadcast;
@@ -35,13 +36,13 @@ struct Channel {
 
 #[derive(Default)]
 pub struct GroupHub {
-    groups: Mutex<HashMap<i64, Channel>>,
+    groups: Mutex<HashMap<GroupId, Channel>>,
     closed: AtomicBool,
     tailing: AtomicBool,
 }
 
 impl GroupHub {
-    pub fn subscribe(&self, group_id: i64) -> broadcast::Receiver<Arc<GroupEvent>> {
+    pub fn subscribe(&self, group_id: GroupId) -> broadcast::Receiver<Arc<GroupEvent>> {
         let (sender, receiver) = broadcast::channel(BUFFER);
         if self.closed.load(Ordering::SeqCst) {
             // The node is stopping: a stream that ends at once.
@@ -59,7 +60,7 @@ impl GroupHub {
     }
 
     /// Passes an event on to the group's readers on this node (a message only once).
-    pub fn publish(&self, group_id: i64, event: GroupEvent) {
+    pub fn publish(&self, group_id: GroupId, event: GroupEvent) {
         let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
         let Some(channel) = groups.get_mut(&group_id) else { return };
         if let GroupEvent::Message(m) = &event {
@@ -78,7 +79,7 @@ impl GroupHub {
         }
     }
 
-    fn active(&self) -> Vec<i64> {
+    fn active(&self) -> Vec<GroupId> {
         let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
         groups
             .iter()
@@ -109,7 +110,7 @@ impl GroupHub {
                 }
                 match store.recent_group_messages(&active, now_ms() - TAIL_WINDOW_MS, 1000).await {
                     Ok(messages) => {
-                        let active: HashSet<i64> = active.into_iter().collect();
+                        let active: HashSet<GroupId> = active.into_iter().collect();
                         for m in messages.into_iter().filter(|m| active.contains(&m.group_id)) {
                             hub.publish(m.group_id, GroupEvent::Message(m));
                         }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use binhyen_domain::error::Invalid;
 use binhyen_domain::group::{
-    GroupKind, MemberAction, MemberRole, MemberState, Membership, MembershipRefusal, MembershipStep,
+    GroupId, GroupKind, MemberAction, MemberRole, MemberState, Membership, MembershipRefusal, MembershipStep,
 };
 use binhyen_domain::permission::{Action, Actor};
 use binhyen_store::groups::{self, Group, Member, Message};
@@ -158,7 +158,7 @@ impl Core {
         Ok(self.store.group(id).await?)
     }
 
-    pub async fn group(&self, id: i64) -> Result<Group> {
+    pub async fn group(&self, id: GroupId) -> Result<Group> {
         self.store.group(id).await.map_err(group_not_found)
     }
 
@@ -172,7 +172,7 @@ impl Core {
         Ok(Standing { membership, overseer })
     }
 
-    async fn readable(&self, asker: &Asker, group_id: i64) -> Result<(Group, Standing)> {
+    async fn readable(&self, asker: &Asker, group_id: GroupId) -> Result<(Group, Standing)> {
         let group = self.group(group_id).await?;
         let standing = self.standing(asker, &group).await?;
         if !standing.can_read() {
@@ -182,14 +182,14 @@ impl Core {
     }
 
     /// The members, by display name (phones only where shared). Members and overseers only.
-    pub async fn group_members(&self, asker: &Asker, group_id: i64) -> Result<Vec<Member>> {
+    pub async fn group_members(&self, asker: &Asker, group_id: GroupId) -> Result<Vec<Member>> {
         self.readable(asker, group_id).await?;
         Ok(self.store.group_members(group_id).await?)
     }
 
     /// Invites an account (by phone) to the group: owners, moderators and overseers. An account that asked to
     /// join is let in at once.
-    pub async fn invite_to_group(&self, asker: &Asker, group_id: i64, phone: &str) -> Result<()> {
+    pub async fn invite_to_group(&self, asker: &Asker, group_id: GroupId, phone: &str) -> Result<()> {
         let group = self.group(group_id).await?;
         if !self.standing(asker, &group).await?.can_moderate() {
             return Err(CoreError::Forbidden);
@@ -199,18 +199,18 @@ impl Core {
     }
 
     /// Asks to join (or accepts an invitation, which joins at once).
-    pub async fn join_group(&self, account_id: i64, group_id: i64) -> Result<()> {
+    pub async fn join_group(&self, account_id: i64, group_id: GroupId) -> Result<()> {
         self.group(group_id).await?;
         self.act_on_membership(group_id, account_id, MemberAction::Join).await
     }
 
     /// Leaves a group (an owner cannot: another owner must be named first).
-    pub async fn leave_group(&self, account_id: i64, group_id: i64) -> Result<()> {
+    pub async fn leave_group(&self, account_id: i64, group_id: GroupId) -> Result<()> {
         self.act_on_membership(group_id, account_id, MemberAction::Leave).await
     }
 
     /// Whether the member's phone is shown to the other members (their choice).
-    pub async fn share_phone_in_group(&self, account_id: i64, group_id: i64, share: bool) -> Result<()> {
+    pub async fn share_phone_in_group(&self, account_id: i64, group_id: GroupId, share: bool) -> Result<()> {
         match self.store.membership(group_id, account_id).await? {
             Some(m) if m.can_read() => Ok(self.store.set_share_phone(group_id, account_id, share).await?),
             Some(_) | None => Err(CoreError::Forbidden),
@@ -221,7 +221,7 @@ impl Core {
     pub async fn change_member(
         &self,
         asker: &Asker,
-        group_id: i64,
+        group_id: GroupId,
         account_id: i64,
         change: MemberChange,
     ) -> Result<()> {
@@ -246,7 +246,7 @@ impl Core {
 
     /// Invites, joins and leaves, written as the membership rules say. Unlike a moderator's changes, they are
     /// not audited: each is the person's own doing, or an invitation they may ignore.
-    async fn act_on_membership(&self, group_id: i64, account_id: i64, action: MemberAction) -> Result<()> {
+    async fn act_on_membership(&self, group_id: GroupId, account_id: i64, action: MemberAction) -> Result<()> {
         let current = self.store.membership(group_id, account_id).await?;
         let changed = match Membership::next(current, action).map_err(refused)? {
             MembershipStep::Becomes(changed) => changed,
@@ -261,7 +261,7 @@ impl Core {
     /// Posts a message. Active members and overseers; an announcement (overseers only) is pinned and notifies
     /// every member in the app. Refused: not a member, muted or removed (403); empty or over
     /// `MAX_MESSAGE_CHARS` (422); more than `MESSAGES_PER_MINUTE` a minute (429 `too_many_messages`).
-    pub async fn post_to_group(&self, asker: &Asker, group_id: i64, post: &Post<'_>) -> Result<Message> {
+    pub async fn post_to_group(&self, asker: &Asker, group_id: GroupId, post: &Post<'_>) -> Result<Message> {
         if let Some(household) = post.household_id {
             // A household cluster speaks for one of its own households only.
             if !self.store.households(asker.account_id).await?.iter().any(|h| h.id == household) {
@@ -277,7 +277,7 @@ impl Core {
     pub async fn post_file_to_group(
         &self,
         asker: &Asker,
-        group_id: i64,
+        group_id: GroupId,
         caption: &str,
         bytes: Vec<u8>,
     ) -> Result<Message> {
@@ -301,7 +301,7 @@ impl Core {
     }
 
     /// Counts one message of `asker` to `group_id` against `MESSAGES_PER_MINUTE`.
-    fn count_message(&self, asker: &Asker, group_id: i64) -> Result<()> {
+    fn count_message(&self, asker: &Asker, group_id: GroupId) -> Result<()> {
         let key = format!("{}:{}", asker.account_id, group_id);
         if !self.group_flood.allow(&key, self.clock.now()) {
             return Err(CoreError::RateLimited {
@@ -329,7 +329,7 @@ impl Core {
     async fn post_message(
         &self,
         asker: &Asker,
-        group_id: i64,
+        group_id: GroupId,
         post: &Post<'_>,
         attachment: Option<(&str, &str)>,
     ) -> Result<Message> {
@@ -388,7 +388,7 @@ impl Core {
     pub async fn group_history(
         &self,
         asker: &Asker,
-        group_id: i64,
+        group_id: GroupId,
         before: Option<i64>,
         limit: i64,
     ) -> Result<(Vec<Message>, Vec<Message>)> {
@@ -451,7 +451,7 @@ impl Core {
     pub async fn subscribe_group(
         &self,
         asker: &Asker,
-        group_id: i64,
+        group_id: GroupId,
     ) -> Result<tokio::sync::broadcast::Receiver<Arc<GroupEvent>>> {
         self.readable(asker, group_id).await?;
         let clock = self.clock.clone();

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use binhyen_domain::group::{GroupKind, MemberRole, MemberState, Membership};
+use binhyen_domain::group::{GroupId, GroupKind, MemberRole, MemberState, Membership};
 use binhyen_domain::AccountKind;
 use binhyen_store::accounts::{self, NewAccount};
 use binhyen_store::groups;
@@ -102,7 +102,12 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
 
 /// The group, its members (accounts written directly, never signed in with a password) and a bearer token
 /// for each (sessions written directly).
-async fn populate(prepared: &Prepared, owner: i64, unit: i64, members: usize) -> anyhow::Result<(i64, Vec<String>)> {
+async fn populate(
+    prepared: &Prepared,
+    owner: i64,
+    unit: i64,
+    members: usize,
+) -> anyhow::Result<(GroupId, Vec<String>)> {
     let store = &prepared.store;
     let now = prepared.core.now_ms();
     let err = |e: binhyen_store::StoreError| anyhow::anyhow!("{e}");
@@ -149,7 +154,7 @@ async fn populate(prepared: &Prepared, owner: i64, unit: i64, members: usize) ->
 async fn deliver(
     address: &str,
     base: &str,
-    group: i64,
+    group: GroupId,
     readers: &[String],
     posters: &[String],
     samples: usize,

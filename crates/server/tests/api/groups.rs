@@ -268,7 +268,7 @@ async fn an_officer_turns_a_members_message_into_a_tip() {
     assert_eq!(history["messages"][0]["tip_id"], tip_id);
     let (_, history) = app.get_json(&format!("/api/v1/groups/{group}/messages"), Some(&citizen)).await;
     assert!(history["messages"][0]["tip_id"].is_null());
-    assert_eq!(app.store.message_of_tip(tip_id).await.unwrap(), Some((group, message)));
+    assert_eq!(app.store.message_of_tip(tip_id).await.unwrap(), Some((binhyen_domain::group::GroupId(group), message)));
     // The author is told.
     let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&citizen)).await;
     assert_eq!(inbox["notifications"][0]["kind"], "group_message_tip");

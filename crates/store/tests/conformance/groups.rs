@@ -3,7 +3,7 @@
 //! for moderators only, pinning, the live tail's read, messages made into tips, and reports counted once per
 //! reporter.
 
-use binhyen_domain::group::{GroupKind, MemberRole, MemberState, Membership};
+use binhyen_domain::group::{GroupId, GroupKind, MemberRole, MemberState, Membership};
 use binhyen_domain::tip::{Priority, Protection, TipCategory};
 use binhyen_domain::{AccountKind, AreaLevel, Edition, UnitKind};
 use binhyen_store::accounts::{self, Household, NewAccount};
@@ -13,7 +13,7 @@ use binhyen_store::{Store, StoreError};
 
 use crate::support::{area, citizen, ids, put_account, put_area, put_unit, unit, MISSING, NOW};
 
-async fn put_group(store: &Store, unit_id: i64, kind: &str, name: &str, by: i64) -> i64 {
+async fn put_group(store: &Store, unit_id: i64, kind: &str, name: &str, by: i64) -> GroupId {
     let mut tx = store.begin().await.unwrap();
     let kind: GroupKind = kind.parse().unwrap();
     let id = groups::insert_group(&mut tx, unit_id, kind, name, "Mô tả", by, NOW).await.unwrap();
@@ -21,7 +21,7 @@ async fn put_group(store: &Store, unit_id: i64, kind: &str, name: &str, by: i64)
     id
 }
 
-async fn put_member(store: &Store, group_id: i64, account_id: i64, role: &str, state: &str, at_ms: i64) {
+async fn put_member(store: &Store, group_id: GroupId, account_id: i64, role: &str, state: &str, at_ms: i64) {
     let mut tx = store.begin().await.unwrap();
     let membership = Membership { role: role.parse().unwrap(), state: state.parse().unwrap() };
     groups::put_member(&mut tx, group_id, account_id, membership, at_ms).await.unwrap();
@@ -35,12 +35,16 @@ async fn post(store: &Store, message: &NewMessage<'_>, at_ms: i64) -> i64 {
     id
 }
 
-fn said(group_id: i64, author: i64, body: &str) -> NewMessage<'_> {
-    NewMessage { group_id, author, body, ..NewMessage::default() }
+fn said(group_id: GroupId, author: i64, body: &str) -> NewMessage<'_> {
+    NewMessage { group_id, author, body, announcement: false, attachment: None, household_id: None }
 }
 
 fn bodies(messages: &[Message]) -> Vec<&str> {
     messages.iter().map(|m| m.body.as_str()).collect()
+}
+
+fn group_ids(groups: &[Group]) -> Vec<GroupId> {
+    groups.iter().map(|g| g.id).collect()
 }
 
 fn roles(members: &[Member]) -> Vec<(&str, &str, &str)> {
@@ -71,9 +75,9 @@ pub async fn groups_members_roles_and_states(store: Store) {
             created_at_ms: NOW,
         }
     );
-    assert!(matches!(store.group(MISSING).await, Err(StoreError::NotFound)));
-    assert_eq!(ids(&store.unit_groups(police).await.unwrap(), |g| g.id), [pawnshops, cafes]);
-    assert_eq!(ids(&store.unit_groups(other).await.unwrap(), |g| g.id), [elsewhere]);
+    assert!(matches!(store.group(GroupId(MISSING)).await, Err(StoreError::NotFound)));
+    assert_eq!(group_ids(&store.unit_groups(police).await.unwrap()), [pawnshops, cafes]);
+    assert_eq!(group_ids(&store.unit_groups(other).await.unwrap()), [elsewhere]);
     assert!(store.unit_groups(MISSING).await.unwrap().is_empty());
 
     // Every state a member can be in, added out of name order.
@@ -108,8 +112,8 @@ pub async fn groups_members_roles_and_states(store: Store) {
     assert_eq!(store.group_member_ids(pawnshops).await.unwrap(), [owner, binh, cuong]);
     assert_eq!(store.group_member_ids(cafes).await.unwrap(), [binh]);
     // One's groups: active or muted, by group id.
-    assert_eq!(ids(&store.groups_of(binh).await.unwrap(), |g| g.id), [pawnshops, cafes]);
-    assert_eq!(ids(&store.groups_of(cuong).await.unwrap(), |g| g.id), [pawnshops]);
+    assert_eq!(group_ids(&store.groups_of(binh).await.unwrap()), [pawnshops, cafes]);
+    assert_eq!(group_ids(&store.groups_of(cuong).await.unwrap()), [pawnshops]);
     for pending in [dung, asker, gone] {
         assert!(store.groups_of(pending).await.unwrap().is_empty(), "{pending}");
     }

@@ -21,7 +21,7 @@ pub struct GroupJson {
 impl From<Group> for GroupJson {
     fn from(g: Group) -> Self {
         Self {
-            id: g.id,
+            id: g.id.0,
             unit_id: g.unit_id,
             kind: g.kind,
             name: g.name,
@@ -75,7 +75,7 @@ impl From<Message> for MessageJson {
     fn from(m: Message) -> Self {
         Self {
             id: m.id,
-            group_id: m.group_id,
+            group_id: m.group_id.0,
             author_id: m.author_account_id,
             author_name: m.author_name,
             announcement: m.announcement,

@@ -38,7 +38,8 @@ pub struct GroupRequest {
     pub description: String,
 }
 
-fn id_of(raw: &str, code: &'static str) -> Result<i64, ApiError> {
+/// An id from the path (a group's, an account's or a message's): one that does not parse is not found.
+fn id_of<Id: std::str::FromStr>(raw: &str, code: &'static str) -> Result<Id, ApiError> {
     raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, code))
 }
 

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use binhyen_core::units::UnitNode;
+use binhyen_domain::group::GroupId;
 use serde::Deserialize;
 
 use super::guides::{form_links, FormLink, GuideLink};
@@ -116,7 +117,7 @@ struct UnitPage {
     guides: Vec<GuideLink>,
     forms: Vec<FormLink>,
     /// The unit's sector groups: (id, name, kind).
-    groups: Vec<(i64, String, &'static str)>,
+    groups: Vec<(GroupId, String, &'static str)>,
     pinned: Vec<PostView>,
     posts: Vec<PostView>,
     first: bool,

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::groups::{Asker, Post};
-use binhyen_domain::group::GroupKind;
+use binhyen_domain::group::{GroupId, GroupKind};
 use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_store::groups::{Group, Message};
 use serde::Deserialize;
@@ -22,7 +22,7 @@ fn asker(v: &Visitor) -> Option<Asker> {
     v.principal.as_ref().map(|p| Asker { account_id: p.account.id, officer: p.actor() })
 }
 
-fn group_id(raw: &str) -> Result<i64, ApiError> {
+fn group_id(raw: &str) -> Result<GroupId, ApiError> {
     raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "group_not_found"))
 }
 
