@@ -6,6 +6,8 @@ use sqlx::Row;
 
 use crate::{parse_enum, Result, Store, StoreError, Tx};
 
+pub use binhyen_domain::entities::deliveries::Delivery;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDelivery {
     pub idempotency_key: String,
@@ -21,26 +23,6 @@ pub struct NewDelivery {
     /// `Queued`, or `Dead` when it cannot be attempted (`last_error` says why).
     pub state: DeliveryState,
     pub last_error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Delivery {
-    pub id: i64,
-    pub idempotency_key: String,
-    pub channel: ChannelKind,
-    pub account_id: Option<i64>,
-    pub address: Option<String>,
-    pub tip_id: Option<i64>,
-    pub subject: String,
-    pub body: String,
-    pub link: Option<String>,
-    pub data: String,
-    pub state: DeliveryState,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub provider_id: Option<String>,
-    pub created_at_ms: i64,
-    pub updated_at_ms: i64,
 }
 
 const COLUMNS: &str = "id, idempotency_key, channel, account_id, address, tip_id, subject, body, link, data, state, \

@@ -5,35 +5,7 @@ use sqlx::Row;
 
 use crate::{parse_enum, Result, Store, StoreError, Tx};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Question {
-    pub id: i64,
-    pub unit_id: i64,
-    pub asker_account_id: i64,
-    pub body: String,
-    pub state: QuestionState,
-    /// (object key, kind) of the photo sent with it.
-    pub attachment: Option<(String, String)>,
-    pub created_at_ms: i64,
-    pub updated_at_ms: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct QuestionMessage {
-    pub id: i64,
-    pub from_officer: bool,
-    pub author_account_id: i64,
-    pub body: String,
-    pub at_ms: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct CannedReply {
-    pub id: i64,
-    pub unit_id: i64,
-    pub title: String,
-    pub body: String,
-}
+pub use binhyen_domain::entities::questions::{CannedReply, Question, QuestionMessage};
 
 const COLUMNS: &str =
     "id, unit_id, asker_account_id, body, state, attachment_key, attachment_kind, created_at, updated_at";

@@ -1,7 +1,7 @@
 //! The JSON the groups API answers with (requests stay beside their handlers in `groups.rs`).
 
+use binhyen_domain::entities::groups::{Group, Member, Message};
 use binhyen_domain::group::{GroupKind, MemberRole, MemberState};
-use binhyen_store::groups::{Group, Member, Message};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use binhyen_core::questions::QuestionThread;
+use binhyen_domain::entities::questions::{CannedReply, Question};
 use binhyen_domain::question::QuestionState;
-use binhyen_store::questions::{CannedReply, Question};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

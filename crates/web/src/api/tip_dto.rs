@@ -264,8 +264,8 @@ pub struct DeliveryJson {
     pub updated_at: String,
 }
 
-impl From<binhyen_store::deliveries::Delivery> for DeliveryJson {
-    fn from(d: binhyen_store::deliveries::Delivery) -> Self {
+impl From<binhyen_domain::entities::deliveries::Delivery> for DeliveryJson {
+    fn from(d: binhyen_domain::entities::deliveries::Delivery) -> Self {
         Self {
             id: d.id,
             channel: d.channel,

@@ -7,9 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use binhyen_core::groups::{Asker, Post};
+use binhyen_domain::entities::groups::{Group, Message};
 use binhyen_domain::group::{GroupId, GroupKind};
 use binhyen_domain::time_vn::format_instant_ms;
-use binhyen_store::groups::{Group, Message};
 use serde::Deserialize;
 
 use super::{or_page, page, Layout};

@@ -7,10 +7,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use binhyen_domain::entities::questions::Question;
 use binhyen_domain::question::QuestionState;
 use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::Invalid;
-use binhyen_store::questions::Question;
 use serde::Deserialize;
 
 use super::guides::GuideLink;
