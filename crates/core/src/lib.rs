@@ -16,6 +16,7 @@ mod flood;
 pub mod groups;
 pub mod guides;
 pub mod import;
+pub mod jobs;
 pub mod live;
 pub mod pages;
 mod passwords;
@@ -67,7 +68,7 @@ pub struct Core {
     /// Channels, SLA defaults and retry rules (`alerting/`).
     pub alerts: alerting::AlertSettings,
     sla_cache: Arc<alerting::SlaCache>,
-    job_wake: Arc<alerting::JobWake>,
+    job_wake: Arc<jobs::JobWake>,
     /// Names this node's claims on jobs.
     worker_id: Arc<str>,
     /// Messages per member and group per minute (`groups`).

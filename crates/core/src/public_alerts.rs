@@ -10,13 +10,12 @@ use std::collections::BTreeSet;
 use binhyen_domain::alert::{AlertCategory, Certainty, Severity, Urgency};
 use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::areas::Area;
-use binhyen_store::jobs::NewJob;
 use binhyen_store::public_alerts::{self, NewPublicAlert, PublicAlert};
 use binhyen_store::units::Unit;
 use binhyen_store::StoreError;
 
-use crate::alerting::JobPayload;
 use crate::audit::AuditEvent;
+use crate::jobs::JobPayload;
 use crate::{Core, CoreError, Result};
 
 /// Followers per notification job.
@@ -24,7 +23,7 @@ pub(crate) const BATCH: i64 = 1000;
 /// The longest an alert may stay in force: longer warnings are posts.
 const MAX_DAYS: i64 = 30;
 /// Attempts of the alert's own jobs (internal work, no outside party).
-const ATTEMPTS: i64 = 10;
+pub(crate) const ATTEMPTS: i64 = 10;
 
 #[derive(Debug, Clone)]
 pub struct AlertInput {
@@ -195,29 +194,5 @@ impl Core {
             }
         }
         Ok(out)
-    }
-
-    /// The fan-out job's plan: a notification job per range of `BATCH` followers of the page (none once the
-    /// alert has ended).
-    pub(crate) async fn plan_alert_fanout(&self, alert_id: i64) -> Result<Vec<NewJob>> {
-        let alert = self.store.public_alert(alert_id).await?;
-        let now = self.now_ms();
-        if !alert.active(now) {
-            return Ok(Vec::new());
-        }
-        let mut jobs = Vec::new();
-        // Ranges of BATCH follows, whoever lives where: cutting them needs only the page's follows index, and
-        // each range's job keeps the followers inside the area (a range may hold fewer, never more).
-        let mut after = 0;
-        loop {
-            let ids = self.store.follower_ids(alert.unit_id, after, BATCH).await?;
-            let Some(&last) = ids.last() else { break };
-            jobs.push(JobPayload::NotifyFollowers { alert_id, after, until: last }.job(now, ATTEMPTS));
-            after = last;
-            if (ids.len() as i64) < BATCH {
-                break;
-            }
-        }
-        Ok(jobs)
     }
 }

@@ -191,7 +191,7 @@ pub struct Running {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
-    worker: Option<binhyen_core::alerting::WorkerHandle>,
+    worker: Option<binhyen_core::jobs::WorkerHandle>,
     core: Core,
 }
 

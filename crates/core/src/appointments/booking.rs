@@ -12,8 +12,8 @@ use super::{
     appointment_not_found, code_hash, conflict, BookingView, ServiceView, Slot, WalkIn, APPOINTMENTS_CODE,
     APPOINTMENTS_HOLDER, REMINDER_ATTEMPTS,
 };
-use crate::alerting::JobPayload;
 use crate::audit::AuditEvent;
+use crate::jobs::JobPayload;
 use crate::{Core, CoreError, Result};
 
 /// Who a booking is for.

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use binhyen_core::alerting::JobReport;
+use binhyen_core::jobs::JobReport;
 use binhyen_domain::job::JobState;
 use binhyen_domain::time_vn::format_instant_ms;
 use binhyen_domain::Actor;

@@ -12,8 +12,8 @@ use binhyen_store::notifications;
 use binhyen_store::{StoreError, Tx};
 use tokio::sync::{watch, Notify};
 
-use super::escalation::{SlaStep, SlaTimer};
-use super::notify::{Lookups, Outgoing};
+use super::outgoing::{Lookups, Outgoing};
+use super::sla_check::{SlaStep, SlaTimer};
 use super::JobPayload;
 use crate::{Core, CoreError, Result};
 
@@ -57,7 +57,7 @@ enum Plan {
     Sla(SlaTimer, Option<SlaStep>),
     Send(Option<Outgoing>),
     Queue(Vec<NewJob>),
-    Remind(super::reminders::Reminder),
+    Remind(super::appointment_reminder::Reminder),
 }
 
 impl Plan {

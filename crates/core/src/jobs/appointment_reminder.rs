@@ -10,7 +10,7 @@ use binhyen_domain::time_vn;
 use binhyen_store::notifications::NewNotification;
 use binhyen_store::Tx;
 
-use super::notify::{Lookups, Message, Outgoing};
+use super::outgoing::{Lookups, Message, Outgoing};
 use crate::{Core, Result};
 
 /// What a reminder job will write.

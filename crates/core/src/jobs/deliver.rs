@@ -9,7 +9,7 @@ use binhyen_domain::delivery::{Attempt, DeliveryState};
 use binhyen_store::deliveries::{self, Delivery};
 use binhyen_store::jobs::Job;
 
-use super::jobs::JobFailure;
+use super::worker::JobFailure;
 use crate::Core;
 
 /// Longer than any adapter's own timeout: a channel that hangs past it counts as a transient failure.
