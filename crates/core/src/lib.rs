@@ -18,6 +18,7 @@ pub mod guides;
 pub mod import;
 pub mod jobs;
 pub mod live;
+mod media;
 pub mod pages;
 mod passwords;
 pub mod permissions;

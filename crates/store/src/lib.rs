@@ -17,6 +17,7 @@ pub mod guides;
 pub mod jobs;
 pub mod live;
 pub mod notifications;
+pub mod objects;
 pub mod pages;
 pub mod public_alerts;
 pub mod questions;

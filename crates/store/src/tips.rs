@@ -501,20 +501,6 @@ impl Store {
             .collect()
     }
 
-    /// Every object key some attachment row references (the sweep deletes stored objects not in this list).
-    pub async fn referenced_objects(&self) -> Result<Vec<String>> {
-        // Every table whose rows name objects in the attachment store: what none names is swept.
-        Ok(sqlx::query_scalar(
-            "SELECT object_key FROM tip_attachments UNION SELECT object_key FROM post_images \
-             UNION SELECT avatar_key FROM unit_pages WHERE avatar_key IS NOT NULL \
-             UNION SELECT object_key FROM form_versions UNION SELECT object_key FROM article_images \
-             UNION SELECT attachment_key FROM questions WHERE attachment_key IS NOT NULL \
-             UNION SELECT attachment_key FROM group_messages WHERE attachment_key IS NOT NULL",
-        )
-        .fetch_all(&self.read)
-        .await?)
-    }
-
     pub async fn unseal_requests(&self, tip_id: i64) -> Result<Vec<UnsealRequest>> {
         let rows = sqlx::query(
             "SELECT id, tip_id, requested_by, reason, requested_at, approved_by, approved_at FROM unseal_requests \

@@ -2,25 +2,13 @@
 //! only JPEG, PNG and WebP kept), stored before the row that names them; a post's author places them in the
 //! text as Markdown.
 
-use binhyen_domain::{Action, Actor, Invalid};
+use binhyen_domain::{Action, Actor};
 use binhyen_store::pages::{self, PostImage};
 
 use crate::audit::AuditEvent;
 use crate::{Core, CoreError, Result};
 
 impl Core {
-    /// Cleans and keeps an uploaded photo (a video is refused): its metadata and object key.
-    pub(crate) async fn keep_photo(
-        &self,
-        bytes: Vec<u8>,
-    ) -> Result<(binhyen_media::Cleaned, binhyen_media::ObjectKey)> {
-        let (cleaned, key) = self.keep_media(bytes).await?;
-        if cleaned.kind.is_video() {
-            return Err(Invalid::new("file", "not_an_image").into());
-        }
-        Ok((cleaned, key))
-    }
-
     /// Adds a photo to a post its author's unit may edit.
     pub async fn add_post_image(&self, actor: &Actor, post_id: i64, bytes: Vec<u8>) -> Result<PostImage> {
         let post = self.store.post(post_id).await.map_err(|_| CoreError::not_found("post"))?;
