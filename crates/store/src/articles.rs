@@ -126,7 +126,7 @@ pub struct ArticleImage {
 
 pub async fn add_image(tx: &mut Tx, image: &ArticleImage, now_ms: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO article_images (article_id, object_key, kind, bytes, width, height, created_at) \
+        "INSERT INTO page_images (article_id, object_key, kind, bytes, width, height, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(image.article_id)
@@ -144,7 +144,7 @@ impl Store {
     /// An article's photos, in the order they were sent.
     pub async fn article_images(&self, article_id: i64) -> Result<Vec<ArticleImage>> {
         let rows = sqlx::query(
-            "SELECT id, article_id, object_key, kind, bytes, width, height FROM article_images \
+            "SELECT id, article_id, object_key, kind, bytes, width, height FROM page_images \
              WHERE article_id = $1 ORDER BY id",
         )
         .bind(article_id)

@@ -4,10 +4,9 @@
 use crate::{Result, Store};
 
 /// (table, column) of every column that names an object, NULL where the row has none.
-pub const OBJECT_COLUMNS: [(&str, &str); 7] = [
+pub const OBJECT_COLUMNS: [(&str, &str); 6] = [
     ("tip_attachments", "object_key"),
-    ("post_images", "object_key"),
-    ("article_images", "object_key"),
+    ("page_images", "object_key"),
     ("unit_pages", "avatar_key"),
     ("form_versions", "object_key"),
     ("questions", "attachment_key"),

@@ -36,7 +36,7 @@ pub struct PostImage {
 
 pub async fn add_image(tx: &mut Tx, image: &PostImage, now_ms: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO post_images (post_id, object_key, kind, bytes, width, height, created_at) \
+        "INSERT INTO page_images (post_id, object_key, kind, bytes, width, height, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(image.post_id)
@@ -48,6 +48,21 @@ pub async fn add_image(tx: &mut Tx, image: &PostImage, now_ms: i64) -> Result<i6
     .bind(now_ms)
     .fetch_one(tx.conn())
     .await?)
+}
+
+/// An approved article's photos become its post's: the same rows (the same ids and objects), now also the post's.
+/// Their ids, in the order they were sent.
+pub async fn adopt_article_images(tx: &mut Tx, article_id: i64, post_id: i64) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE page_images SET post_id = $1 WHERE article_id = $2 AND post_id IS NULL RETURNING id",
+    )
+    .bind(post_id)
+    .bind(article_id)
+    .fetch_all(tx.conn())
+    .await?;
+    // RETURNING promises no order.
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 /// What a unit says of its page, besides its contact.
@@ -203,7 +218,7 @@ impl Store {
     /// One image of a post.
     pub async fn post_image(&self, post_id: i64, image_id: i64) -> Result<PostImage> {
         let row = sqlx::query(
-            "SELECT id, post_id, object_key, kind, bytes, width, height FROM post_images WHERE id = $1 AND post_id = $2",
+            "SELECT id, post_id, object_key, kind, bytes, width, height FROM page_images WHERE id = $1 AND post_id = $2",
         )
         .bind(image_id)
         .bind(post_id)

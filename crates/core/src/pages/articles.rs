@@ -6,7 +6,7 @@ use binhyen_domain::page::PostKind;
 use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::articles::{self, Article, ArticleImage};
 use binhyen_store::notifications::{self, NewNotification};
-use binhyen_store::pages::{self, NewPost, Post, PostImage};
+use binhyen_store::pages::{self, NewPost, Post};
 use binhyen_store::StoreError;
 
 use super::clean;
@@ -162,23 +162,13 @@ impl Core {
             published_at_ms: Some(now),
             author_account_id: actor.account_id,
         };
-        let photos = self.store.article_images(id).await?;
         let mut tx = self.store.begin().await?;
         let post_id = pages::insert_post(&mut tx, &post, now).await?;
+        // The photos become the post's (the same rows), placed after the text.
+        let photos = pages::adopt_article_images(&mut tx, id, post_id).await?;
         if !photos.is_empty() {
-            // The photos become the post's (the same cleaned objects), placed after the text.
             let mut body = post.body.clone();
-            for photo in &photos {
-                let image = PostImage {
-                    id: 0,
-                    post_id,
-                    object_key: photo.object_key.clone(),
-                    kind: photo.kind.clone(),
-                    bytes: photo.bytes,
-                    width: photo.width,
-                    height: photo.height,
-                };
-                let image_id = pages::add_image(&mut tx, &image, now).await?;
+            for image_id in photos {
                 body.push_str(&format!("\n\n![](/api/v1/posts/{post_id}/images/{image_id})"));
             }
             pages::set_body(&mut tx, post_id, &body, &super::markdown::render(&body)).await?;

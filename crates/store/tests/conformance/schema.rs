@@ -742,3 +742,45 @@ async fn sqlite_text_keys_rebuild_keeps_rows() {
     assert_eq!(indexes, ["sessions_account"]);
     conn.close().await.unwrap();
 }
+
+/// Migration 0018 makes one table of `post_images` and `article_images`: posts' photos keep their ids (posts'
+/// texts link to them) and articles' photos come along with new ones after them.
+#[tokio::test]
+async fn sqlite_page_images_merge_keeps_photos() {
+    use binhyen_store::Store;
+
+    let dir = tempfile::TempDir::new().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("old.sqlite").display());
+    let mut conn = SqliteConnection::connect(&format!("{url}?mode=rwc")).await.unwrap();
+    let mut before =
+        sqlx::migrate::Migrator::new(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")))
+            .await
+            .unwrap();
+    before.migrations = before.migrations.iter().filter(|m| m.version < 18).cloned().collect::<Vec<_>>().into();
+    before.run(&mut conn).await.unwrap();
+    for statement in [
+        "INSERT INTO units (id, code, kind, name, name_folded, created_at) \
+         VALUES (1, 'ca-xa', 'commune_police', 'Công an xã', 'cong an xa', 1)",
+        "INSERT INTO accounts (id, kind, phone, display_name, password_hash, created_at) \
+         VALUES (7, 'citizen', '+84905000007', 'Y Bhim', 'hash', 1)",
+        "INSERT INTO posts VALUES (4, 1, 'news', 'Tin', 'Chữ', '<p>Chữ</p>', 'published', 0, 1, 7, 1, 1)",
+        "INSERT INTO articles (id, unit_id, author_account_id, title, body, credit, state, created_at, updated_at) \
+         VALUES (9, 1, 7, 'Bài', 'Chữ', 1, 'submitted', 1, 1)",
+        "INSERT INTO post_images VALUES (40, 4, 'ab/post-photo', 'jpg', 100, 640, 480, 1)",
+        "INSERT INTO post_images VALUES (41, 4, 'ab/post-photo-2', 'png', 200, NULL, NULL, 2)",
+        "INSERT INTO article_images VALUES (3, 9, 'cd/article-photo', 'webp', 300, 800, 600, 3)",
+    ] {
+        sqlx::query(statement).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let kept = store.post_image(4, 40).await.unwrap();
+    assert_eq!((kept.object_key.as_str(), kept.width, kept.height), ("ab/post-photo", Some(640), Some(480)));
+    assert_eq!(store.post_image(4, 41).await.unwrap().kind, "png");
+    let sent = store.article_images(9).await.unwrap();
+    assert_eq!(sent.iter().map(|i| i.object_key.as_str()).collect::<Vec<_>>(), ["cd/article-photo"]);
+    assert!(sent[0].id > 41, "articles' photos take ids after the posts' ones");
+    store.close().await;
+}
