@@ -316,6 +316,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_clock_starts_where_asked_or_is_the_systems() {
+        let at = time::macros::datetime!(2026-03-02 02:00 UTC);
+        let started = ClockStart { start: Some("2026-03-02T09:00:00+07:00".into()) }.clock().unwrap();
+        let now = started.now();
+        assert!(now >= at && now < at + time::Duration::minutes(1), "{now}");
+        let err = ClockStart { start: Some("02/03/2026 09:00".into()) }.clock().err().unwrap().to_string();
+        assert!(err.starts_with("[clock] start: not an RFC 3339 instant"), "{err}");
+        assert!(ClockStart::default().clock().is_ok(), "left out: the system clock");
+    }
+
+    #[test]
     fn passwords_never_print() {
         let url = DatabaseUrl::new("postgres://binhyen:s3cret@db.local:5432/binhyen");
         assert_eq!(url.redacted(), "postgres://binhyen:***@db.local:5432/binhyen");
