@@ -182,8 +182,7 @@ pub fn delivery_state(lang: Lang, state: binhyen_domain::delivery::DeliveryState
     )
 }
 
-/// What a job of the durable queue does. The kinds that came with public alerts and appointments have no
-/// words of their own yet: they read "other job", as before they were typed.
+/// What a job of the durable queue does.
 pub fn job_kind(lang: Lang, kind: binhyen_domain::job::JobKind) -> &'static str {
     use binhyen_domain::job::JobKind::*;
     pick(
@@ -193,7 +192,9 @@ pub fn job_kind(lang: Lang, kind: binhyen_domain::job::JobKind) -> &'static str 
             NotifyOfficers => ("Báo cán bộ", "Tell officers"),
             NotifyTipster => ("Báo người gửi tin", "Tell the tipster"),
             Deliver => ("Gửi tin nhắn", "Send a message"),
-            AlertFanout | NotifyFollowers | AppointmentReminder => ("Việc khác", "Other job"),
+            AlertFanout => ("Chia đợt báo cảnh báo", "Split an alert's followers"),
+            NotifyFollowers => ("Báo người theo dõi trang", "Tell page followers"),
+            AppointmentReminder => ("Nhắc lịch hẹn", "Appointment reminder"),
         },
     )
 }
@@ -233,4 +234,21 @@ pub fn alert_certainty(lang: Lang, value: &str) -> &'static str {
 
 pub fn alert_category(lang: Lang, value: &str) -> &'static str {
     pick(lang, value.parse().unwrap_or(binhyen_domain::alert::AlertCategory::Other).names())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use binhyen_domain::job::JobKind;
+
+    /// Administrators read the job queue by these words: no two kinds may share them.
+    #[test]
+    fn every_job_kind_has_words_of_its_own() {
+        for lang in [Lang::Vi, Lang::En] {
+            let mut words: Vec<&str> = JobKind::ALL.iter().map(|k| job_kind(lang, *k)).collect();
+            words.sort_unstable();
+            words.dedup();
+            assert_eq!(words.len(), JobKind::ALL.len(), "{words:?}");
+        }
+    }
 }
