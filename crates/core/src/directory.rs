@@ -18,6 +18,21 @@ pub struct DirectorySnapshot {
     pub forest: Arc<Vec<UnitNode>>,
 }
 
+impl DirectorySnapshot {
+    /// Every unit of the tree, parents before their children.
+    pub fn units(&self) -> Vec<&binhyen_domain::entities::units::Unit> {
+        fn walk<'a>(nodes: &'a [UnitNode], out: &mut Vec<&'a binhyen_domain::entities::units::Unit>) {
+            for n in nodes {
+                out.push(&n.unit);
+                walk(&n.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.forest, &mut out);
+        out
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct DirectoryCache {
     state: Mutex<CacheState>,

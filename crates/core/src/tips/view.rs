@@ -101,12 +101,13 @@ impl Core {
             .collect();
         let view_identity = requests.iter().any(|r| r.requested_by == actor.account_id && r.approved_by.is_some());
         let today = self.today();
-        let mut transfer_to: Vec<Unit> = self
-            .store
-            .all_units()
-            .await?
+        // From the directory copy: a tip's page is opened far more often than the tree changes.
+        let directory = self.directory_snapshot().await?;
+        let mut transfer_to: Vec<Unit> = directory
+            .units()
             .into_iter()
             .filter(|u| u.id != tip.unit_id && binhyen_domain::area::valid_on(u.valid_from, u.valid_to, today))
+            .cloned()
             .collect();
         transfer_to.sort_by(|a, b| a.name.cmp(&b.name));
         let mut assign_to = self.store.officers_of_unit(tip.unit_id).await?;

@@ -162,6 +162,13 @@ async fn the_workflow_from_new_to_resolved() {
         async move { app.get_json(&view, Some(&token)).await.1["can"]["transitions"].clone() }
     };
     assert_eq!(open(&officer).await, json!(["acknowledge", "resolve", "transfer"]));
+    // Where it may go: units in force but its own (the 2025 commune police has it; the dissolved one is gone).
+    let (_, as_officer) = app.get_json(&view, Some(&officer)).await;
+    let units: Vec<&str> =
+        as_officer["can"]["transfer_to"].as_array().unwrap().iter().filter_map(|u| u.as_str()).collect();
+    assert!(units.contains(&"pcsd-dak-lak") && !units.contains(&"ca-xa-cu-mgar-2025"), "{units:?}");
+    assert!(!units.iter().any(|u| u.contains("ea-kpam")), "a dissolved unit takes no tips: {units:?}");
+    assert!(!as_officer["can"]["assign_to"].as_array().unwrap().is_empty(), "its unit's officers");
     let step = |action: &str| json!({"action": action});
     for (action, state) in [("acknowledge", "acknowledged"), ("verify", "verifying"), ("dispatch", "dispatched")] {
         let (status, body) = app.post_json(&path, &step(action), Some(&officer)).await;
