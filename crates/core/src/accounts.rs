@@ -1,13 +1,14 @@
 //! Creating accounts of every kind, and changing passwords. Input arrives raw and is parsed here into domain
 //! types, so every entry point (API, UI, CLI) gets the same rules and the same errors.
 
+use crate::Accounts;
 use binhyen_domain::{
     may_grant, AccountKind, Action, Actor, BusinessKind, DisplayName, Invalid, Password, PhoneNumber, Role,
 };
 use binhyen_store::accounts::{self, Account, Household, NewAccount};
 use binhyen_store::StoreError;
 
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 #[derive(Debug, Clone, Default)]
 pub struct CitizenSignUp {
@@ -71,7 +72,7 @@ fn parse_credentials(phone: &str, password: &str, name: &str) -> Result<Credenti
     })
 }
 
-impl Core {
+impl Accounts<'_> {
     async fn insert_account(
         &self,
         c: Credentials,
@@ -91,7 +92,7 @@ impl Core {
     pub async fn sign_up_citizen(&self, input: CitizenSignUp) -> Result<i64> {
         let c = parse_credentials(&input.phone, &input.password, &input.display_name)?;
         if let Some(area) = input.home_area_id {
-            self.home_area(area).await?;
+            self.units().home_area(area).await?;
         }
         self.insert_account(c, AccountKind::Citizen, |a| a.home_area_id = input.home_area_id).await
     }
@@ -124,7 +125,7 @@ impl Core {
             self.authorize(actor, Action::ManageOfficers, input.overseeing_unit_id).await?;
         }
         if let Some(area) = input.home_area_id {
-            self.home_area(area).await?;
+            self.units().home_area(area).await?;
         }
         self.insert_account(c, AccountKind::Business, |a| {
             a.business_kind = Some(input.business_kind);
@@ -149,7 +150,7 @@ impl Core {
                 return Err(Invalid::new("address", "required").into());
             }
             if let Some(v) = h.village_area_id {
-                self.home_area(v).await?;
+                self.units().home_area(v).await?;
             }
             households.push(Household {
                 id: 0,
@@ -160,7 +161,7 @@ impl Core {
             });
         }
         if let Some(area) = input.home_area_id {
-            self.home_area(area).await?;
+            self.units().home_area(area).await?;
         }
         let hash = self.hash_password(c.password.expose()).await?;
         let account = NewAccount {

@@ -1,12 +1,13 @@
 //! Administrative areas as users see them, and villages that administrators add.
 
+use crate::Units;
 use binhyen_domain::{Action, Actor};
 use binhyen_domain::{AreaKind, AreaLevel, Edition, Invalid};
 use binhyen_store::areas::{self, Area, NewArea};
 use binhyen_store::units::Unit;
 use binhyen_store::StoreError;
 
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 #[derive(Debug, Clone)]
 pub struct AreaDetail {
@@ -26,7 +27,7 @@ fn area_not_found(field: &'static str) -> impl Fn(StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Units<'_> {
     pub async fn area_detail(&self, id: i64) -> Result<AreaDetail> {
         let mut chain = self.store.area_ancestors(id).await.map_err(area_not_found("area_id"))?;
         let area = chain.remove(0);

@@ -1,6 +1,7 @@
 //! Signing in and staying signed in: password check with throttling that never reveals whether an account
 //! exists, sessions (browser) and tokens (API) stored only as hashes, and TOTP as a second factor.
 
+use crate::Auth;
 use binhyen_domain::{AccountKind, Actor, Invalid, PhoneNumber, Role};
 use binhyen_store::accounts::Account;
 use binhyen_store::sessions::Session;
@@ -11,7 +12,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::passwords::{verify, DECOY_HASH};
 use crate::seal::ACCOUNTS_TOTP;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -112,7 +113,7 @@ fn invalid_credentials() -> CoreError {
     CoreError::Unauthenticated { reason: "invalid_credentials" }
 }
 
-impl Core {
+impl Auth<'_> {
     /// Checks phone and password (and the TOTP code when the account has one and `totp` is given) and opens a
     /// session. A wrong phone and a wrong password get the same answer after the same work.
     /// `client` identifies the caller for throttling (the address), and is only ever stored hashed.
@@ -222,7 +223,7 @@ impl Core {
             self.store.delete_session(&hash_token(token)).await?;
             return Err(CoreError::Unauthenticated { reason: "session_expired" });
         }
-        let account = self.account(session.account_id).await?;
+        let account = self.accounts().account(session.account_id).await?;
         Ok(Principal { account, stage: Stage::parse(&session.stage)? })
     }
 
@@ -295,7 +296,7 @@ impl Core {
 
     /// Starts TOTP enrolment: a new secret, stored but not yet in force.
     pub async fn begin_totp_enrolment(&self, account_id: i64) -> Result<TotpEnrolment> {
-        let account = self.account(account_id).await?;
+        let account = self.accounts().account(account_id).await?;
         if account.kind != AccountKind::Officer {
             return Err(CoreError::Forbidden);
         }
@@ -311,7 +312,7 @@ impl Core {
     /// Confirms enrolment with a code from the app; from then on sign-in asks for it. A session that was
     /// waiting for enrolment becomes a full one.
     pub async fn confirm_totp_enrolment(&self, account_id: i64, code: &str, token: Option<&str>) -> Result<()> {
-        let account = self.account(account_id).await?;
+        let account = self.accounts().account(account_id).await?;
         if account.totp_secret.is_none() {
             return Err(Invalid::new("code", "enrolment_not_started").into());
         }

@@ -1,11 +1,12 @@
 //! Official boundaries, imported from GeoJSON, and placing a point in the area that contains it. Without
 //! boundaries, tips fall back to the nearest commune centre (tips/submit.rs).
 
+use crate::Units;
 use binhyen_domain::{AreaLevel, Edition, Invalid};
 use binhyen_store::boundaries::{self, Boundary};
 use serde_json::Value;
 
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// Rings of [lon, lat] pairs: the outer ring first, then holes.
 type Polygon = Vec<Vec<(f64, f64)>>;
@@ -64,7 +65,7 @@ fn contains(polygons: &[Polygon], lon: f64, lat: f64) -> bool {
         .any(|rings| ring_contains(&rings[0], lon, lat) && !rings[1..].iter().any(|h| ring_contains(h, lon, lat)))
 }
 
-impl Core {
+impl Units<'_> {
     /// Loads commune/ward boundaries from a GeoJSON FeatureCollection whose features carry the 2025 ward code
     /// in `code_property`. All or nothing: a malformed feature refuses the file.
     pub async fn import_boundaries(&self, geojson: &[u8], code_property: &str) -> Result<BoundaryReport> {

@@ -198,7 +198,7 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
     build_accounts(&mut b).await?;
     let Builder { tx, units, sign_ins, accounts, .. } = b;
     tx.commit().await?;
-    core.units_changed();
+    core.units().units_changed();
     // As in the article: the mobile police hear of every urgent tip in the province; duty officers are on.
     s.set_urgent_watch(units["pcsd-dak-lak"], units["ca-tinh-dak-lak"], true).await?;
     for phone in data::ON_DUTY {
@@ -211,7 +211,7 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
     guides::build(core).await?;
     appointments::build(core).await?;
     // Everything is searchable from the first page served, not after the worker's first turn.
-    core.index_search().await?;
+    core.search().index_search().await?;
     Ok(DemoReport { sign_ins, units: units.len() as u64, areas: s.count_areas().await? as u64, accounts, receipt })
 }
 

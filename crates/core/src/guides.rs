@@ -3,6 +3,7 @@
 //! police's applying province-wide. Guides are found by Vietnamese search that ignores tones and case ("mat can
 //! cuoc" finds "mất căn cước"); forms keep every version, offer the newest and count downloads.
 
+use crate::Guides;
 use std::collections::BTreeSet;
 
 use binhyen_domain::{Action, Actor, Invalid};
@@ -10,7 +11,7 @@ use binhyen_store::guides::{self, Form, FormVersion, Guide, GuideText};
 use binhyen_store::StoreError;
 
 use crate::audit::AuditEvent;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// Guides a search returns at most.
 const FOUND: usize = 10;
@@ -60,11 +61,11 @@ fn guide_not_found(e: StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Guides<'_> {
     /// The unit and the units above it: whose guides and forms apply to it.
     async fn unit_and_above(&self, unit_id: i64) -> Result<Vec<i64>> {
         self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
-        let forest = self.directory_snapshot().await?.forest;
+        let forest = self.units().directory_snapshot().await?.forest;
         Ok(crate::alerting::ancestry(&forest, unit_id))
     }
 

@@ -15,6 +15,7 @@ mod error;
 mod flood;
 pub mod groups;
 pub mod guides;
+mod handles;
 pub mod import;
 pub mod jobs;
 pub mod live;
@@ -38,6 +39,9 @@ pub use binhyen_store::Store;
 pub use clock::{Clock, ManualClock, StartedClock, SystemClock, TestInstant, TEST_INSTANTS};
 pub use directory::DirectorySnapshot;
 pub use error::CoreError;
+pub use handles::{
+    Accounts, Alerting, Appointments, Auth, Groups, Guides, Jobs, Pages, PublicAlerts, Questions, Search, Tips, Units,
+};
 pub use random::{OsRandom, Random, SeededRandom};
 pub use seal::KeyRing;
 
@@ -55,27 +59,17 @@ pub struct Core {
     /// Where attachments are kept (a local directory; `with_objects`).
     pub objects: Arc<binhyen_media::ObjectStore>,
     directory: Arc<directory::DirectoryCache>,
-    anonymous_flood: Arc<flood::FloodGuard>,
-    receipt_guard: Arc<flood::FloodGuard>,
-    /// Look-ups of appointments by confirmation code, per client address (against guessing).
-    appointment_code_guard: Arc<flood::FloodGuard>,
-    /// The queue to this core's tip writer (group commit, `tips/intake.rs`), shared by its clones.
-    intake: Arc<tips::Intake>,
-    /// Which unit answers for a place, kept while the directory copy is current (`tips/routes.rs`).
-    routes: Arc<tips::RouteMemo>,
     /// This node's broadcast of live events (`live.rs`).
     live: Arc<live::LiveHub>,
     pub live_settings: live::LiveSettings,
     /// Channels, SLA defaults and retry rules (`alerting/`).
     pub alerts: alerting::AlertSettings,
-    sla_cache: Arc<alerting::SlaCache>,
-    job_wake: Arc<jobs::JobWake>,
-    /// Names this node's claims on jobs.
-    worker_id: Arc<str>,
-    /// Messages per member and group per minute (`groups`).
-    group_flood: Arc<flood::FloodGuard>,
-    /// This node's live delivery of group messages.
-    group_hub: Arc<groups::GroupHub>,
+    // Each feature's own state: only its module sees inside.
+    tips: tips::TipsState,
+    groups: groups::GroupsState,
+    appointments: appointments::AppointmentsState,
+    alerting: alerting::AlertingState,
+    jobs: jobs::JobsState,
 }
 
 /// Tunables of the security rules, from configuration.
@@ -117,14 +111,12 @@ impl Core {
         let seal = Arc::new(KeyRing::ephemeral(&*random));
         let scratch = std::env::temp_dir().join(format!("binhyen-objects-{}", random.token(8)));
         let objects = Arc::new(binhyen_media::ObjectStore::open(scratch).expect("a temporary directory"));
-        let window = time::Duration::minutes(10);
         Self {
-            anonymous_flood: Arc::new(flood::FloodGuard::new(policy.anonymous_tips_per_10_min, window)),
-            receipt_guard: Arc::new(flood::FloodGuard::new(policy.receipt_lookups_per_10_min, window)),
-            appointment_code_guard: Arc::new(flood::FloodGuard::new(policy.receipt_lookups_per_10_min, window)),
-            worker_id: format!("node-{}", random.token(6)).into(),
-            group_flood: Arc::new(flood::FloodGuard::new(groups::MESSAGES_PER_MINUTE, time::Duration::minutes(1))),
-            group_hub: Default::default(),
+            tips: tips::TipsState::new(&policy),
+            groups: Default::default(),
+            appointments: appointments::AppointmentsState::new(&policy),
+            alerting: Default::default(),
+            jobs: jobs::JobsState::new(&*random),
             store,
             clock,
             random,
@@ -132,20 +124,16 @@ impl Core {
             seal,
             objects,
             directory: Default::default(),
-            intake: Default::default(),
-            routes: Default::default(),
             live: Default::default(),
             live_settings: Default::default(),
             alerts: Default::default(),
-            sla_cache: Default::default(),
-            job_wake: Default::default(),
         }
     }
 
     /// Alerting's channels and rules.
     pub fn with_alerts(mut self, alerts: alerting::AlertSettings) -> Self {
         self.alerts = alerts;
-        self.intake = Default::default();
+        self.tips.restart_intake();
         self
     }
 
@@ -154,20 +142,20 @@ impl Core {
         self.live = Arc::new(live::LiveHub::new(settings.buffer));
         self.live_settings = settings;
         // The tip writer publishes through the hub it was started with.
-        self.intake = Default::default();
+        self.tips.restart_intake();
         self
     }
 
     // Both start a new intake: its writer works with a copy of the core, which must hold these.
     pub fn with_objects(mut self, objects: binhyen_media::ObjectStore) -> Self {
         self.objects = Arc::new(objects);
-        self.intake = Default::default();
+        self.tips.restart_intake();
         self
     }
 
     pub fn with_keys(mut self, keys: KeyRing) -> Self {
         self.seal = Arc::new(keys);
-        self.intake = Default::default();
+        self.tips.restart_intake();
         self
     }
 

@@ -235,7 +235,7 @@ impl Core {
     /// What `actor` may see live. Officers only (`WorkTips` on their own unit).
     pub async fn live_scope(&self, actor: &Actor) -> Result<LiveScope> {
         self.authorize(actor, binhyen_domain::Action::WorkTips, actor.unit_id).await?;
-        let forest = self.directory_snapshot().await?.forest;
+        let forest = self.units().directory_snapshot().await?.forest;
         let mut units = HashSet::new();
         subtree(&forest, actor.unit_id, &mut units);
         let mut urgent_units = HashSet::new();
@@ -291,7 +291,7 @@ impl Core {
     /// Ends every live stream of this node (at shutdown: an open stream would keep the server waiting).
     pub fn close_live_streams(&self) {
         self.live.closing.send_replace(true);
-        self.group_hub.close();
+        self.groups.close_live();
     }
 
     /// Forgets live events older than the replay window. Run periodically by the job worker.

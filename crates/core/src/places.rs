@@ -1,10 +1,11 @@
 //! A commune, ward or village typed by name, as citizens type it in a form that works without JavaScript: one
 //! match is taken, several are offered as choices, a former commune leads to the one it merged into.
 
+use crate::Units;
 use binhyen_domain::AreaLevel;
 use binhyen_store::areas::Area;
 
-use crate::{Core, Result};
+use crate::Result;
 
 /// One of several areas matching what was typed, with its parent to tell look-alikes apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub enum TypedPlace {
 /// At most this many choices are offered.
 const MAX_CHOICES: usize = 15;
 
-impl Core {
+impl Units<'_> {
     /// Resolves `typed` (a name) unless `chosen` (an id picked among earlier choices) is given.
     pub async fn resolve_typed_place(&self, typed: &str, chosen: Option<&str>) -> Result<TypedPlace> {
         if let Some(id) = chosen.and_then(|s| s.parse().ok()) {

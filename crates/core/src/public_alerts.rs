@@ -5,6 +5,7 @@
 //! range; each of those writes its followers' notifications (and queues their Zalo/SMS/e-mail deliveries).
 //! Everything goes through the durable job queue, so a restart loses nobody.
 
+use crate::PublicAlerts;
 use std::collections::BTreeSet;
 
 use binhyen_domain::alert::{AlertCategory, Certainty, Severity, Urgency};
@@ -16,7 +17,7 @@ use binhyen_store::StoreError;
 
 use crate::audit::AuditEvent;
 use crate::jobs::JobPayload;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// Followers per notification job.
 pub(crate) const BATCH: i64 = 1000;
@@ -62,7 +63,7 @@ fn by_severity(mut alerts: Vec<PublicAlert>) -> Vec<PublicAlert> {
     alerts
 }
 
-impl Core {
+impl PublicAlerts<'_> {
     /// Issues an alert from a unit (its commanders, and those of the units above it) to an area inside the
     /// unit's jurisdiction.
     pub async fn issue_alert(&self, actor: &Actor, unit_id: i64, input: AlertInput) -> Result<PublicAlert> {
@@ -105,7 +106,7 @@ impl Core {
         };
         let mut tx = self.store.begin().await?;
         let (id, areas) = public_alerts::insert(&mut tx, &new).await?;
-        self.enqueue(&mut tx, &[JobPayload::AlertFanout { alert_id: id }.job(now, ATTEMPTS)]).await?;
+        self.jobs().enqueue(&mut tx, &[JobPayload::AlertFanout { alert_id: id }.job(now, ATTEMPTS)]).await?;
         let detail = serde_json::json!({"unit_id": unit_id, "area_id": new.area_id, "areas_covered": areas});
         self.audit(
             &mut tx,
@@ -168,7 +169,7 @@ impl Core {
     /// Whether `area_id` lies inside the areas `unit_id` answers for (a unit without areas of its own, such as
     /// a specialised team, answers for those of the nearest unit above it that has some).
     async fn area_in_jurisdiction(&self, unit_id: i64, area_id: i64) -> Result<bool> {
-        let forest = self.directory_snapshot().await?.forest;
+        let forest = self.units().directory_snapshot().await?.forest;
         let mut own = Vec::new();
         for unit in crate::alerting::ancestry(&forest, unit_id) {
             own = self.store.unit_jurisdiction(unit).await?;

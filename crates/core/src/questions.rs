@@ -4,6 +4,7 @@
 //! becomes a public guide when a commander rewrites it: the guide is a new text, so nothing of the asker (name,
 //! wording, photo) reaches it unless the commander writes it in.
 
+use crate::Questions;
 use binhyen_domain::question::{QuestionAction, QuestionState};
 use binhyen_domain::{Action, Actor};
 use binhyen_store::guides::{Guide, GuideText};
@@ -12,7 +13,7 @@ use binhyen_store::questions::{self, CannedReply, Question, QuestionMessage};
 use binhyen_store::StoreError;
 
 use crate::audit::AuditEvent;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// A question with its thread.
 #[derive(Debug, Clone)]
@@ -40,7 +41,7 @@ fn changed(e: StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Questions<'_> {
     /// Asks a unit a question; `photo`, when sent, is cleaned like a tip's attachment.
     pub async fn ask_question(&self, asker: i64, unit_id: i64, body: &str, photo: Option<Vec<u8>>) -> Result<Question> {
         self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
@@ -196,6 +197,6 @@ impl Core {
             return Err(CoreError::Conflict { code: "question_not_answered", field: None });
         }
         let t = crate::guides::checked_text(text)?;
-        self.insert_guide(actor, q.unit_id, &t, Some(id)).await
+        self.guides().insert_guide(actor, q.unit_id, &t, Some(id)).await
     }
 }

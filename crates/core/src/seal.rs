@@ -369,7 +369,7 @@ impl Core {
     /// Re-seals every value of every column in `SEALED_COLUMNS` under the current key.
     pub async fn rotate_keys(&self) -> Result<RotationReport> {
         let report = self.rotate_columns(SEALED_COLUMNS).await?;
-        self.retag_reporters().await?;
+        self.tips().retag_reporters().await?;
         Ok(report)
     }
 

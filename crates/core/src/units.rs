@@ -1,12 +1,13 @@
 //! The unit directory, a unit's page, responsibility for a place, and changes officers make to units.
 
+use crate::Units;
 use binhyen_domain::{Action, Actor, Invalid, UnitKind};
 use binhyen_store::areas::Area;
 use binhyen_store::units::{self, Contact, NewUnit, Unit};
 use binhyen_store::StoreError;
 use time::Date;
 
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// A unit with the units below it, for the directory tree.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +44,7 @@ fn unit_not_found(e: StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Units<'_> {
     /// Every unit as a forest, from a copy at most a couple of seconds old (see `directory.rs`).
     pub async fn directory_snapshot(&self) -> Result<crate::DirectorySnapshot> {
         let now = self.clock.now();

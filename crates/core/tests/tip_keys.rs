@@ -27,8 +27,8 @@ async fn rotation_keeps_tipsters_and_their_tips_together() {
     store.migrate().await.unwrap();
     let old = core(&store, ring("k1", &[("k1", 1)]));
     binhyen_core::demo::build(&old).await.unwrap();
-    let hdao = old.account_by_phone("0399000001").await.unwrap();
-    let before = old.my_tips(&hdao).await.unwrap();
+    let hdao = old.accounts().account_by_phone("0399000001").await.unwrap();
+    let before = old.tips().my_tips(&hdao).await.unwrap();
     assert!(before.iter().any(|t| t.protection == Protection::Confidential), "the demo's confidential tip");
 
     let rotating = core(&store, ring("k2", &[("k1", 1), ("k2", 2)]));
@@ -37,15 +37,15 @@ async fn rotation_keeps_tipsters_and_their_tips_together() {
     assert!(report.failures.is_empty());
 
     let new = core(&store, ring("k2", &[("k2", 2)]));
-    let after = new.my_tips(&hdao).await.unwrap();
+    let after = new.tips().my_tips(&hdao).await.unwrap();
     assert_eq!(after.iter().map(|t| t.id).collect::<Vec<_>>(), before.iter().map(|t| t.id).collect::<Vec<_>>());
-    let admin = new.account_by_phone("0388000001").await.unwrap();
+    let admin = new.accounts().account_by_phone("0388000001").await.unwrap();
     let actor =
         binhyen_domain::Actor { account_id: admin.id, unit_id: admin.unit_id.unwrap(), role: admin.role.unwrap() };
     let identified = before.iter().find(|t| t.protection == Protection::Identified).unwrap();
-    let view = new.officer_tip(&actor, identified.id).await.unwrap();
+    let view = new.tips().officer_tip(&actor, identified.id).await.unwrap();
     assert!(matches!(view.reporter, ReporterView::Known { name: Some(ref n), .. } if n == "H'Đào Niê"));
     // With only the old key, nothing opens any more: the values really were re-sealed.
     let stale = core(&store, ring("k1", &[("k1", 1)]));
-    assert!(stale.officer_tip(&actor, identified.id).await.is_err());
+    assert!(stale.tips().officer_tip(&actor, identified.id).await.is_err());
 }

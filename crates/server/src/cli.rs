@@ -291,7 +291,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
             let core = startup::core_for(&config, store, keys)?;
             let bytes = std::fs::read(&geojson).with_context(|| format!("reading {}", geojson.display()))?;
-            let report = core.import_boundaries(&bytes, &code_property).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let report =
+                core.units().import_boundaries(&bytes, &code_property).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Imported {} boundaries.", report.imported);
             if !report.unknown_codes.is_empty() {
                 println!("No commune/ward in force has these codes: {}", report.unknown_codes.join(", "));
@@ -307,12 +308,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let kind: binhyen_domain::UnitKind =
                 kind.parse().map_err(|_| anyhow::anyhow!("--kind: unknown unit kind"))?;
             let parent_id = match parent {
-                Some(p) => Some(core.unit_by_code(&p).await.map_err(|e| anyhow::anyhow!("--parent: {e}"))?.id),
+                Some(p) => Some(core.units().unit_by_code(&p).await.map_err(|e| anyhow::anyhow!("--parent: {e}"))?.id),
                 None => None,
             };
             let mut area_ids = Vec::new();
             for code in &areas {
-                let found = core.areas_by_code(code).await.map_err(|e| anyhow::anyhow!("--area {code}: {e}"))?;
+                let found =
+                    core.units().areas_by_code(code).await.map_err(|e| anyhow::anyhow!("--area {code}: {e}"))?;
                 area_ids.extend(found.first().map(|a| a.id));
             }
             let input = binhyen_core::units::NewUnitInput {
@@ -323,7 +325,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 contact: Default::default(),
                 area_ids,
             };
-            let id = core.create_unit(None, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let id = core.units().create_unit(None, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Created unit {id}");
             Ok(())
         }
@@ -530,7 +532,7 @@ async fn user(file: Option<&PathBuf>, action: UserAction) -> anyhow::Result<()> 
             let core = startup::core_for(&config, store, keys)?;
             let role: binhyen_domain::Role =
                 role.parse().map_err(|_| anyhow::anyhow!("--role: officer, commander or administrator"))?;
-            let unit = core.unit_by_code(&unit).await.map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
+            let unit = core.units().unit_by_code(&unit).await.map_err(|e| anyhow::anyhow!("--unit: {e}"))?;
             let (password, generated) = password_from(password_stdin)?;
             let input = binhyen_core::accounts::NewOfficer {
                 phone,
@@ -539,7 +541,7 @@ async fn user(file: Option<&PathBuf>, action: UserAction) -> anyhow::Result<()> 
                 unit_id: unit.id,
                 role,
             };
-            let id = core.create_officer(None, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let id = core.accounts().create_officer(None, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Created {} (account {id}) in {}", role.as_str(), unit.name);
             if generated {
                 println!("Password: {password}");
@@ -551,9 +553,10 @@ async fn user(file: Option<&PathBuf>, action: UserAction) -> anyhow::Result<()> 
             let store = startup::open_store(config.database_url().expose()).await?;
             let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
             let core = startup::core_for(&config, store, keys)?;
-            let account = core.account_by_phone(&phone).await.map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
+            let account =
+                core.accounts().account_by_phone(&phone).await.map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
             let (password, generated) = password_from(password_stdin)?;
-            core.reset_password(None, account.id, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            core.accounts().reset_password(None, account.id, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Password changed; every session of the account was ended.");
             if generated {
                 println!("Password: {password}");

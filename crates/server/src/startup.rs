@@ -46,7 +46,7 @@ pub fn core_for(config: &Config, store: Store, keys: KeyRing) -> anyhow::Result<
 /// defaults, retries and the live replay window.
 pub fn with_alerting(core: Core, config: &Config) -> anyhow::Result<Core> {
     config.alerts.validate()?;
-    let tokens: Arc<dyn binhyen_channels::ZaloTokenStore> = Arc::new(core.zalo_token_store());
+    let tokens: Arc<dyn binhyen_channels::ZaloTokenStore> = Arc::new(core.alerting().zalo_token_store());
     let channels = config.channels.build(tokens).map_err(|e| anyhow::anyhow!("{e}"))?;
     let a = &config.alerts;
     let alerts = binhyen_core::alerting::AlertSettings {
@@ -226,7 +226,7 @@ impl Running {
 /// Serves the app on an already bound listener (port 0 in tests), and runs its job worker.
 pub fn start(core: Core, web: binhyen_web::WebConfig, listener: TcpListener) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
-    let worker = Some(core.start_job_worker());
+    let worker = Some(core.jobs().start_job_worker());
     core.start_live();
     let handle = core.clone();
     let app = binhyen_web::router(core, web).into_make_service_with_connect_info::<SocketAddr>();

@@ -27,12 +27,12 @@ async fn two_hundred_concurrent_bookings_on_postgresql() {
     let core = startup::core_at(store.clone(), instant::manual_clock(), Policy::default(), KeyRing::for_tests());
     binhyen_core::demo::build(&core).await.expect("demo on PostgreSQL");
 
-    let unit = core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap();
+    let unit = core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap();
     let actor = |phone: &str| {
         let core = core.clone();
         let phone = phone.to_owned();
         async move {
-            let a = core.account_by_phone(&phone).await.unwrap();
+            let a = core.accounts().account_by_phone(&phone).await.unwrap();
             binhyen_domain::Actor { account_id: a.id, unit_id: a.unit_id.unwrap(), role: a.role.unwrap() }
         }
     };
@@ -45,12 +45,12 @@ async fn two_hundred_concurrent_bookings_on_postgresql() {
         cutoff_minutes: 60,
         active: true,
     };
-    let service = core.create_service(&commander, unit.id, input).await.unwrap().service.id;
+    let service = core.appointments().create_service(&commander, unit.id, input).await.unwrap().service.id;
     let every_day: Vec<HoursInput> =
         (1..=7).map(|weekday| HoursInput { weekday, start: "07:00".into(), end: "17:00".into() }).collect();
-    core.set_service_hours(&commander, service, &every_day).await.unwrap();
+    core.appointments().set_service_hours(&commander, service, &every_day).await.unwrap();
     let mut day = core.today().next_day().unwrap();
-    while !core.unit_closures(unit.id, day, day).await.unwrap().is_empty() {
+    while !core.appointments().unit_closures(unit.id, day, day).await.unwrap().is_empty() {
         day = day.next_day().unwrap();
     }
     let slot = instant_ms(day, 8 * 60);
@@ -63,7 +63,7 @@ async fn two_hundred_concurrent_bookings_on_postgresql() {
         tasks.spawn(async move {
             let holder =
                 Holder::WalkIn { officer, name: format!("Người dân {i}"), phone: format!("0912000{i:03}") };
-            core.book_appointment(holder, service, slot).await
+            core.appointments().book_appointment(holder, service, slot).await
         });
     }
     let (mut booked, mut full) = (0, 0);
@@ -79,9 +79,9 @@ async fn two_hundred_concurrent_bookings_on_postgresql() {
     }
     println!("200 concurrent bookings on PostgreSQL: {:?}", started.elapsed());
     assert_eq!((booked, full), (5, 195));
-    let seats = core.service_slots(service, day).await.unwrap();
+    let seats = core.appointments().service_slots(service, day).await.unwrap();
     assert_eq!(seats.slots.iter().find(|s| s.starts_at_ms == slot).map(|s| s.free), Some(0));
-    let list = core.appointment_day(&officer, unit.id, day).await.unwrap();
+    let list = core.appointments().appointment_day(&officer, unit.id, day).await.unwrap();
     let ours = list.services.iter().find(|s| s.service.service.id == service).unwrap();
     assert_eq!(ours.entries.len(), 5);
     store.close().await;

@@ -508,7 +508,7 @@ fn before_the_2025_reform(app: &TestApp) {
 
 /// The legacy Xã Ea KPam (code 24280, in force until 01/07/2025).
 async fn ea_kpam_area(app: &TestApp) -> Result<i64, String> {
-    let areas = app.core.areas_by_code("24280").await.map_err(|e| format!("areas of code 24280: {e}"))?;
+    let areas = app.core.units().areas_by_code("24280").await.map_err(|e| format!("areas of code 24280: {e}"))?;
     areas.into_iter().find(|a| a.valid_to.is_some()).map(|a| a.id).ok_or_else(|| "no legacy Ea KPam".to_owned())
 }
 
@@ -523,7 +523,7 @@ async fn urgent_tip_for_ea_kpam(app: &TestApp) -> Result<i64, String> {
     });
     let (status, sent) = app.post_json("/api/v1/tips", &body, None).await;
     check(status == 201, || format!("sending the tip: {status} {sent}"))?;
-    let unit = app.core.unit_by_code("ca-xa-ea-kpam").await.map_err(|e| format!("unit ca-xa-ea-kpam: {e}"))?;
+    let unit = app.core.units().unit_by_code("ca-xa-ea-kpam").await.map_err(|e| format!("unit ca-xa-ea-kpam: {e}"))?;
     check(sent["priority"] == "urgent" && sent["unit_id"] == unit.id, || {
         format!("an urgent tip for Công an xã Ea KPam was expected: {sent}")
     })?;
@@ -821,7 +821,7 @@ async fn a_citizen_asks_to_join_a_group_and_writes_in_it() {
         b.follow("#unit-groups a").await?;
         b.follow("#group-join").await?;
         b.find("#group-pending").await?;
-        let hdao = app.core.account_by_phone(support::CITIZEN_HDAO).await.map_err(|e| e.to_string())?.id;
+        let hdao = app.core.accounts().account_by_phone(support::CITIZEN_HDAO).await.map_err(|e| e.to_string())?.id;
         let path = format!("/api/v1/groups/{id}/members/{hdao}");
         let (status, _) = app.post_json(&path, &json!({"change": "approve"}), Some(&commander)).await;
         check(status == 204, || format!("approving: {status}"))?;

@@ -27,7 +27,7 @@ impl FromRequestParts<AppState> for ApiPrincipal {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer_token(parts).ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "no_session"))?;
-        Ok(ApiPrincipal(state.core.authenticate(token).await?))
+        Ok(ApiPrincipal(state.core.auth().authenticate(token).await?))
     }
 }
 
@@ -39,7 +39,7 @@ impl FromRequestParts<AppState> for MaybeApiPrincipal {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match bearer_token(parts) {
-            Some(token) => Ok(MaybeApiPrincipal(Some(state.core.authenticate(token).await?))),
+            Some(token) => Ok(MaybeApiPrincipal(Some(state.core.auth().authenticate(token).await?))),
             None => Ok(MaybeApiPrincipal(None)),
         }
     }
@@ -106,7 +106,7 @@ impl FromRequestParts<AppState> for Visitor {
             session_problem: None,
         };
         if let Some(token) = visitor.jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
-            match state.core.session_principal(&token).await {
+            match state.core.auth().session_principal(&token).await {
                 Ok(p) if p.stage == Stage::Full => {
                     visitor.principal = Some(p);
                     visitor.session_token = Some(token);

@@ -1,8 +1,9 @@
 //! An account's in-app notifications.
 
+use crate::Alerting;
 use binhyen_store::notifications::Notification;
 
-use crate::{Core, Result};
+use crate::Result;
 
 #[derive(Debug, Clone)]
 pub struct InboxPage {
@@ -14,7 +15,7 @@ pub struct InboxPage {
 
 const PER_PAGE: i64 = 30;
 
-impl Core {
+impl Alerting<'_> {
     pub async fn notifications(&self, account_id: i64, before: Option<i64>) -> Result<InboxPage> {
         let mut items = self.store.notifications(account_id, before, PER_PAGE + 1).await?;
         let next_before = (items.len() as i64 > PER_PAGE).then(|| items[PER_PAGE as usize - 1].id);

@@ -20,7 +20,15 @@ use binhyen_channels::Channels;
 
 pub use inbox::InboxPage;
 pub use settings::{ContactInput, SlaMinutes};
-pub(crate) use sla::{ancestry, SlaCache};
+pub(crate) use sla::ancestry;
+use sla::SlaCache;
+
+/// What alerting keeps between requests, seen only here.
+#[derive(Clone, Default)]
+pub(crate) struct AlertingState {
+    /// The SLA policies last read, until settings change (`sla.rs`).
+    sla_cache: Arc<SlaCache>,
+}
 pub use zalo_tokens::StoredZaloTokens;
 
 /// Alerting's configuration.

@@ -1,13 +1,14 @@
 //! What officers and administrators set for alerting: being on duty, where each person is reached, each
 //! unit's SLA, and which units watch another's urgent tips.
 
+use crate::Alerting;
 use binhyen_channels::ChannelKind;
 use binhyen_domain::tip::Priority;
 use binhyen_domain::{Action, Actor, Invalid, PhoneNumber};
 use binhyen_store::alerting::{self, ContactChannel};
 
 use crate::audit::AuditEvent;
-use crate::{Core, Result};
+use crate::Result;
 
 /// Minutes a tip of each priority may wait for acknowledgement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +68,7 @@ fn clean_address(kind: ChannelKind, address: &str) -> Result<String> {
     }
 }
 
-impl Core {
+impl Alerting<'_> {
     /// An officer goes on or off duty. On duty, urgent tips of their unit (and of units it watches) reach them
     /// on their channels.
     pub async fn set_on_duty(&self, actor: &Actor, on: bool) -> Result<()> {
@@ -147,7 +148,7 @@ impl Core {
         let event = AuditEvent::new("unit.sla_changed", "unit", Some(unit_id)).by(Some(actor.account_id));
         self.audit(&mut tx, event.detail(detail)).await?;
         tx.commit().await?;
-        self.sla_cache.invalidate();
+        self.alerting.sla_cache.invalidate();
         self.sla_policy(actor, unit_id).await
     }
 

@@ -2,6 +2,7 @@
 //! ancestor's, else the configured default. Policies are read on every tip submission, so they are kept in
 //! memory for a few seconds (like the directory) and dropped at once when this node changes one.
 
+use crate::Alerting;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -9,7 +10,7 @@ use binhyen_domain::tip::Priority;
 use time::OffsetDateTime;
 
 use crate::units::UnitNode;
-use crate::{Core, Result};
+use crate::Result;
 
 const TTL: time::Duration = time::Duration::seconds(2);
 
@@ -44,24 +45,24 @@ pub(crate) fn ancestry(forest: &[UnitNode], unit_id: i64) -> Vec<i64> {
     path
 }
 
-impl Core {
+impl Alerting<'_> {
     async fn sla_policies(&self) -> Result<Policies> {
         let now = self.clock.now();
-        if let Some((at, p)) = self.sla_cache.current.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        if let Some((at, p)) = self.alerting.sla_cache.current.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             if now >= *at && now - *at < TTL {
                 return Ok(p.clone());
             }
         }
         let rows = self.store.all_sla_policies().await?;
         let policies: Policies = Arc::new(rows.into_iter().map(|(u, p, m)| ((u, p), m)).collect());
-        *self.sla_cache.current.lock().unwrap_or_else(|e| e.into_inner()) = Some((now, policies.clone()));
+        *self.alerting.sla_cache.current.lock().unwrap_or_else(|e| e.into_inner()) = Some((now, policies.clone()));
         Ok(policies)
     }
 
     /// Minutes a tip of `priority` at `unit_id` may wait to be acknowledged.
     pub(crate) async fn sla_minutes(&self, unit_id: i64, priority: Priority) -> Result<i64> {
         let policies = self.sla_policies().await?;
-        let forest = self.directory_snapshot().await?.forest;
+        let forest = self.units().directory_snapshot().await?.forest;
         let key = priority.as_str().to_owned();
         let own = ancestry(&forest, unit_id).into_iter().find_map(|u| policies.get(&(u, key.clone())).copied());
         Ok(own.unwrap_or_else(|| self.alerts.default_sla.get(priority)))
@@ -69,7 +70,7 @@ impl Core {
 
     /// The unit above `unit_id` in the tree, if any.
     pub(crate) async fn parent_unit(&self, unit_id: i64) -> Result<Option<i64>> {
-        let forest = self.directory_snapshot().await?.forest;
+        let forest = self.units().directory_snapshot().await?.forest;
         Ok(ancestry(&forest, unit_id).get(1).copied())
     }
 }

@@ -2,6 +2,7 @@
 //! must outlive the process: it is kept in the settings table, sealed (it is a credential), where every node
 //! reads it.
 
+use crate::Alerting;
 use binhyen_channels::{BoxFuture, ZaloTokenStore, ZaloTokens};
 use serde::{Deserialize, Serialize};
 
@@ -22,10 +23,10 @@ pub struct StoredZaloTokens {
     core: Core,
 }
 
-impl Core {
+impl Alerting<'_> {
     /// Where the Zalo channel keeps its tokens.
     pub fn zalo_token_store(&self) -> StoredZaloTokens {
-        StoredZaloTokens { core: self.clone() }
+        StoredZaloTokens { core: self.core.clone() }
     }
 }
 
@@ -78,7 +79,7 @@ mod tests {
             Policy::default(),
         )
         .with_keys(KeyRing::for_tests());
-        let tokens = core.zalo_token_store();
+        let tokens = core.alerting().zalo_token_store();
         assert!(tokens.load().await.unwrap().is_none());
         let pair = ZaloTokens { access_token: "access-2".into(), refresh_token: "refresh-2".into() };
         tokens.save(&pair).await.unwrap();
@@ -88,6 +89,6 @@ mod tests {
         assert!(!raw.contains("refresh-2") && raw.starts_with("v1.test."), "sealed: {raw}");
         // Under other keys (the old key removed), the configured tokens are used instead.
         let other = core.clone().with_keys(KeyRing::ephemeral(&OsRandom));
-        assert!(other.zalo_token_store().load().await.unwrap().is_none());
+        assert!(other.alerting().zalo_token_store().load().await.unwrap().is_none());
     }
 }

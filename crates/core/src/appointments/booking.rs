@@ -2,6 +2,7 @@
 //! look it up, cancel it, move it. Each change commits with its seat count, its reminder job and its audit
 //! entry in one transaction.
 
+use crate::Appointments;
 use binhyen_domain::appointment::{before_cutoff, format_code, normalize_code, reminder_at_ms, BookingState};
 use binhyen_domain::{AccountKind, Action, Actor, DisplayName, Invalid, PhoneNumber};
 use binhyen_store::accounts::Account;
@@ -14,7 +15,7 @@ use super::{
 };
 use crate::audit::AuditEvent;
 use crate::jobs::JobPayload;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// Who a booking is for.
 #[derive(Debug, Clone)]
@@ -59,7 +60,7 @@ fn walk_in_field(e: Invalid, field: &'static str) -> CoreError {
     Invalid::new(field, e.code).into()
 }
 
-impl Core {
+impl Appointments<'_> {
     /// Books a slot of a service for `holder`. Full slot and an existing booking of the same person for the
     /// service that day are answers (`BookOutcome`), not errors: both carry what to offer instead.
     pub async fn book_appointment(&self, holder: Holder, service_id: i64, starts_at_ms: i64) -> Result<BookOutcome> {
@@ -159,7 +160,7 @@ impl Core {
     async fn queue_reminder(&self, tx: &mut Tx, id: i64, day: time::Date, starts_at_ms: i64) -> Result<()> {
         let run_at = reminder_at_ms(day).max(self.now_ms());
         let job = JobPayload::AppointmentReminder { appointment_id: id, starts_at_ms }.job(run_at, REMINDER_ATTEMPTS);
-        self.enqueue(tx, &[job]).await
+        self.jobs().enqueue(tx, &[job]).await
     }
 
     /// A booking with its service and unit; with its code (opened from its sealed copy) when asked.
@@ -195,8 +196,8 @@ impl Core {
             BookingKey::Code(code) => {
                 // Every look-up counts, per client address and in memory only, like receipt look-ups.
                 if let Some(client) = client {
-                    if !self.appointment_code_guard.allow(client, self.clock.now()) {
-                        let retry_after_secs = self.appointment_code_guard.retry_after_secs();
+                    if !self.appointments.code_guard.allow(client, self.clock.now()) {
+                        let retry_after_secs = self.appointments.code_guard.retry_after_secs();
                         return Err(CoreError::Throttled { retry_after_secs });
                     }
                 }

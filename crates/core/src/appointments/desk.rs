@@ -2,6 +2,7 @@
 //! the officers), checking people in, and marking those who did not come. Officers of the unit and of the
 //! units above it (`Action::WorkTips`: counter work has the reach of working tips).
 
+use crate::Appointments;
 use binhyen_domain::appointment::BookingState;
 use binhyen_domain::{Action, Actor};
 use binhyen_store::appointments::{self, Appointment};
@@ -10,7 +11,7 @@ use time::Date;
 
 use super::{appointment_not_found, conflict, ServiceView, Slot};
 use crate::audit::AuditEvent;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// A unit's day at the counter.
 #[derive(Debug, Clone)]
@@ -40,7 +41,7 @@ pub struct DeskEntry {
     pub walk_in: bool,
 }
 
-impl Core {
+impl Appointments<'_> {
     /// A unit's bookings on a day, per service, with every slot of the day and its seats.
     pub async fn appointment_day(&self, actor: &Actor, unit_id: i64, day: Date) -> Result<DayList> {
         let unit = self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;

@@ -34,6 +34,20 @@ pub use services::{HoursInput, ServiceInput, ServiceView};
 pub use slots::{DaySlots, Slot};
 
 /// Attempts of a reminder job (internal work: it writes a notification and queues deliveries).
+/// What appointments keep between requests, seen only here.
+#[derive(Clone)]
+pub(crate) struct AppointmentsState {
+    /// Look-ups of appointments by confirmation code, per client address (against guessing).
+    code_guard: std::sync::Arc<crate::flood::FloodGuard>,
+}
+
+impl AppointmentsState {
+    pub(crate) fn new(policy: &crate::Policy) -> Self {
+        let guard = crate::flood::FloodGuard::new(policy.receipt_lookups_per_10_min, time::Duration::minutes(10));
+        Self { code_guard: std::sync::Arc::new(guard) }
+    }
+}
+
 pub(crate) const REMINDER_ATTEMPTS: i64 = 10;
 
 /// A booking with what is shown around it.

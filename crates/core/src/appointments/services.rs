@@ -1,6 +1,7 @@
 //! What a unit offers at its counter and when: services, their weekly hours and the days the unit is closed.
 //! Commanders of the unit and of the units above it manage them (`Action::EditUnit`); anyone reads them.
 
+use crate::Appointments;
 use binhyen_domain::appointment::{parse_hhmm, validate_hours, OpenRange, SlotRules};
 use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::appointments::{self, Closure, Hours, NewService, Service};
@@ -9,7 +10,7 @@ use time::Date;
 
 use super::service_not_found;
 use crate::audit::AuditEvent;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 #[derive(Debug, Clone)]
 pub struct ServiceInput {
@@ -68,7 +69,7 @@ fn closure_not_found(e: StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Appointments<'_> {
     /// A service with its hours (public).
     pub async fn appointment_service(&self, service_id: i64) -> Result<ServiceView> {
         let service = self.store.appointment_service(service_id).await.map_err(service_not_found)?;

@@ -1,6 +1,7 @@
 //! The slots of a service on a day, in Vietnam time: from its weekly hours, none on a day the unit is closed or
 //! not in force, each with the seats still free; and the check a requested slot must pass before it is booked.
 
+use crate::Appointments;
 use binhyen_domain::appointment::{self as rules, instant_ms, slot_starts, weekday, MAX_DAYS_AHEAD};
 use binhyen_domain::Invalid;
 use binhyen_store::appointments::Service;
@@ -8,7 +9,7 @@ use binhyen_store::units::Unit;
 use time::{Date, Duration};
 
 use super::ServiceView;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// One slot of a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +40,7 @@ fn in_force(unit: &Unit, day: Date) -> bool {
     unit.valid_from.is_none_or(|from| from <= day) && unit.valid_to.is_none_or(|to| day < to)
 }
 
-impl Core {
+impl Appointments<'_> {
     /// The slots of `view` from day `from` to day `until` (inclusive) that start after now, with free seats,
     /// skipping closed days and days the unit is not in force.
     async fn slots_between(&self, view: &ServiceView, unit: &Unit, from: Date, until: Date) -> Result<Vec<DaySlots>> {

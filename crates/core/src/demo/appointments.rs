@@ -34,8 +34,8 @@ fn next_holiday(today: Date) -> Option<(Date, &'static str)> {
 }
 
 pub(super) async fn build(core: &Core) -> Result<()> {
-    let unit = core.unit_by_code(UNIT).await?;
-    let commander = core.account_by_phone(COMMANDER).await?;
+    let unit = core.units().unit_by_code(UNIT).await?;
+    let commander = core.accounts().account_by_phone(COMMANDER).await?;
     let role = commander.role.ok_or_else(|| CoreError::Internal("demo commander without a role".into()))?;
     let actor = Actor { account_id: commander.id, unit_id: unit.id, role };
     let input = ServiceInput {
@@ -50,7 +50,7 @@ pub(super) async fn build(core: &Core) -> Result<()> {
         cutoff_minutes: 120,
         active: true,
     };
-    let service = core.create_service(&actor, unit.id, input).await?.service;
+    let service = core.appointments().create_service(&actor, unit.id, input).await?.service;
     let hours: Vec<HoursInput> = (1..=5)
         .flat_map(|weekday| {
             [("07:30", "11:30"), ("13:30", "17:00")].map(|(start, end)| HoursInput {
@@ -60,10 +60,10 @@ pub(super) async fn build(core: &Core) -> Result<()> {
             })
         })
         .collect();
-    core.set_service_hours(&actor, service.id, &hours).await?;
+    core.appointments().set_service_hours(&actor, service.id, &hours).await?;
     let today = core.today();
     let (holiday, reason) = next_holiday(today).ok_or_else(|| CoreError::Internal("no holiday ahead".into()))?;
-    core.add_closure(&actor, unit.id, holiday, reason).await?;
+    core.appointments().add_closure(&actor, unit.id, holiday, reason).await?;
 
     // The next working day whose reminder (18:00 the day before) is still two hours or more away: the demo shows
     // it queued rather than sent the moment it starts.
@@ -75,8 +75,8 @@ pub(super) async fn build(core: &Core) -> Result<()> {
             break;
         }
     }
-    let hdao = core.account_by_phone(HDAO).await?;
-    match core.book_appointment(Holder::Account(hdao), service.id, instant_ms(day, 8 * 60)).await? {
+    let hdao = core.accounts().account_by_phone(HDAO).await?;
+    match core.appointments().book_appointment(Holder::Account(hdao), service.id, instant_ms(day, 8 * 60)).await? {
         BookOutcome::Booked(_) => Ok(()),
         _ => Err(CoreError::Internal("the demo booking was refused".into())),
     }

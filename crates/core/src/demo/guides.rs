@@ -94,10 +94,12 @@ fn demo_pdf(code: &str, title: &str) -> Vec<u8> {
 }
 
 pub(super) async fn build(core: &Core) -> Result<()> {
-    let ea_kpam = core.unit_by_code("ca-xa-ea-kpam").await?.id;
-    let cu_mgar = core.unit_by_code("ca-xa-cu-mgar-2025").await?.id;
-    let (ea_kpam_officer, cu_mgar_commander) =
-        (core.account_by_phone("0388000006").await?.id, core.account_by_phone("0388000008").await?.id);
+    let ea_kpam = core.units().unit_by_code("ca-xa-ea-kpam").await?.id;
+    let cu_mgar = core.units().unit_by_code("ca-xa-cu-mgar-2025").await?.id;
+    let (ea_kpam_officer, cu_mgar_commander) = (
+        core.accounts().account_by_phone("0388000006").await?.id,
+        core.accounts().account_by_phone("0388000008").await?.id,
+    );
     let (in_2020, today) = (vn(2020, 6, 1, 8, 0), core.now_ms());
     let mut tx = core.store.begin().await?;
     for (unit, author, at) in [(ea_kpam, ea_kpam_officer, in_2020), (cu_mgar, cu_mgar_commander, today)] {
@@ -130,7 +132,7 @@ pub(super) async fn build(core: &Core) -> Result<()> {
         }
     }
     // H'Đào Niê asks Ea KPam's page on 16/06/2020; an officer answers within the hour.
-    let hdao = core.account_by_phone("0399000001").await?.id;
+    let hdao = core.accounts().account_by_phone("0399000001").await?.id;
     let asked = vn(2020, 6, 16, 20, 5);
     let body = "Em là H'Đào ở buôn Bling, em bị mất căn cước khi đi rẫy. Em cần mang giấy tờ gì để làm lại ạ? \
                 Nhà em xa, em sợ phải đi lại nhiều lần.";

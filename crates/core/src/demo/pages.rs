@@ -88,11 +88,11 @@ pub(super) async fn build(core: &Core) -> Result<()> {
     let now = core.now_ms();
     let mut tx = store.begin().await?;
     for (code, description) in DESCRIPTIONS {
-        let unit = core.unit_by_code(code).await?.id;
+        let unit = core.units().unit_by_code(code).await?.id;
         pages::set_description(&mut tx, unit, &binhyen_text::normalize(description), now).await?;
     }
-    let ea_kpam = core.unit_by_code("ca-xa-ea-kpam").await?.id;
-    let author = core.account_by_phone("0388000005").await?.id;
+    let ea_kpam = core.units().unit_by_code("ca-xa-ea-kpam").await?.id;
+    let author = core.accounts().account_by_phone("0388000005").await?.id;
     for &(kind, title, body, (y, mo, d, h, mi), pinned) in EA_KPAM_POSTS {
         let at = vn(y, mo, d, h, mi);
         let post = NewPost {
@@ -110,7 +110,7 @@ pub(super) async fn build(core: &Core) -> Result<()> {
         }
     }
     tx.commit().await?;
-    let hanh = core.account_by_phone("0399000002").await?.id;
+    let hanh = core.accounts().account_by_phone("0399000002").await?.id;
     store.set_following(hanh, ea_kpam, true, now).await?;
     Ok(())
 }

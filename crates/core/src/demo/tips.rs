@@ -28,11 +28,11 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     async fn unit(&self, code: &str) -> Result<i64> {
-        Ok(self.core.unit_by_code(code).await?.id)
+        Ok(self.core.units().unit_by_code(code).await?.id)
     }
 
     async fn account(&self, phone: &str) -> Result<i64> {
-        Ok(self.core.account_by_phone(phone).await?.id)
+        Ok(self.core.accounts().account_by_phone(phone).await?.id)
     }
 
     async fn tip(&mut self, tip: NewTip, at: i64, sealed: Option<SealedReporter>) -> Result<i64> {
@@ -51,7 +51,7 @@ impl Writer<'_> {
             ..Default::default()
         };
         tips::add_event(&mut self.tx, &event).await?;
-        self.core.audit_tip(&mut self.tx, None, "tip.submitted", id, serde_json::json!({"demo": true})).await?;
+        self.core.tips().audit_tip(&mut self.tx, None, "tip.submitted", id, serde_json::json!({"demo": true})).await?;
         Ok(id)
     }
 
@@ -83,7 +83,7 @@ impl Writer<'_> {
         };
         tips::add_event(&mut self.tx, &event).await?;
         let detail = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "demo": true});
-        self.core.audit_tip(&mut self.tx, Some(actor), "tip.state_changed", tip, detail).await
+        self.core.tips().audit_tip(&mut self.tx, Some(actor), "tip.state_changed", tip, detail).await
     }
 
     async fn say(
@@ -142,7 +142,12 @@ fn new_tip(
 pub(super) async fn build(core: &Core) -> Result<String> {
     use TipState::*;
     let legacy = |code: &'static str| async move {
-        core.areas_by_code(code).await?.into_iter().find(|a| a.valid_to.is_some()).ok_or(CoreError::not_found("area"))
+        core.units()
+            .areas_by_code(code)
+            .await?
+            .into_iter()
+            .find(|a| a.valid_to.is_some())
+            .ok_or(CoreError::not_found("area"))
     };
     let ea_kpam = legacy("24280").await?;
     let tan_loi = legacy("24136").await?;

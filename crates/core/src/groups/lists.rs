@@ -1,10 +1,11 @@
 //! Lists of groups: a unit's, and the ones an account belongs to.
 
+use crate::Groups;
 use binhyen_store::groups::Group;
 
-use crate::{Core, Result};
+use crate::Result;
 
-impl Core {
+impl Groups<'_> {
     /// The groups of a unit, for its page.
     pub async fn unit_groups(&self, unit_id: i64) -> Result<Vec<Group>> {
         Ok(self.store.unit_groups(unit_id).await?)

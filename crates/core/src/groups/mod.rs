@@ -12,6 +12,7 @@ mod lists;
 mod live;
 mod to_tip;
 
+use crate::Groups;
 use std::sync::Arc;
 
 use binhyen_domain::error::Invalid;
@@ -24,8 +25,34 @@ use binhyen_store::notifications::{self, NewNotification};
 use binhyen_store::StoreError;
 
 use crate::audit::AuditEvent;
-use crate::{Core, CoreError, Result};
-pub use live::{GroupEvent, GroupHub};
+use crate::{CoreError, Result};
+pub use live::GroupEvent;
+use live::GroupHub;
+
+/// What groups keep between requests, shared by a core's clones and seen only here.
+#[derive(Clone)]
+pub(crate) struct GroupsState {
+    /// Messages per member and group per minute.
+    flood: Arc<crate::flood::FloodGuard>,
+    /// This node's live delivery of group messages.
+    hub: Arc<GroupHub>,
+}
+
+impl Default for GroupsState {
+    fn default() -> Self {
+        Self {
+            flood: Arc::new(crate::flood::FloodGuard::new(MESSAGES_PER_MINUTE, time::Duration::minutes(1))),
+            hub: Default::default(),
+        }
+    }
+}
+
+impl GroupsState {
+    /// Ends this node's live group streams (shutdown).
+    pub(crate) fn close_live(&self) {
+        self.hub.close();
+    }
+}
 
 /// Longest message, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
@@ -139,7 +166,7 @@ fn group_not_found(e: StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Groups<'_> {
     /// A new group of `unit_id` (commanders of the unit and above); its creator is its owner.
     pub async fn create_group(&self, actor: &Actor, unit_id: i64, input: &GroupInput) -> Result<Group> {
         self.authorize(actor, Action::EditUnit, unit_id).await?;
@@ -194,7 +221,7 @@ impl Core {
         if !self.standing(asker, &group).await?.can_moderate() {
             return Err(CoreError::Forbidden);
         }
-        let invited = self.account_by_phone(phone).await?;
+        let invited = self.accounts().account_by_phone(phone).await?;
         self.act_on_membership(group_id, invited.id, MemberAction::Invite).await
     }
 
@@ -303,10 +330,10 @@ impl Core {
     /// Counts one message of `asker` to `group_id` against `MESSAGES_PER_MINUTE`.
     fn count_message(&self, asker: &Asker, group_id: GroupId) -> Result<()> {
         let key = format!("{}:{}", asker.account_id, group_id);
-        if !self.group_flood.allow(&key, self.clock.now()) {
+        if !self.groups.flood.allow(&key, self.clock.now()) {
             return Err(CoreError::RateLimited {
                 code: "too_many_messages",
-                retry_after_secs: self.group_flood.retry_after_secs(),
+                retry_after_secs: self.groups.flood.retry_after_secs(),
             });
         }
         Ok(())
@@ -379,7 +406,7 @@ impl Core {
         }
         tx.commit().await?;
         let message = self.store.group_message(id).await?;
-        self.group_hub.publish(group_id, GroupEvent::Message(message.clone()));
+        self.groups.hub.publish(group_id, GroupEvent::Message(message.clone()));
         Ok(message)
     }
 
@@ -427,7 +454,7 @@ impl Core {
             self.audit(&mut tx, event.by(Some(asker.account_id)).detail(detail)).await?;
         }
         tx.commit().await?;
-        self.group_hub.publish(message.group_id, GroupEvent::Hidden { message_id });
+        self.groups.hub.publish(message.group_id, GroupEvent::Hidden { message_id });
         Ok(())
     }
 
@@ -455,8 +482,8 @@ impl Core {
     ) -> Result<tokio::sync::broadcast::Receiver<Arc<GroupEvent>>> {
         self.readable(asker, group_id).await?;
         let clock = self.clock.clone();
-        self.group_hub.start_tail(&self.store, move || (clock.now().unix_timestamp_nanos() / 1_000_000) as i64);
-        Ok(self.group_hub.subscribe(group_id))
+        self.groups.hub.start_tail(&self.store, move || (clock.now().unix_timestamp_nanos() / 1_000_000) as i64);
+        Ok(self.groups.hub.subscribe(group_id))
     }
 }
 

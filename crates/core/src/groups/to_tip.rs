@@ -4,6 +4,7 @@
 //! app, unless the officer marks the tip confidential (then the author's identity is sealed like any
 //! confidential tipster's, and nothing is said in the group or to the author).
 
+use crate::Groups;
 use binhyen_domain::tip::{Protection, TipCategory};
 use binhyen_store::groups;
 use binhyen_store::notifications::{self, NewNotification};
@@ -12,9 +13,9 @@ use binhyen_store::StoreError;
 use super::Asker;
 use crate::audit::AuditEvent;
 use crate::tips::{Reporter, TipInput};
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
-impl Core {
+impl Groups<'_> {
     /// Makes a tip of message `message_id` (officers of the group's unit or above). `category`: the officer's
     /// choice, else the triage rules' suggestion. Refused when the message already became a tip
     /// (409 `already_a_tip`) or was hidden (409 `message_hidden`).
@@ -40,7 +41,7 @@ impl Core {
         if message.hidden {
             return Err(CoreError::Conflict { code: "message_hidden", field: None });
         }
-        let author = self.account(message.author_account_id).await?;
+        let author = self.accounts().account(message.author_account_id).await?;
         let input = TipInput {
             category: category.unwrap_or_else(|| crate::triage::suggest(&message.body).category),
             description: message.body.clone(),
@@ -51,7 +52,8 @@ impl Core {
             address: None,
             protection: if confidential { Protection::Confidential } else { Protection::Identified },
         };
-        let submitted = self.submit_tip(Reporter::Account { account: author, household_id: None }, input, None).await?;
+        let submitted =
+            self.tips().submit_tip(Reporter::Account { account: author, household_id: None }, input, None).await?;
         // The tip is committed by intake; the link, its audit entry and the author's notice commit together.
         let mut tx = self.store.begin().await?;
         if !groups::set_message_tip(&mut tx, message_id, submitted.tip_id).await? {
@@ -77,7 +79,7 @@ impl Core {
         tx.commit().await?;
         let note = format!("Chuyển từ tin nhắn #{message_id} trong nhóm «{}».", group.name);
         // The officer may not work the unit the tip was routed to: the note is then left to that unit.
-        let _ = self.officer_writes(&officer, submitted.tip_id, &note, false).await;
+        let _ = self.tips().officer_writes(&officer, submitted.tip_id, &note, false).await;
         Ok(submitted.tip_id)
     }
 }

@@ -67,7 +67,7 @@ impl Core {
                 let people = self.with_channels(memo, [account]).await?;
                 Reminder::Account(Outgoing { message, people, webhook: false })
             }
-            None if self.alerts.channels.get(ChannelKind::Sms).is_some() => match self.walk_in_of(&a) {
+            None if self.alerts.channels.get(ChannelKind::Sms).is_some() => match self.appointments().walk_in_of(&a) {
                 Some((_, phone)) => Reminder::WalkIn { message, phone },
                 None => Reminder::Nothing,
             },

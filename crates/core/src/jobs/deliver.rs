@@ -75,7 +75,7 @@ impl Core {
         if let Some((state, error)) = outcome {
             deliveries::record_attempt(&mut tx, d.id, state, error, provider_id, self.now_ms()).await?;
         }
-        self.finish(&mut tx, job).await?;
+        self.jobs().finish(&mut tx, job).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -24,5 +24,5 @@ mod worker;
 
 pub(crate) use registry::{JobPayload, NotifyReason};
 pub(crate) use sla_check::INTERNAL_ATTEMPTS;
-pub(crate) use worker::JobWake;
+pub(crate) use worker::JobsState;
 pub use worker::{JobReport, WorkerHandle};

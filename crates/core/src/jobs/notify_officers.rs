@@ -23,7 +23,7 @@ impl Core {
         match reason {
             NotifyReason::Urgent => {
                 let mut units = vec![tip.unit_id];
-                let forest = self.directory_snapshot().await?.forest;
+                let forest = self.units().directory_snapshot().await?.forest;
                 let above = crate::alerting::ancestry(&forest, tip.unit_id);
                 if memo.watchers.is_none() {
                     memo.watchers = Some(self.store.urgent_watchers().await?);

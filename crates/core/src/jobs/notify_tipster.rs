@@ -15,7 +15,7 @@ impl Core {
             return Ok(());
         }
         let job = JobPayload::NotifyTipster { tip_id: tip.id, event_id }.job(self.now_ms(), INTERNAL_ATTEMPTS);
-        self.enqueue(tx, &[job]).await
+        self.jobs().enqueue(tx, &[job]).await
     }
 
     /// What an identified tipster is told of an event on their tip's timeline (None: nobody to tell).

@@ -175,7 +175,7 @@ impl Core {
         let Some(id) = deliveries::insert(tx, &delivery, self.now_ms()).await? else { return Ok(()) };
         if configured {
             let job = JobPayload::Deliver { delivery_id: id }.job(self.now_ms(), self.alerts.delivery_attempts);
-            self.enqueue(tx, &[job]).await?;
+            self.jobs().enqueue(tx, &[job]).await?;
         }
         Ok(())
     }

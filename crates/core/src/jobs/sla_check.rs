@@ -22,8 +22,8 @@ impl Core {
     /// Queues, in `tx`, the SLA timer of a tip that starts waiting at `unit_id` now, and (when urgent) the
     /// message to the officers on duty.
     pub(crate) async fn start_waiting(&self, tx: &mut Tx, tip_id: i64, unit_id: i64, priority: Priority) -> Result<()> {
-        let jobs = self.waiting_jobs(tip_id, unit_id, priority, self.sla_minutes(unit_id, priority).await?);
-        self.enqueue(tx, &jobs).await
+        let jobs = self.waiting_jobs(tip_id, unit_id, priority, self.alerting().sla_minutes(unit_id, priority).await?);
+        self.jobs().enqueue(tx, &jobs).await
     }
 
     /// The jobs of a tip that starts waiting now: its SLA timer after `minutes`, and the urgent message.
@@ -48,8 +48,8 @@ impl Core {
     /// What a timer will do when it fires, read before its transaction: the unit above (None at the top)
     /// and that unit's SLA.
     pub(crate) async fn plan_sla(&self, target_unit_id: i64, priority: Priority) -> Result<Option<SlaStep>> {
-        let Some(parent) = self.parent_unit(target_unit_id).await? else { return Ok(None) };
-        Ok(Some(SlaStep { parent, minutes: self.sla_minutes(parent, priority).await? }))
+        let Some(parent) = self.alerting().parent_unit(target_unit_id).await? else { return Ok(None) };
+        Ok(Some(SlaStep { parent, minutes: self.alerting().sla_minutes(parent, priority).await? }))
     }
 
     /// Fires a timer inside `tx` if the tip still waits where and as it did when the timer was set.
@@ -74,9 +74,9 @@ impl Core {
             JobPayload::SlaCheck { tip_id, unit_id, priority, level: level + 1, target_unit_id: parent, since_ms: now };
         let notify = JobPayload::NotifyOfficers { tip_id, reason: NotifyReason::Escalated, unit_id: parent };
         let jobs = [notify.job(now, INTERNAL_ATTEMPTS), next.job(now + minutes * 60_000, INTERNAL_ATTEMPTS)];
-        self.enqueue(tx, &jobs).await?;
+        self.jobs().enqueue(tx, &jobs).await?;
         let detail = serde_json::json!({"to_unit_id": parent, "level": level + 1});
-        self.audit_tip(tx, None, "tip.escalated", tip_id, detail).await
+        self.tips().audit_tip(tx, None, "tip.escalated", tip_id, detail).await
     }
 }
 

@@ -3,6 +3,7 @@
 //! together and a job never does its work twice; a delivery, whose work is outside, may be sent again after
 //! a crash between sending and recording, and carries an idempotency key for the receiver to notice.
 
+use crate::Jobs;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use tokio::sync::{watch, Notify};
 use super::outgoing::{Lookups, Outgoing};
 use super::sla_check::{SlaStep, SlaTimer};
 use super::JobPayload;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// How long a claimed job is this worker's; past it, another may take it (this one is presumed dead).
 const LEASE_MS: i64 = 5 * 60 * 1000;
@@ -123,6 +124,20 @@ const SENDING: usize = 64;
 
 /// What a core's clones share to run jobs: the wake-up rung when a transaction that queued due jobs commits,
 /// and the places for deliveries in flight.
+/// What the job worker keeps, shared by a core's clones and seen only in `jobs/`.
+#[derive(Clone)]
+pub(crate) struct JobsState {
+    pub(super) wake: Arc<JobWake>,
+    /// Names this node's claims on jobs.
+    pub(super) worker_id: Arc<str>,
+}
+
+impl JobsState {
+    pub(crate) fn new(random: &dyn crate::Random) -> Self {
+        Self { wake: Default::default(), worker_id: format!("node-{}", random.token(6)).into() }
+    }
+}
+
 pub(crate) struct JobWake(pub(crate) Arc<Notify>, Arc<tokio::sync::Semaphore>);
 
 impl Default for JobWake {
@@ -131,7 +146,7 @@ impl Default for JobWake {
     }
 }
 
-impl Core {
+impl Jobs<'_> {
     /// Queues jobs as part of `tx`, and wakes this node's worker once it commits if one of them is due now.
     /// Timers due later (every tip's SLA) do not wake it: under intake load that would be a claim, a write on
     /// SQLite's one connection, for every batch of tips. The worker finds them on its periodic look.
@@ -142,7 +157,7 @@ impl Core {
         let now = self.now_ms();
         jobs::enqueue(tx, jobs, now).await?;
         if jobs.iter().any(|j| j.run_at_ms <= now) {
-            let wake = self.job_wake.0.clone();
+            let wake = self.jobs.wake.0.clone();
             tx.after_commit(move || wake.notify_one());
         }
         Ok(())
@@ -150,7 +165,7 @@ impl Core {
 
     /// Marks `job` done inside `tx`, with the work it did.
     pub(crate) async fn finish(&self, tx: &mut Tx, job: &Job) -> Result<()> {
-        jobs::complete(tx, job, &self.worker_id, self.now_ms()).await?;
+        jobs::complete(tx, job, &self.jobs.worker_id, self.now_ms()).await?;
         Ok(())
     }
 
@@ -164,7 +179,7 @@ impl Core {
     /// notices, not one per tip. If that transaction fails, each job is written again alone, so one bad job
     /// fails alone.
     pub async fn run_due_jobs(&self) -> Result<usize> {
-        let claimed = self.store.claim_jobs(&self.worker_id, self.now_ms(), LEASE_MS, CLAIM).await?;
+        let claimed = self.store.claim_jobs(&self.jobs.worker_id, self.now_ms(), LEASE_MS, CLAIM).await?;
         let count = claimed.len();
         let mut planned = Vec::new();
         let mut memo = Lookups::default();
@@ -177,11 +192,11 @@ impl Core {
                 }
             };
             if let JobPayload::Deliver { delivery_id } = payload {
-                let core = self.clone();
+                let core = self.core.clone();
                 tokio::spawn(async move {
-                    let Ok(_place) = core.job_wake.1.clone().acquire_owned().await else { return };
+                    let Ok(_place) = core.jobs.wake.1.clone().acquire_owned().await else { return };
                     if let Err(failure) = core.deliver(&job, delivery_id).await {
-                        core.failed(&job, failure).await;
+                        core.jobs().failed(&job, failure).await;
                     }
                 });
                 continue;
@@ -234,7 +249,7 @@ impl Core {
         }
         notifications::insert_many(&mut tx, &notes).await?;
         let jobs: Vec<Job> = planned.iter().map(|(job, _)| job.clone()).collect();
-        jobs::complete_many(&mut tx, &jobs, &self.worker_id, self.now_ms()).await?;
+        jobs::complete_many(&mut tx, &jobs, &self.jobs.worker_id, self.now_ms()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -281,7 +296,7 @@ impl Core {
         if retry_at.is_none() {
             tracing::warn!(job = job.id, kind = %job.kind, error = %reason, "job is dead");
         }
-        if let Err(e) = self.store.fail_job(job, &self.worker_id, &reason, retry_at, now).await {
+        if let Err(e) = self.store.fail_job(job, &self.jobs.worker_id, &reason, retry_at, now).await {
             // The lease will run out and the job be claimed again: nothing is lost.
             tracing::error!(job = job.id, error = %e, "could not record a job's failure");
         }
@@ -299,7 +314,7 @@ impl Core {
     /// back the jobs its previous life left running.
     pub fn start_job_worker(&self) -> WorkerHandle {
         let (stop, mut stopped) = watch::channel(false);
-        let core = self.clone();
+        let core = self.core.clone();
         let task = tokio::spawn(async move {
             match core.store.release_orphaned_jobs().await {
                 Ok(0) => {}
@@ -309,10 +324,10 @@ impl Core {
             let mut pruned = tokio::time::Instant::now();
             loop {
                 // Search documents follow their sources within one turn of this loop.
-                if let Err(e) = core.index_search().await {
+                if let Err(e) = core.search().index_search().await {
                     tracing::warn!(error = %e, "job worker: indexing for search failed");
                 }
-                let ran = match core.run_due_jobs().await {
+                let ran = match core.jobs().run_due_jobs().await {
                     Ok(n) => n,
                     Err(e) => {
                         tracing::warn!(error = %e, "job worker: claiming jobs failed");
@@ -328,7 +343,7 @@ impl Core {
                 if ran > 0 {
                     continue;
                 }
-                let wake = core.job_wake.0.clone();
+                let wake = core.jobs.wake.0.clone();
                 tokio::select! {
                     _ = stopped.changed() => return,
                     () = wake.notified() => {},
@@ -359,7 +374,7 @@ impl Core {
         if !self.store.retry_dead_job(job_id, self.now_ms()).await? {
             return Err(CoreError::Conflict { code: "job_not_dead", field: None });
         }
-        self.job_wake.0.notify_one();
+        self.jobs.wake.0.notify_one();
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! post, crediting its author unless they asked not to be named) or reject them with a reason. The author is
 //! told in the app either way.
 
+use crate::Pages;
 use binhyen_domain::page::PostKind;
 use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::articles::{self, Article, ArticleImage};
@@ -11,7 +12,7 @@ use binhyen_store::StoreError;
 
 use super::clean;
 use crate::audit::AuditEvent;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// Photos an article may carry.
 const ARTICLE_PHOTOS: usize = 6;
@@ -44,7 +45,7 @@ fn decided(e: StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Pages<'_> {
     /// Anyone signed in sends an article to a unit's page, with up to `ARTICLE_PHOTOS` photos: every photo is
     /// cleaned and checked before anything is written, then the article and its photos commit together.
     pub async fn submit_article(
@@ -149,7 +150,7 @@ impl Core {
         let title = clean(approval.title.as_deref().unwrap_or(&article.title), "title", 200)?;
         let mut body = clean(approval.body.as_deref().unwrap_or(&article.body), "body", 20_000)?;
         if article.credit {
-            let author = self.account(article.author_account_id).await?;
+            let author = self.accounts().account(article.author_account_id).await?;
             body.push_str(&format!("\n\n*Bài viết của bạn đọc {}.*", author.display_name));
         }
         let now = self.now_ms();

@@ -2,13 +2,14 @@
 //! only JPEG, PNG and WebP kept), stored before the row that names them; a post's author places them in the
 //! text as Markdown.
 
+use crate::Pages;
 use binhyen_domain::{Action, Actor};
 use binhyen_store::pages::{self, PostImage};
 
 use crate::audit::AuditEvent;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
-impl Core {
+impl Pages<'_> {
     /// Adds a photo to a post its author's unit may edit.
     pub async fn add_post_image(&self, actor: &Actor, post_id: i64, bytes: Vec<u8>) -> Result<PostImage> {
         let post = self.store.post(post_id).await.map_err(|_| CoreError::not_found("post"))?;

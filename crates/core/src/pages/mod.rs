@@ -6,6 +6,7 @@ mod articles;
 mod images;
 mod markdown;
 
+use crate::Pages;
 use binhyen_domain::page::PostKind;
 use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::pages::{self, FeedCursor, NewPost, Post};
@@ -14,7 +15,7 @@ use binhyen_store::units::Unit;
 use binhyen_store::StoreError;
 
 use crate::audit::AuditEvent;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 pub use articles::Approval;
 pub use markdown::render as render_markdown;
@@ -65,7 +66,7 @@ fn post_not_found(e: StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Pages<'_> {
     /// A page as anyone sees it.
     pub async fn page(&self, unit_id: i64, viewer: Option<i64>) -> Result<PageView> {
         let unit = self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
@@ -108,10 +109,10 @@ impl Core {
 
     /// The pages a person is offered: the unit answering today for their home place, and the units above it.
     pub async fn suggested_pages(&self, account_id: i64) -> Result<Vec<Unit>> {
-        let account = self.account(account_id).await?;
+        let account = self.accounts().account(account_id).await?;
         let Some(area) = account.home_area_id else { return Ok(Vec::new()) };
-        let Some(unit) = self.responsible_unit(area, self.today()).await? else { return Ok(Vec::new()) };
-        let forest = self.directory_snapshot().await?.forest;
+        let Some(unit) = self.units().responsible_unit(area, self.today()).await? else { return Ok(Vec::new()) };
+        let forest = self.units().directory_snapshot().await?.forest;
         let mut out = Vec::new();
         for id in crate::alerting::ancestry(&forest, unit.id) {
             out.push(self.store.unit(id).await?);
@@ -228,7 +229,7 @@ impl Core {
         let after = cursor.map(|c| self.open_cursor(c)).transpose()?;
         let posts = self.store.home_feed(account_id, self.now_ms(), after, PER_PAGE + 1).await?;
         let alerts = match after {
-            None => self.alerts_for(account_id).await?,
+            None => self.public_alerts().alerts_for(account_id).await?,
             Some(_) => Vec::new(),
         };
         Ok(self.feed_page(alerts, posts))

@@ -11,11 +11,12 @@ mod index;
 mod query;
 mod snippet;
 
+use crate::Search;
 use binhyen_domain::error::Invalid;
 use binhyen_domain::permission::{Action, Actor};
 use binhyen_store::search::{self, Hit, SearchQuery};
 
-use crate::{Core, Result};
+use crate::Result;
 pub use index::{document, markdown_text};
 pub use query::{parse, ParsedQuery, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 pub use snippet::Segment;
@@ -101,7 +102,7 @@ pub struct SearchPage {
     pub has_more: bool,
 }
 
-impl Core {
+impl Search<'_> {
     /// Searches for `input.q`. Everyone finds public documents; an officer (`officer`) also finds the tips and
     /// questions of the subtree they work.
     pub async fn search(&self, officer: Option<&Actor>, input: &SearchInput) -> Result<SearchPage> {

@@ -2,10 +2,11 @@
 //! before anything is stored; the object is written and fsynced before the row that references it commits,
 //! so a crash leaves at worst an unreferenced object, which the sweep (`crate::media`) removes later.
 
+use crate::Tips;
 use binhyen_store::tips::{self, Attachment, NewTipEvent};
 
 use super::tipster::TipsterKey;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// Who adds the file: the tipster (by account or receipt) or an officer handling the tip.
 pub enum Uploader<'a> {
@@ -13,7 +14,7 @@ pub enum Uploader<'a> {
     Officer(&'a binhyen_domain::Actor),
 }
 
-impl Core {
+impl Tips<'_> {
     pub async fn attach_to_tip(
         &self,
         who: Uploader<'_>,

@@ -14,6 +14,7 @@
 //! one test process, each with its own writer. It holds a copy of the `Core` without the intake itself, so it
 //! ends once every `Core` sharing the intake has been dropped.
 
+use crate::Tips;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -80,7 +81,14 @@ impl Intake {
         }
         let (sender, receiver) = mpsc::channel(QUEUE);
         // Without the intake: the writer must not keep its own queue open, or it would never end.
-        let writer = Writer { core: Core { intake: Arc::default(), ..core.clone() }, counters: self.counters.clone() };
+        let writer = Writer {
+            core: {
+                let mut core = core.clone();
+                core.tips.restart_intake();
+                core
+            },
+            counters: self.counters.clone(),
+        };
         match core.store.backend() {
             Backend::Sqlite => spawn_on_own_thread(writer, receiver),
             Backend::Postgres => {
@@ -121,14 +129,14 @@ fn spawn_on_own_thread(writer: Writer, receiver: mpsc::Receiver<Job>) {
     }
 }
 
-impl Core {
+impl Tips<'_> {
     /// Hands a validated tip to the writer and waits until it is committed; returns its id.
     pub(crate) async fn write_tip(&self, pending: PendingTip) -> Result<i64> {
         let (answer, answered) = oneshot::channel();
         let mut job = Job { pending, answer };
         // A writer that went away between taking the queue and sending gives the job back: try a new one once.
         for _ in 0..2 {
-            match self.intake.queue(self).send(job).await {
+            match self.tips.intake.queue(self).send(job).await {
                 Ok(()) => {
                     return answered
                         .await
@@ -142,7 +150,7 @@ impl Core {
 
     /// Batches and tips written by this core's intake so far.
     pub fn intake_stats(&self) -> IntakeStats {
-        self.intake.stats()
+        self.tips.intake.stats()
     }
 }
 
@@ -165,7 +173,7 @@ impl Writer {
         self.counters.batches.fetch_add(1, Ordering::Relaxed);
         self.counters.tips.fetch_add(jobs.len() as u64, Ordering::Relaxed);
         let pending: Vec<&PendingTip> = jobs.iter().map(|j| &j.pending).collect();
-        match self.core.write_batch(&pending).await {
+        match self.core.tips().write_batch(&pending).await {
             Ok(ids) => {
                 for (job, id) in jobs.into_iter().zip(ids) {
                     // A submitter that gave up (its connection closed) no longer waits: nothing to tell.
@@ -179,7 +187,7 @@ impl Writer {
                 self.counters.retried_batches.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(tips = jobs.len(), error = %e, "tip intake: a batch failed; writing its tips one by one");
                 for job in jobs {
-                    let result = self.core.write_batch(&[&job.pending]).await.map(|ids| ids[0]);
+                    let result = self.core.tips().write_batch(&[&job.pending]).await.map(|ids| ids[0]);
                     let _ = job.answer.send(result);
                 }
             }
@@ -187,7 +195,7 @@ impl Writer {
     }
 }
 
-impl Core {
+impl Tips<'_> {
     /// Writes `pending` in one transaction: ids first (so each reporter is sealed with its tip's id as
     /// associated data before the insert), then one multi-row insert each for the tips, their "submitted"
     /// events and their audit entries, whose chain is computed here from the last entry read once. Returns
@@ -225,7 +233,7 @@ impl Core {
             .zip(pending)
             .flat_map(|((id, tip), p)| self.waiting_jobs(*id, tip.unit_id, tip.priority, p.sla_minutes))
             .collect();
-        self.enqueue(&mut tx, &jobs).await?;
+        self.jobs().enqueue(&mut tx, &jobs).await?;
         let entries: Vec<NewAuditEntry> = rows
             .iter()
             .map(|(id, tip)| NewAuditEntry {
@@ -360,16 +368,16 @@ mod tests {
         let mut tasks = Vec::new();
         for n in 0..40 {
             let (core, unit) = if n % 2 == 0 { (a.clone(), unit_a) } else { (b.clone(), unit_b) };
-            tasks.push(tokio::spawn(async move { core.write_tip(pending(unit, n, None)).await.unwrap() }));
+            tasks.push(tokio::spawn(async move { core.tips().write_tip(pending(unit, n, None)).await.unwrap() }));
         }
         for t in tasks {
             t.await.unwrap();
         }
         assert_eq!((a.store.count_tips().await.unwrap(), b.store.count_tips().await.unwrap()), (20, 20));
-        assert_eq!((a.intake_stats().tips, b.intake_stats().tips), (20, 20));
+        assert_eq!((a.tips().intake_stats().tips, b.tips().intake_stats().tips), (20, 20));
         // A core given other keys seals with them: it gets a writer of its own.
         let c = a.clone().with_keys(crate::KeyRing::ephemeral(&OsRandom));
-        let id = c.write_tip(pending(unit_a, 99, Some("{}"))).await.unwrap();
+        let id = c.tips().write_tip(pending(unit_a, 99, Some("{}"))).await.unwrap();
         let sealed = c.store.tip(id).await.unwrap().reporter_sealed.unwrap();
         assert!(c.open_for(&TIPS_REPORTER, id, &sealed).is_ok());
         assert!(a.open_for(&TIPS_REPORTER, id, &sealed).is_err(), "not under the first core's key");
@@ -381,12 +389,12 @@ mod tests {
         let runtime = || tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let (core, unit) = runtime().block_on(async {
             let (core, unit) = core_with_unit(dir.path()).await;
-            core.write_tip(pending(unit, 1, None)).await.unwrap();
+            core.tips().write_tip(pending(unit, 1, None)).await.unwrap();
             (core, unit)
         });
         // The first runtime, and the writer spawned on it, are gone; the same core still takes tips.
         runtime().block_on(async {
-            core.write_tip(pending(unit, 2, None)).await.unwrap();
+            core.tips().write_tip(pending(unit, 2, None)).await.unwrap();
             assert_eq!(core.store.count_tips().await.unwrap(), 2);
         });
     }

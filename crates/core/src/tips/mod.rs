@@ -11,6 +11,7 @@ mod tipster;
 mod view;
 mod work;
 
+use crate::Tips;
 use binhyen_domain::tip::{Priority, TipCategory, TipState};
 use binhyen_domain::{Action, Actor};
 use binhyen_store::live::NewLiveEvent;
@@ -18,12 +19,48 @@ use binhyen_store::tips::Tip;
 use binhyen_store::StoreError;
 use serde::{Deserialize, Serialize};
 
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 pub use attachments::Uploader;
-pub(crate) use intake::Intake;
+
+/// What tips keep between requests, shared by a core's clones and seen only here.
+#[derive(Clone)]
+pub(crate) struct TipsState {
+    /// Anonymous tips per client address (held in memory only).
+    anonymous_flood: std::sync::Arc<crate::flood::FloodGuard>,
+    /// Receipt look-ups per client address, against guessing.
+    receipt_guard: std::sync::Arc<crate::flood::FloodGuard>,
+    /// The queue to this core's tip writer (group commit, `intake.rs`).
+    intake: std::sync::Arc<Intake>,
+    /// Which unit answers for a place, kept while the directory copy is current (`routes.rs`).
+    routes: std::sync::Arc<RouteMemo>,
+}
+
+impl TipsState {
+    pub(crate) fn new(policy: &crate::Policy) -> Self {
+        let window = time::Duration::minutes(10);
+        Self {
+            anonymous_flood: std::sync::Arc::new(crate::flood::FloodGuard::new(
+                policy.anonymous_tips_per_10_min,
+                window,
+            )),
+            receipt_guard: std::sync::Arc::new(crate::flood::FloodGuard::new(
+                policy.receipt_lookups_per_10_min,
+                window,
+            )),
+            intake: Default::default(),
+            routes: Default::default(),
+        }
+    }
+
+    /// A new tip writer: the one running works with a copy of the core that a `with_…` has just changed.
+    pub(crate) fn restart_intake(&mut self) {
+        self.intake = Default::default();
+    }
+}
+use intake::Intake;
 pub use intake::IntakeStats;
-pub(crate) use routes::RouteMemo;
+use routes::RouteMemo;
 pub(crate) use submit::receipt_hash;
 pub use submit::{Reporter, Submitted, TipInput};
 pub use tipster::{TipsterKey, TipsterView};
@@ -100,7 +137,7 @@ fn tip_not_found(e: StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Tips<'_> {
     /// Appends the audit entry of a change to a tip, and its live event (`tip.` + what happened, for the
     /// officers' consoles), as the last writes of the change's transaction. `detail` never carries personal
     /// data: ids and states only.

@@ -6,12 +6,13 @@
 //! copy at once; changes made elsewhere (another node, the command line) are seen within the copy's two
 //! seconds.
 
+use crate::Tips;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use time::Date;
 
-use crate::{Core, Result};
+use crate::Result;
 
 /// (area, day) → the responsible unit, if any.
 type Routes = HashMap<(i64, Date), Option<i64>>;
@@ -43,16 +44,16 @@ impl RouteMemo {
     }
 }
 
-impl Core {
+impl Tips<'_> {
     /// The id of the unit answering for `area_id` on `day` (see `responsible_unit`), remembered while the
     /// directory copy is current. An unknown area is an error, and is not remembered.
     pub(crate) async fn responsible_unit_id(&self, area_id: i64, day: Date) -> Result<Option<i64>> {
-        let generation = self.directory_snapshot().await?.generation;
-        if let Some(unit) = self.routes.get(generation, (area_id, day)) {
+        let generation = self.units().directory_snapshot().await?.generation;
+        if let Some(unit) = self.tips.routes.get(generation, (area_id, day)) {
             return Ok(unit);
         }
-        let unit = self.responsible_unit(area_id, day).await?.map(|u| u.id);
-        self.routes.put(generation, (area_id, day), unit);
+        let unit = self.units().responsible_unit(area_id, day).await?.map(|u| u.id);
+        self.tips.routes.put(generation, (area_id, day), unit);
         Ok(unit)
     }
 }
@@ -112,8 +113,8 @@ mod tests {
         let core = crate::Core::new(store.clone(), clock.clone(), Arc::new(OsRandom), Policy::default());
         let today = core.today();
 
-        assert_eq!(core.responsible_unit_id(commune, today).await.unwrap(), Some(province_police));
-        assert_eq!(core.responsible_unit_id(other, today).await.unwrap(), Some(province_police));
+        assert_eq!(core.tips().responsible_unit_id(commune, today).await.unwrap(), Some(province_police));
+        assert_eq!(core.tips().responsible_unit_id(other, today).await.unwrap(), Some(province_police));
 
         // A commune police created through this core takes its commune's tips at once.
         let input = NewUnitInput {
@@ -124,22 +125,22 @@ mod tests {
             contact: Default::default(),
             area_ids: vec![commune],
         };
-        let commune_police = core.create_unit(None, input).await.unwrap();
-        assert_eq!(core.responsible_unit_id(commune, today).await.unwrap(), Some(commune_police));
-        assert_eq!(core.responsible_unit_id(other, today).await.unwrap(), Some(province_police));
+        let commune_police = core.units().create_unit(None, input).await.unwrap();
+        assert_eq!(core.tips().responsible_unit_id(commune, today).await.unwrap(), Some(commune_police));
+        assert_eq!(core.tips().responsible_unit_id(other, today).await.unwrap(), Some(province_police));
 
         // One created elsewhere (another node, the command line) is seen once the directory copy is renewed.
         let mut tx = store.begin().await.unwrap();
         let elsewhere = units::insert(&mut tx, &unit("ca-xa-khac", UnitKind::CommunePolice), 0).await.unwrap();
         units::add_jurisdiction(&mut tx, elsewhere, other).await.unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(core.responsible_unit_id(other, today).await.unwrap(), Some(province_police), "remembered");
+        assert_eq!(core.tips().responsible_unit_id(other, today).await.unwrap(), Some(province_police), "remembered");
         clock.advance(time::Duration::seconds(3));
-        assert_eq!(core.responsible_unit_id(other, today).await.unwrap(), Some(elsewhere));
+        assert_eq!(core.tips().responsible_unit_id(other, today).await.unwrap(), Some(elsewhere));
 
         // An unknown area is refused every time, never remembered as "no unit".
         for _ in 0..2 {
-            assert!(core.responsible_unit_id(987_654, today).await.is_err());
+            assert!(core.tips().responsible_unit_id(987_654, today).await.is_err());
         }
     }
 }

@@ -2,6 +2,7 @@
 //! (which seals who sent it and commits it with the other tips of its batch), and only then answer. An
 //! anonymous tipster gets a receipt code; only its hash is kept.
 
+use crate::Tips;
 use binhyen_domain::tip::{format_receipt, initial_priority, normalize_receipt, parse_description, GeoPoint};
 use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState};
 use binhyen_domain::{Actor, Invalid, PhoneNumber};
@@ -12,7 +13,7 @@ use time::OffsetDateTime;
 
 use super::intake::PendingTip;
 use super::SealedReporter;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// Who is sending the tip.
 #[derive(Debug, Clone)]
@@ -52,7 +53,7 @@ pub(crate) fn receipt_hash(normalized: &str) -> String {
     hex::encode(Sha256::digest(format!("binhyen-receipt:{normalized}").as_bytes()))
 }
 
-impl Core {
+impl Tips<'_> {
     /// Receives a tip. `client` is the sender's address, used (in memory only) to slow floods of anonymous tips.
     pub async fn submit_tip(&self, reporter: Reporter, input: TipInput, client: Option<&str>) -> Result<Submitted> {
         binhyen_domain::tip::check_protection(input.protection, !matches!(reporter, Reporter::Anonymous))?;
@@ -69,8 +70,10 @@ impl Core {
         let (protection, sealed, account_id) = self.reporter_parts(&reporter, input.protection).await?;
         if protection == Protection::Anonymous {
             if let Some(client) = client {
-                if !self.anonymous_flood.allow(client, now) {
-                    return Err(CoreError::Throttled { retry_after_secs: self.anonymous_flood.retry_after_secs() });
+                if !self.tips.anonymous_flood.allow(client, now) {
+                    return Err(CoreError::Throttled {
+                        retry_after_secs: self.tips.anonymous_flood.retry_after_secs(),
+                    });
                 }
             }
         }
@@ -115,7 +118,7 @@ impl Core {
         // Committed together with whatever other tips arrive meanwhile (group commit, `intake.rs`); the
         // answer comes only after COMMIT returned.
         let priority = tip.priority;
-        let sla_minutes = self.sla_minutes(unit_id, priority).await?;
+        let sla_minutes = self.alerting().sla_minutes(unit_id, priority).await?;
         let tip_id = self.write_tip(PendingTip { tip, reporter_plain, sla_minutes }).await?;
         Ok(Submitted { tip_id, unit_id, state: TipState::New, priority, receipt })
     }
@@ -191,7 +194,7 @@ impl Core {
 
     /// The commune whose imported boundary holds the point, else the one with the nearest centre.
     async fn nearest_commune(&self, p: GeoPoint) -> Result<Option<i64>> {
-        if let Some(area) = self.area_containing(p.lat(), p.lon()).await? {
+        if let Some(area) = self.units().area_containing(p.lat(), p.lon()).await? {
             return Ok(Some(area));
         }
         for degrees in [0.25, 1.0] {

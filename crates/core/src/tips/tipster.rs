@@ -1,12 +1,13 @@
 //! What tipsters see and say: their own tips (signed in) or one tip behind a receipt code (anonymous), the
 //! events meant for them, and messages to the officers. Internal notes, reasons and officers' names stay out.
 
+use crate::Tips;
 use binhyen_domain::tip::{normalize_receipt, Protection};
 use binhyen_store::accounts::Account;
 use binhyen_store::tips::{self, NewTipEvent, Tip, TipEvent};
 
 use super::submit::receipt_hash;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 #[derive(Debug, Clone)]
 pub struct TipsterView {
@@ -38,7 +39,7 @@ fn for_tipster(events: Vec<TipEvent>) -> Vec<TipEvent> {
         .collect()
 }
 
-impl Core {
+impl Tips<'_> {
     /// A signed-in tipster's tips, identified and confidential, newest first.
     pub async fn my_tips(&self, account: &Account) -> Result<Vec<Tip>> {
         Ok(self.store.tips_of_reporter(account.id, &self.seal.tags(account.id.to_string().as_bytes())).await?)
@@ -65,8 +66,10 @@ impl Core {
             }
             TipsterKey::Receipt(receipt) => {
                 if let Some(client) = client {
-                    if !self.receipt_guard.allow(client, self.clock.now()) {
-                        return Err(CoreError::Throttled { retry_after_secs: self.receipt_guard.retry_after_secs() });
+                    if !self.tips.receipt_guard.allow(client, self.clock.now()) {
+                        return Err(CoreError::Throttled {
+                            retry_after_secs: self.tips.receipt_guard.retry_after_secs(),
+                        });
                     }
                 }
                 // A malformed code and a wrong one get the same answer: no oracle.

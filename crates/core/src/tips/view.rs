@@ -1,6 +1,7 @@
 //! A tip as an officer sees it: the tip, its timeline, its files and messages, and what this officer may do
 //! with it — decided here, so that pages and the API render flags and hold no rule.
 
+use crate::Tips;
 use binhyen_domain::tip::{Protection, Transition};
 use binhyen_domain::{Action, Actor};
 use binhyen_store::accounts::{Account, Household};
@@ -9,7 +10,7 @@ use binhyen_store::tips::{Attachment, Tip, TipEvent, UnsealRequest};
 use binhyen_store::units::Unit;
 
 use super::ReporterView;
-use crate::{Core, Result};
+use crate::Result;
 
 #[derive(Debug, Clone)]
 pub struct OfficerTipView {
@@ -47,7 +48,7 @@ impl TipAbilities {
     }
 }
 
-impl Core {
+impl Tips<'_> {
     /// A tip's page for an officer, with its whole timeline and what they may do.
     pub async fn officer_tip(&self, actor: &Actor, tip_id: i64) -> Result<OfficerTipView> {
         let tip = self.tip_for_officer(actor, tip_id).await?;
@@ -56,7 +57,7 @@ impl Core {
             Protection::Identified => {
                 let sealed = self.open_reporter(&tip)?;
                 let account = match tip.reporter_account_id {
-                    Some(id) => Some(self.account(id).await?),
+                    Some(id) => Some(self.accounts().account(id).await?),
                     None => None,
                 };
                 ReporterView::Known {
@@ -102,7 +103,7 @@ impl Core {
         let view_identity = requests.iter().any(|r| r.requested_by == actor.account_id && r.approved_by.is_some());
         let today = self.today();
         // From the directory copy: a tip's page is opened far more often than the tree changes.
-        let directory = self.directory_snapshot().await?;
+        let directory = self.units().directory_snapshot().await?;
         let mut transfer_to: Vec<Unit> = directory
             .units()
             .into_iter()
@@ -112,7 +113,7 @@ impl Core {
         transfer_to.sort_by(|a, b| a.name.cmp(&b.name));
         let mut assign_to = self.store.officers_of_unit(tip.unit_id).await?;
         if !assign_to.iter().any(|o| o.id == actor.account_id) {
-            if let Ok(me) = self.account(actor.account_id).await {
+            if let Ok(me) = self.accounts().account(actor.account_id).await {
                 assign_to.push(me);
             }
         }

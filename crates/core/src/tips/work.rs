@@ -1,6 +1,7 @@
 //! What officers do with tips: the inbox, a tip's page, the workflow, assignment, priority, notes and messages,
 //! transfers, and opening a confidential tipster's identity (asked with a reason, approved by a commander).
 
+use crate::Tips;
 use binhyen_domain::tip::{Priority, TipCategory, TipState, Transition, Verdict};
 use binhyen_domain::{AccountKind, Action, Actor, Invalid, Reach};
 use binhyen_store::tips::{self, NewTipEvent, Outcome, Tip, TipFilter};
@@ -8,7 +9,7 @@ use binhyen_store::StoreError;
 
 use super::SealedReporter;
 use crate::seal::TIPS_REPORTER;
-use crate::{Core, CoreError, Result};
+use crate::{CoreError, Result};
 
 /// Filters of the officers' inbox. `unit_id`: a unit of the officer's subtree (default: their own unit).
 #[derive(Debug, Clone, Default)]
@@ -70,7 +71,7 @@ fn changed(e: StoreError) -> CoreError {
     }
 }
 
-impl Core {
+impl Tips<'_> {
     /// The officer's inbox: tips of their unit's subtree (or of one unit in it), urgent open tips first.
     pub async fn list_tips(&self, actor: &Actor, q: &TipQuery) -> Result<Vec<Tip>> {
         let root = q.unit_id.unwrap_or(actor.unit_id);
@@ -189,7 +190,8 @@ impl Core {
     pub async fn assign_tip(&self, actor: &Actor, tip_id: i64, officer_id: Option<i64>) -> Result<()> {
         let tip = self.tip_for_officer(actor, tip_id).await?;
         if let Some(id) = officer_id {
-            let officer = self.account(id).await.map_err(|_| CoreError::not_found_field("account", "officer_id"))?;
+            let officer =
+                self.accounts().account(id).await.map_err(|_| CoreError::not_found_field("account", "officer_id"))?;
             let reach = match officer.unit_id {
                 Some(unit) if officer.kind == AccountKind::Officer => {
                     let officer_actor = Actor {
@@ -406,7 +408,7 @@ impl Core {
         }
         let sealed = self.open_reporter(&tip)?;
         let account = match sealed.account_id {
-            Some(id) => Some(self.account(id).await?),
+            Some(id) => Some(self.accounts().account(id).await?),
             None => None,
         };
         let now = self.now_ms();

@@ -59,8 +59,9 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
         display_name: "Người đọc thử tải".to_owned(),
         home_area_id: Some(data.homes[data.homes.len() - 1]),
     };
-    let reader = core.sign_up_citizen(signup).await.map_err(|e| anyhow::anyhow!("signing up the reader: {e}"))?;
-    core.set_following(reader, data.unit_id, true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let reader =
+        core.accounts().sign_up_citizen(signup).await.map_err(|e| anyhow::anyhow!("signing up the reader: {e}"))?;
+    core.pages().set_following(reader, data.unit_id, true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let feed = Request::get(format!("{base}/api/v1/me/feed")).bearer(token(&base, "0398300000", PASSWORD).await?);
     let commander = token(&base, COMMANDER.0, COMMANDER.1).await?;
     let seconds = Duration::from_secs(args.seconds);

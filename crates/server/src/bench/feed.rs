@@ -40,7 +40,8 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
             display_name: format!("Người đọc thử tải {}", i + 1),
             home_area_id: None,
         };
-        let id = core.sign_up_citizen(signup).await.map_err(|e| anyhow::anyhow!("signing up a reader: {e}"))?;
+        let id =
+            core.accounts().sign_up_citizen(signup).await.map_err(|e| anyhow::anyhow!("signing up a reader: {e}"))?;
         for unit in feed_data::pick_pages(1_000_000 + i as u64, &generated.pages) {
             prepared.store.set_following(id, unit, true, now_ms).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         }

@@ -37,8 +37,8 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
 
     println!("Creating a group of {members} members…");
     let started = Instant::now();
-    let owner = core.account_by_phone(OWNER_PHONE).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let ea_kpam = core.unit_by_code("ca-xa-ea-kpam").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let owner = core.accounts().account_by_phone(OWNER_PHONE).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ea_kpam = core.units().unit_by_code("ca-xa-ea-kpam").await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let (group, tokens) = populate(&prepared, owner.id, ea_kpam.id, members).await?;
     println!("  in {:.1} s", started.elapsed().as_secs_f64());
     let messages_path = format!("/api/v1/groups/{group}/messages");

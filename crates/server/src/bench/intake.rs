@@ -48,6 +48,7 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
 
     // Today's Xã Cư M'gar (the former Ea KPam's successor): routed straight to its commune police.
     let area = core
+        .units()
         .areas_by_code("24280")
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -63,8 +64,9 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
             display_name: format!("Người dân thử tải {}", i + 1),
             home_area_id: Some(area.id),
         };
-        core.sign_up_citizen(signup).await.map_err(|e| anyhow::anyhow!("signing up a citizen: {e}"))?;
+        core.accounts().sign_up_citizen(signup).await.map_err(|e| anyhow::anyhow!("signing up a citizen: {e}"))?;
         let session = core
+            .auth()
             .sign_in(&phone, PASSWORD, None, SessionKind::Api, None)
             .await
             .map_err(|e| anyhow::anyhow!("signing a citizen in: {e}"))?;
@@ -90,9 +92,9 @@ pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {
         "Scenario tip-intake POST /api/v1/tips (half anonymous, half identified), {} connections for {} s…",
         args.connections, args.seconds
     );
-    let before = core.intake_stats();
+    let before = core.tips().intake_stats();
     let measured = drive_mix(mix, seconds, args.connections).await?;
-    let after = core.intake_stats();
+    let after = core.tips().intake_stats();
     println!("  {measured}");
     let batches = after.batches - before.batches;
     let mean_batch = if batches > 0 { (after.tips - before.tips) as f64 / batches as f64 } else { 0.0 };

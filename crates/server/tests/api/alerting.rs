@@ -20,7 +20,7 @@ const WEBHOOK_SECRET: &str = "a-webhook-secret-of-at-least-32-characters";
 
 /// The former Ea KPam: today Công an xã Cư M'gar answers for it.
 async fn ea_kpam(app: &TestApp) -> i64 {
-    app.core.areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap().id
+    app.core.units().areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap().id
 }
 
 async fn send_tip(app: &TestApp, urgent: bool, protection: &str, token: Option<&str>) -> i64 {
@@ -147,13 +147,13 @@ async fn an_unacknowledged_tip_escalates_once_and_an_acknowledged_one_does_not()
     let waiting = send_tip(&app, true, "anonymous", None).await;
     let answered = send_tip(&app, true, "anonymous", None).await;
     acknowledge(&app, answered, &commander).await;
-    let province = app.core.unit_by_code("ca-tinh-dak-lak").await.unwrap().id;
+    let province = app.core.units().unit_by_code("ca-tinh-dak-lak").await.unwrap().id;
     let admin = app.token(PROVINCE_ADMIN).await;
     let mut feed = SseClient::open(&events_url(&app), &admin, None).await;
 
     // Not yet: the urgent SLA is five minutes.
     app.clock.advance(time::Duration::minutes(4));
-    app.core.run_due_jobs().await.unwrap();
+    app.core.jobs().run_due_jobs().await.unwrap();
     assert!(!timeline_kinds(&app, waiting).await.contains(&"escalated".to_owned()));
 
     app.clock.advance(time::Duration::seconds(61));
@@ -174,7 +174,7 @@ async fn an_unacknowledged_tip_escalates_once_and_an_acknowledged_one_does_not()
     // Fires once: later runs, a restart, and the province (which has nobody above it) add nothing.
     app.restart().await;
     app.clock.advance(time::Duration::minutes(10));
-    app.core.run_due_jobs().await.unwrap();
+    app.core.jobs().run_due_jobs().await.unwrap();
     let later = send_tip(&app, true, "anonymous", None).await;
     app.clock.advance(time::Duration::minutes(6));
     eventually("the timer queued before the restart", || async {
@@ -359,7 +359,7 @@ async fn identified_tipsters_hear_of_their_tips_and_confidential_ones_are_never_
         .await;
     // Its jobs have run (the tip's deliveries list stays empty), and nothing reached her.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    app.core.run_due_jobs().await.unwrap();
+    app.core.jobs().run_due_jobs().await.unwrap();
     assert!(deliveries(&app, confidential, &commander).await.is_empty());
     let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&citizen)).await;
     assert!(inbox["notifications"].as_array().unwrap().iter().all(|n| n["tip_id"] != confidential));

@@ -222,7 +222,7 @@ async fn book_move_and_cancel_with_reminders_and_calendar_files() {
     let reminders = |token: String| {
         let app = &app;
         async move {
-            app.core.run_due_jobs().await.unwrap();
+            app.core.jobs().run_due_jobs().await.unwrap();
             let (_, inbox) = app.get_json("/api/v1/me/notifications", Some(&token)).await;
             inbox["notifications"]
                 .as_array()
@@ -643,7 +643,7 @@ async fn a_walk_in_is_reminded_by_sms_where_a_gateway_is_configured() {
     set_clock(&app, day.previous_day().unwrap(), "18:01");
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     while gateway.requests().is_empty() && tokio::time::Instant::now() < deadline {
-        app.core.run_due_jobs().await.unwrap();
+        app.core.jobs().run_due_jobs().await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let sms = gateway.wait_for(1, std::time::Duration::from_secs(1)).await.remove(0).json();

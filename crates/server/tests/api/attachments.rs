@@ -7,7 +7,8 @@ use crate::media_fixtures as fx;
 use crate::support::{TestApp, CU_MGAR_COMMANDER};
 
 async fn anonymous_tip(app: &TestApp) -> (i64, String) {
-    let area = app.core.areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap().id;
+    let area =
+        app.core.units().areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap().id;
     let body = json!({"category": "theft", "description": "Máy bơm và máy cắt cỏ bị trộm ở thôn 8.",
         "area_id": area, "protection": "anonymous"});
     let (status, sent) = app.post_json("/api/v1/tips", &body, None).await;

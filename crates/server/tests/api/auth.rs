@@ -7,7 +7,8 @@ use crate::support::{TestApp, CITIZEN_HDAO, DISTRICT_COMMANDER, EA_KPAM_COMMANDE
 #[tokio::test]
 async fn a_citizen_signs_up_and_reads_their_account() {
     let app = TestApp::spawn().await;
-    let area = app.core.areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_none()).unwrap();
+    let area =
+        app.core.units().areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_none()).unwrap();
     let (status, body) = app
         .post_json(
             "/api/v1/accounts",
@@ -25,7 +26,7 @@ async fn a_citizen_signs_up_and_reads_their_account() {
     let (status, me) = app.get_json("/api/v1/me", token["token"].as_str()).await;
     assert_eq!(status, 200);
     assert_eq!(me["home_area_id"], area.id);
-    let stored = app.core.account_by_phone("0912345678").await.unwrap();
+    let stored = app.core.accounts().account_by_phone("0912345678").await.unwrap();
     assert!(stored.password_hash.starts_with("$argon2id$"), "Argon2id, never the password");
 }
 
@@ -81,8 +82,8 @@ async fn totp_enrolment_then_sign_in_with_a_code() {
     assert!(enrolment["uri"].as_str().unwrap().starts_with("otpauth://totp/"));
     let (status, _) = app.post_json("/api/v1/me/totp/confirm", &json!({"code": "000000"}), Some(&token)).await;
     assert_eq!(status, 422);
-    let account = app.core.account_by_phone(EA_KPAM_COMMANDER).await.unwrap();
-    let code = app.core.totp_code_now(&account).unwrap().unwrap();
+    let account = app.core.accounts().account_by_phone(EA_KPAM_COMMANDER).await.unwrap();
+    let code = app.core.auth().totp_code_now(&account).unwrap().unwrap();
     assert_eq!(app.post_json("/api/v1/me/totp/confirm", &json!({"code": code}), Some(&token)).await.0, 204);
 
     let (status, body) =
@@ -142,8 +143,8 @@ async fn an_administrator_requires_totp_for_a_role() {
     let (status, _, html) = app.form("/account/totp", &[("csrf", &csrf)]).await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"totp-secret\""), "{html}");
-    let account = app.core.account_by_phone(EA_KPAM_COMMANDER).await.unwrap();
-    let code = app.core.totp_code_now(&account).unwrap().expect("enrolment started");
+    let account = app.core.accounts().account_by_phone(EA_KPAM_COMMANDER).await.unwrap();
+    let code = app.core.auth().totp_code_now(&account).unwrap().expect("enrolment started");
     let (status, location, _) = app.form("/account/totp/confirm", &[("csrf", &csrf), ("code", &code)]).await;
     assert_eq!((status, location.as_deref()), (303, Some("/account")));
     let (_, html) = app.page("/account").await;
@@ -231,7 +232,7 @@ async fn sign_up_form_errors_and_success() {
         )
         .await;
     assert_eq!((status, location.as_deref()), (303, Some("/account")));
-    let account = app.core.account_by_phone("0912345678").await.unwrap();
+    let account = app.core.accounts().account_by_phone("0912345678").await.unwrap();
     let home = app.store.area(account.home_area_id.expect("home area resolved")).await.unwrap();
     assert_eq!(home.name, "Xã Cư M'gar");
 
@@ -245,7 +246,7 @@ async fn sign_up_form_errors_and_success() {
     ];
     let (status, location, _) = app.form("/sign-up", &fields).await;
     assert_eq!((status, location.as_deref()), (303, Some("/account")));
-    let account = app.core.account_by_phone("0912345679").await.unwrap();
+    let account = app.core.accounts().account_by_phone("0912345679").await.unwrap();
     let home = app.store.area(account.home_area_id.expect("home area resolved")).await.unwrap();
     assert_eq!(home.name, "Xã Cư M'gar");
 }
@@ -254,8 +255,8 @@ async fn sign_up_form_errors_and_success() {
 async fn password_reset_ends_sessions() {
     let app = TestApp::spawn().await;
     let token = app.token(CITIZEN_HDAO).await;
-    let account = app.core.account_by_phone(CITIZEN_HDAO).await.unwrap();
-    app.core.reset_password(None, account.id, "mật khẩu mới tinh").await.unwrap();
+    let account = app.core.accounts().account_by_phone(CITIZEN_HDAO).await.unwrap();
+    app.core.accounts().reset_password(None, account.id, "mật khẩu mới tinh").await.unwrap();
     assert_eq!(app.get_json("/api/v1/me", Some(&token)).await.0, 401);
     let (status, _) = app
         .post_json("/api/v1/auth/tokens", &json!({"phone": CITIZEN_HDAO, "password": "mật khẩu mới tinh"}), None)

@@ -162,7 +162,7 @@ async fn an_officer_outside_their_subtree_is_403() {
         .await;
     assert_eq!(status, 403);
     assert_eq!(body["error"]["code"], "forbidden");
-    let unit = app.core.unit_by_code("ca-phuong-tan-loi").await.unwrap();
+    let unit = app.core.units().unit_by_code("ca-phuong-tan-loi").await.unwrap();
     assert_ne!(unit.contact.hours.as_deref(), Some("24/7"));
 }
 

@@ -59,7 +59,8 @@ async fn search_finds_ea_kpam_however_it_is_typed() {
 #[tokio::test]
 async fn who_is_responsible_for_ea_kpam_then_and_now() {
     let app = TestApp::spawn().await;
-    let legacy = app.core.areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap();
+    let legacy =
+        app.core.units().areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap();
     assert_eq!(legacy.name, "Xã Ea KPam");
     let (status, then) =
         app.get_json(&format!("/api/v1/areas/{}/responsible-unit?date=2020-06-17", legacy.id), None).await;
@@ -104,7 +105,8 @@ async fn unit_and_area_pages() {
     assert!(html.contains("Đơn vị kế nhiệm"));
     let (status, _) = app.page("/units/nope").await;
     assert_eq!(status, 404);
-    let legacy = app.core.areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap();
+    let legacy =
+        app.core.units().areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap();
     let (status, html) = app.page(&format!("/areas/{}", legacy.id)).await;
     assert_eq!(status, 200);
     assert!(html.contains("Sáp nhập vào") && html.contains("Xã Cư M&#39;gar") || html.contains("Xã Cư M'gar"));

@@ -27,7 +27,7 @@ async fn post(app: &TestApp, group: i64, token: &str, body: &str) -> (u16, Value
 }
 
 async fn member_id(app: &TestApp, phone: &str) -> i64 {
-    app.core.account_by_phone(phone).await.unwrap().id
+    app.core.accounts().account_by_phone(phone).await.unwrap().id
 }
 
 #[tokio::test]
@@ -354,7 +354,7 @@ async fn a_household_cluster_speaks_in_its_village_group_for_one_of_its_househol
     let said = json!({"body": "Nhà tôi mất một con bò đêm qua.", "household_id": household.id});
     let (status, sent) = app.post_json(&format!("/api/v1/groups/{group}/messages"), &said, Some(&cluster)).await;
     assert_eq!(status, 201, "{sent}");
-    let cluster_name = app.core.account(cluster_id).await.unwrap().display_name;
+    let cluster_name = app.core.accounts().account(cluster_id).await.unwrap().display_name;
     assert_eq!(sent["author_name"], cluster_name.as_str());
     assert_eq!(sent["household_name"], household.head_name.as_str());
     // Without a household, the cluster speaks as itself.

@@ -13,11 +13,12 @@ use crate::support::{TestApp, CITIZEN_HDAO};
 async fn two_hundred_concurrent_tips_all_land_with_distinct_ids() {
     // All from 127.0.0.1: lift the anonymous flood limit.
     let app = TestApp::spawn_with(Policy { anonymous_tips_per_10_min: 1_000, ..Policy::default() }).await;
-    let area = app.core.areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_none()).unwrap().id;
+    let area =
+        app.core.units().areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_none()).unwrap().id;
     let citizen = app.token(CITIZEN_HDAO).await;
     let tips_before = app.store.count_tips().await.unwrap();
     let audit_before = app.store.count_audit_entries().await.unwrap();
-    let stats_before = app.core.intake_stats();
+    let stats_before = app.core.tips().intake_stats();
 
     let mut sent = Vec::new();
     for i in 0..200 {
@@ -58,7 +59,7 @@ async fn two_hundred_concurrent_tips_all_land_with_distinct_ids() {
     assert_eq!(app.store.count_tips().await.unwrap(), tips_before + 200);
     assert_eq!(app.store.count_audit_entries().await.unwrap(), audit_before + 200);
     assert_eq!(app.core.verify_audit().await.unwrap().broken, None);
-    let stats = app.core.intake_stats();
+    let stats = app.core.tips().intake_stats();
     let (batches, tips) = (stats.batches - stats_before.batches, stats.tips - stats_before.tips);
     assert_eq!(tips, 200);
     assert!(batches < tips, "tips arriving together are committed together ({batches} transactions)");

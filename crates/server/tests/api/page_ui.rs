@@ -167,7 +167,7 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     let form = article_form(csrf.clone(), b"<html>not a photo</html>".to_vec());
     let res = app.browser.post(app.at(&format!("{UNIT}/articles"))).multipart(form).send().await.unwrap();
     assert_eq!(res.status(), 422);
-    let unit_id = app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id;
+    let unit_id = app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id;
     assert!(app.store.articles_of_unit(unit_id, "submitted").await.unwrap().is_empty(), "nothing half-kept");
     let form = article_form(csrf, crate::media_fixtures::png());
     let res = app.browser.post(app.at(&format!("{UNIT}/articles"))).multipart(form).send().await.unwrap();
@@ -196,7 +196,7 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     assert_eq!(status, 200, "its commander sees the photo");
     let article = app
         .store
-        .articles_of_unit(app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id, "submitted")
+        .articles_of_unit(app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id, "submitted")
         .await
         .unwrap()[0]
         .id;
@@ -222,10 +222,13 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
         "published now, newest first"
     );
 
-    let commune =
-        app.store.unit_jurisdiction(app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id).await.unwrap()[0]
-            .id
-            .to_string();
+    let commune = app
+        .store
+        .unit_jurisdiction(app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id)
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
     let expires = local_in(&app, 6);
     let mut alert = vec![
         ("csrf", csrf.as_str()),

@@ -32,7 +32,7 @@ fn allowed(role: Role, act: Act, target: &str) -> bool {
 #[tokio::test]
 async fn matrix() {
     let app = TestApp::spawn().await;
-    let district = app.core.unit_by_code(OWN).await.unwrap();
+    let district = app.core.units().unit_by_code(OWN).await.unwrap();
     let mut serial = 0;
     for (i, role) in Role::ALL.iter().enumerate() {
         let phone = format!("08610000{i:02}");
@@ -43,7 +43,7 @@ async fn matrix() {
             unit_id: district.id,
             role: *role,
         };
-        app.core.create_officer(None, officer).await.unwrap();
+        app.core.accounts().create_officer(None, officer).await.unwrap();
         let token = app.token(&phone).await;
         for act in [Act::ViewStaff, Act::EditUnit, Act::ManageOfficers, Act::ManageUnits] {
             for target in [OWN, CHILD, OTHER] {
@@ -83,7 +83,7 @@ async fn no_one_grants_a_role_above_their_own() {
     let token = app.token(EA_KPAM_COMMANDER).await;
     let body = json!({"phone": "0862000001", "password": PASSWORD, "display_name": "X", "role": "administrator"});
     assert_eq!(app.post_json(&format!("/api/v1/units/{CHILD}/officers"), &body, Some(&token)).await.0, 403);
-    assert!(app.core.account_by_phone("0862000001").await.is_err(), "nothing written");
+    assert!(app.core.accounts().account_by_phone("0862000001").await.is_err(), "nothing written");
 }
 
 #[tokio::test]
@@ -97,8 +97,14 @@ async fn citizens_are_not_officers() {
 #[tokio::test]
 async fn villages_are_added_by_administrators_answering_for_the_commune() {
     let app = TestApp::spawn().await;
-    let ea_kpam =
-        app.core.unit_detail(app.core.unit_by_code(CHILD).await.unwrap().id).await.unwrap().jurisdiction[0].id;
+    let ea_kpam = app
+        .core
+        .units()
+        .unit_detail(app.core.units().unit_by_code(CHILD).await.unwrap().id)
+        .await
+        .unwrap()
+        .jurisdiction[0]
+        .id;
     let body = json!({"kind": "Thôn", "name": "Thôn 12"});
     let path = format!("/api/v1/areas/{ea_kpam}/villages");
     let commander = app.token(EA_KPAM_COMMANDER).await;

@@ -19,12 +19,12 @@ const CITIZEN_BAO: &str = "0399000003";
 
 /// The area a unit answers for (its first).
 async fn area_of(app: &TestApp, unit_code: &str) -> i64 {
-    let unit = app.core.unit_by_code(unit_code).await.unwrap();
+    let unit = app.core.units().unit_by_code(unit_code).await.unwrap();
     app.store.unit_jurisdiction(unit.id).await.unwrap()[0].id
 }
 
 async fn home_of(app: &TestApp, phone: &str) -> i64 {
-    app.core.account_by_phone(phone).await.unwrap().home_area_id.unwrap()
+    app.core.accounts().account_by_phone(phone).await.unwrap().home_area_id.unwrap()
 }
 
 fn in_hours(app: &TestApp, hours: i64) -> String {
@@ -50,7 +50,7 @@ fn alert_ids(feed: &Value) -> Vec<i64> {
 async fn alert_notifications(app: &TestApp, token: &str, expect: usize) -> Vec<Value> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        app.core.run_due_jobs().await.unwrap();
+        app.core.jobs().run_due_jobs().await.unwrap();
         let (_, body) = app.get_json("/api/v1/me/notifications", Some(token)).await;
         let found: Vec<Value> =
             body["notifications"].as_array().unwrap().iter().filter(|n| n["kind"] == "public_alert").cloned().collect();

@@ -131,7 +131,7 @@ async fn changes_are_found_once_the_worker_has_indexed_them() {
     let path = format!("/api/v1/posts/{}", post["id"]);
     let (status, _) = app.send_json(reqwest::Method::PUT, &path, &edit, Some(&commander)).await;
     assert_eq!(status, 200);
-    app.core.index_search().await.unwrap();
+    app.core.search().index_search().await.unwrap();
     assert!(results(&app, "sau rieng", "", None).await.is_empty());
     assert_eq!(results(&app, "lua dao ca phe", "", None).await[0]["id"], post["id"]);
 }

@@ -12,7 +12,7 @@ mod inbox;
 
 /// The former Xã Ea KPam (legacy code 24280): Công an xã Cư M'gar answers for it today.
 pub(super) async fn ea_kpam(app: &TestApp) -> i64 {
-    app.core.areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap().id
+    app.core.units().areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap().id
 }
 
 /// A cookie client of its own, for a second person in the same test.
@@ -103,7 +103,14 @@ pub(super) async fn anonymous_tip(app: &TestApp) -> (i64, String) {
     let (status, _, html) = send_tip_form(app, Some(&csrf), &fields, Vec::new()).await;
     assert_eq!(status, 200, "{html}");
     let receipt = receipt_of(&html);
-    let id = app.core.tipster_view(binhyen_core::tips::TipsterKey::Receipt(&receipt), None, None).await.unwrap().tip.id;
+    let id = app
+        .core
+        .tips()
+        .tipster_view(binhyen_core::tips::TipsterKey::Receipt(&receipt), None, None)
+        .await
+        .unwrap()
+        .tip
+        .id;
     (id, receipt)
 }
 
@@ -144,7 +151,8 @@ async fn an_anonymous_tip_sent_through_the_form_shows_its_receipt_and_a_refused_
     assert!(html.contains("Không nhận tệp «ghi-chu.txt»: Chỉ nhận ảnh JPEG, PNG, WebP và video MP4."), "{html}");
     assert!(html.contains("Ảnh, video đã đính kèm: 1"));
 
-    let view = app.core.tipster_view(binhyen_core::tips::TipsterKey::Receipt(&receipt), None, None).await.unwrap();
+    let view =
+        app.core.tips().tipster_view(binhyen_core::tips::TipsterKey::Receipt(&receipt), None, None).await.unwrap();
     assert_eq!(view.tip.description, DOG_THIEVES);
     assert!(view.tip.happening_now && view.tip.address.as_deref() == Some("Gần cổng buôn"));
     assert!(view.events.iter().any(|e| e.kind == "attachment_added"));

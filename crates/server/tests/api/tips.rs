@@ -9,7 +9,7 @@ use crate::support::{TestApp, CITIZEN_HDAO, CU_MGAR_COMMANDER, EA_KPAM_COMMANDER
 
 /// The former Ea KPam (the demo's 2020 commune): today it is answered for by Công an xã Cư M'gar.
 async fn ea_kpam(app: &TestApp) -> i64 {
-    app.core.areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap().id
+    app.core.units().areas_by_code("24280").await.unwrap().into_iter().find(|a| a.valid_to.is_some()).unwrap().id
 }
 
 fn dog_thieves(area: i64, protection: &str) -> Value {
@@ -19,7 +19,7 @@ fn dog_thieves(area: i64, protection: &str) -> Value {
 
 async fn officer_of_cu_mgar(app: &TestApp) -> (String, String) {
     // A plain officer beside the demo's commander, for approvals that need two people.
-    let unit = app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap();
+    let unit = app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap();
     let officer = binhyen_core::accounts::NewOfficer {
         phone: "0866000001".into(),
         password: crate::support::PASSWORD.into(),
@@ -27,7 +27,7 @@ async fn officer_of_cu_mgar(app: &TestApp) -> (String, String) {
         unit_id: unit.id,
         role: binhyen_domain::Role::Officer,
     };
-    app.core.create_officer(None, officer).await.unwrap();
+    app.core.accounts().create_officer(None, officer).await.unwrap();
     (app.token("0866000001").await, app.token(CU_MGAR_COMMANDER).await)
 }
 
@@ -37,7 +37,7 @@ async fn an_anonymous_tip_is_routed_and_followed_by_its_receipt() {
     let (status, sent) = app.post_json("/api/v1/tips", &dog_thieves(ea_kpam(&app).await, "anonymous"), None).await;
     assert_eq!(status, 201, "{sent}");
     assert_eq!((sent["state"].as_str(), sent["priority"].as_str()), (Some("new"), Some("urgent")), "happening now");
-    let unit = app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap();
+    let unit = app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap();
     assert_eq!(sent["unit_id"], unit.id, "routed to today's unit for the place");
     let receipt = sent["receipt"].as_str().unwrap().to_owned();
     assert_eq!(receipt.len(), 19);
@@ -389,7 +389,7 @@ async fn a_point_lands_in_the_commune_whose_boundary_holds_it() {
     let point = json!({"category": "theft", "description": "Mất trộm xe máy.", "protection": "anonymous",
         "location": {"lat": lat, "lon": lon}});
     let (_, before) = app.post_json("/api/v1/tips", &point, None).await;
-    let cu_mgar_unit = app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id;
+    let cu_mgar_unit = app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id;
     assert_ne!(before["unit_id"], cu_mgar_unit);
 
     let square = json!([[
@@ -402,14 +402,14 @@ async fn a_point_lands_in_the_commune_whose_boundary_holds_it() {
     let geojson = json!({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": "24280"}, "geometry": {"type": "Polygon", "coordinates": square}},
         {"type": "Feature", "properties": {"code": "99999"}, "geometry": {"type": "Polygon", "coordinates": square}}]});
-    let report = app.core.import_boundaries(geojson.to_string().as_bytes(), "code").await.unwrap();
+    let report = app.core.units().import_boundaries(geojson.to_string().as_bytes(), "code").await.unwrap();
     assert_eq!((report.imported, report.unknown_codes.clone()), (1, vec!["99999".to_owned()]));
     let (_, after) = app.post_json("/api/v1/tips", &point, None).await;
     assert_eq!(after["unit_id"], cu_mgar_unit);
 
     let broken = json!({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": "24259"}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}]});
-    assert!(app.core.import_boundaries(broken.to_string().as_bytes(), "code").await.is_err());
+    assert!(app.core.units().import_boundaries(broken.to_string().as_bytes(), "code").await.is_err());
     assert_eq!(app.store.count_boundaries().await.unwrap(), 1, "a refused file writes nothing");
 }
 

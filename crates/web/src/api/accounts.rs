@@ -35,6 +35,7 @@ pub async fn sign_up(
 ) -> Result<(StatusCode, Json<AccountJson>), ApiError> {
     let id = state
         .core
+        .accounts()
         .sign_up_citizen(CitizenSignUp {
             phone: body.phone,
             password: body.password,
@@ -42,7 +43,7 @@ pub async fn sign_up(
             home_area_id: body.home_area_id,
         })
         .await?;
-    let account = state.core.account(id).await?;
+    let account = state.core.accounts().account(id).await?;
     Ok((StatusCode::CREATED, Json(AccountJson::new(account, Vec::new()))))
 }
 
@@ -50,7 +51,7 @@ pub async fn sign_up(
 #[utoipa::path(get, path = "/me", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = AccountJson), (status = 401, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, ApiPrincipal(p): ApiPrincipal) -> Result<Json<AccountJson>, ApiError> {
-    let households = state.core.households(p.account.id).await?;
+    let households = state.core.accounts().households(p.account.id).await?;
     Ok(Json(AccountJson::new(p.account, households)))
 }
 
@@ -98,9 +99,9 @@ pub async fn sign_up_cluster(
             })
             .collect(),
     };
-    let id = state.core.create_cluster(input).await?;
-    let households = state.core.households(id).await?;
-    Ok((StatusCode::CREATED, Json(AccountJson::new(state.core.account(id).await?, households))))
+    let id = state.core.accounts().create_cluster(input).await?;
+    let households = state.core.accounts().households(id).await?;
+    Ok((StatusCode::CREATED, Json(AccountJson::new(state.core.accounts().account(id).await?, households))))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -126,7 +127,7 @@ pub async fn register_business(
     ApiJson(body): ApiJson<BusinessRequest>,
 ) -> Result<(StatusCode, Json<AccountJson>), ApiError> {
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
-    let unit = state.core.unit_by_code(&code).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
     let input = binhyen_core::accounts::NewBusiness {
         phone: body.phone,
         password: body.password,
@@ -135,6 +136,6 @@ pub async fn register_business(
         overseeing_unit_id: unit.id,
         home_area_id: body.home_area_id,
     };
-    let id = state.core.create_business(Some(&actor), input).await?;
-    Ok((StatusCode::CREATED, Json(AccountJson::new(state.core.account(id).await?, Vec::new()))))
+    let id = state.core.accounts().create_business(Some(&actor), input).await?;
+    Ok((StatusCode::CREATED, Json(AccountJson::new(state.core.accounts().account(id).await?, Vec::new()))))
 }

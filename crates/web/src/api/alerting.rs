@@ -45,7 +45,7 @@ pub struct DutyJson {
 }
 
 async fn duty_json(state: &AppState, account_id: i64) -> Result<DutyJson, ApiError> {
-    let since = state.core.on_duty_since(account_id).await?;
+    let since = state.core.alerting().on_duty_since(account_id).await?;
     Ok(DutyJson { on_duty: since.is_some(), since: since.map(rfc3339) })
 }
 
@@ -66,7 +66,7 @@ pub async fn set_duty(
     ApiJson(body): ApiJson<DutyJson>,
 ) -> Result<Json<DutyJson>, ApiError> {
     let actor = officer(&p)?;
-    state.core.set_on_duty(&actor, body.on_duty).await?;
+    state.core.alerting().set_on_duty(&actor, body.on_duty).await?;
     Ok(Json(duty_json(&state, actor.account_id).await?))
 }
 
@@ -92,9 +92,9 @@ pub struct SetChannelsRequest {
 }
 
 async fn channels_json(state: &AppState, account_id: i64) -> Result<ChannelsJson, ApiError> {
-    let channels = state.core.contact_channels(account_id).await?;
+    let channels = state.core.alerting().contact_channels(account_id).await?;
     Ok(ChannelsJson {
-        available: state.core.available_channels().iter().map(|k| k.as_str().to_owned()).collect(),
+        available: state.core.alerting().available_channels().iter().map(|k| k.as_str().to_owned()).collect(),
         channels: channels
             .into_iter()
             .map(|c| ContactChannelJson {
@@ -129,7 +129,7 @@ pub async fn set_channels(
         .into_iter()
         .map(|c| ContactInput { channel: c.channel, address: c.address, enabled: c.enabled })
         .collect();
-    state.core.set_contact_channels(p.account.id, &input).await?;
+    state.core.alerting().set_contact_channels(p.account.id, &input).await?;
     Ok(Json(channels_json(&state, p.account.id).await?))
 }
 
@@ -167,7 +167,7 @@ pub async fn notifications(
     ApiPrincipal(p): ApiPrincipal,
     ApiQuery(q): ApiQuery<NotificationsQuery>,
 ) -> Result<Json<NotificationsJson>, ApiError> {
-    let page = state.core.notifications(p.account.id, q.before).await?;
+    let page = state.core.alerting().notifications(p.account.id, q.before).await?;
     Ok(Json(NotificationsJson {
         notifications: page
             .items
@@ -207,7 +207,7 @@ pub async fn mark_read(
     ApiPrincipal(p): ApiPrincipal,
     ApiJson(body): ApiJson<MarkReadRequest>,
 ) -> Result<Json<MarkedJson>, ApiError> {
-    Ok(Json(MarkedJson { marked: state.core.mark_notifications_read(p.account.id, body.id).await? }))
+    Ok(Json(MarkedJson { marked: state.core.alerting().mark_notifications_read(p.account.id, body.id).await? }))
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -236,8 +236,8 @@ pub async fn sla(
     Path(code): Path<String>,
 ) -> Result<Json<SlaJson>, ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
-    Ok(Json(state.core.sla_policy(&actor, unit.id).await?.into()))
+    let unit = state.core.units().unit_by_code(&code).await?;
+    Ok(Json(state.core.alerting().sla_policy(&actor, unit.id).await?.into()))
 }
 
 /// Set a unit's own SLA; a priority left out (null) inherits. Commanders of the unit or above.
@@ -251,13 +251,13 @@ pub async fn set_sla(
     ApiJson(body): ApiJson<SlaJson>,
 ) -> Result<Json<SlaJson>, ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
     let minutes = [
         (Priority::Urgent, body.urgent_minutes),
         (Priority::High, body.high_minutes),
         (Priority::Normal, body.normal_minutes),
     ];
-    Ok(Json(state.core.set_sla_policy(&actor, unit.id, minutes).await?.into()))
+    Ok(Json(state.core.alerting().set_sla_policy(&actor, unit.id, minutes).await?.into()))
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -278,9 +278,9 @@ pub async fn set_urgent_watch(
     ApiJson(body): ApiJson<UrgentWatchJson>,
 ) -> Result<Json<UrgentWatchJson>, ApiError> {
     let actor = officer(&p)?;
-    let watcher = state.core.unit_by_code(&code).await?;
-    let scope = state.core.unit_by_code(&body.scope).await.map_err(|e| ApiError::from(e).field("scope"))?;
-    state.core.set_urgent_watch(&actor, watcher.id, scope.id, body.watching).await?;
+    let watcher = state.core.units().unit_by_code(&code).await?;
+    let scope = state.core.units().unit_by_code(&body.scope).await.map_err(|e| ApiError::from(e).field("scope"))?;
+    state.core.alerting().set_urgent_watch(&actor, watcher.id, scope.id, body.watching).await?;
     Ok(Json(body))
 }
 
@@ -335,7 +335,7 @@ pub async fn jobs(
     ApiQuery(q): ApiQuery<JobsQuery>,
 ) -> Result<Json<JobsJson>, ApiError> {
     let actor = officer(&p)?;
-    let jobs = state.core.job_reports(&actor, q.state.as_deref()).await?;
+    let jobs = state.core.jobs().job_reports(&actor, q.state.as_deref()).await?;
     Ok(Json(JobsJson { jobs: jobs.into_iter().map(Into::into).collect() }))
 }
 
@@ -351,6 +351,6 @@ pub async fn retry_job(
 ) -> Result<axum::http::StatusCode, ApiError> {
     let actor = officer(&p)?;
     let id = id.parse().map_err(|_| ApiError::new(axum::http::StatusCode::NOT_FOUND, "job_not_found"))?;
-    state.core.retry_job(&actor, id).await?;
+    state.core.jobs().retry_job(&actor, id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

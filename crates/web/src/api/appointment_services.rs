@@ -95,8 +95,8 @@ pub async fn unit_services(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Vec<ServiceJson>>, ApiError> {
-    let unit = state.core.unit_by_code(&code).await?;
-    Ok(Json(state.core.unit_services(unit.id).await?.into_iter().map(Into::into).collect()))
+    let unit = state.core.units().unit_by_code(&code).await?;
+    Ok(Json(state.core.appointments().unit_services(unit.id).await?.into_iter().map(Into::into).collect()))
 }
 
 /// Add a service to a unit (commanders of the unit or above). It has no hours until they are set.
@@ -111,8 +111,8 @@ pub async fn create_service(
     ApiJson(body): ApiJson<ServiceRequest>,
 ) -> Result<(StatusCode, Json<ServiceJson>), ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
-    let view = state.core.create_service(&actor, unit.id, body.into()).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let view = state.core.appointments().create_service(&actor, unit.id, body.into()).await?;
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
@@ -120,7 +120,7 @@ pub async fn create_service(
 #[utoipa::path(get, path = "/services/{id}", tag = "appointments", params(("id" = i64, Path)),
     responses((status = 200, body = ServiceJson), (status = 404, body = ErrorBody)))]
 pub async fn service(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ServiceJson>, ApiError> {
-    Ok(Json(state.core.appointment_service(service_id(&id)?).await?.into()))
+    Ok(Json(state.core.appointments().appointment_service(service_id(&id)?).await?.into()))
 }
 
 /// Change a service's name, description and rules (commanders).
@@ -135,7 +135,7 @@ pub async fn edit_service(
     ApiJson(body): ApiJson<ServiceRequest>,
 ) -> Result<Json<ServiceJson>, ApiError> {
     let actor = officer(&p)?;
-    Ok(Json(state.core.edit_service(&actor, service_id(&id)?, body.into()).await?.into()))
+    Ok(Json(state.core.appointments().edit_service(&actor, service_id(&id)?, body.into()).await?.into()))
 }
 
 /// Replace a service's weekly hours (commanders).
@@ -151,7 +151,7 @@ pub async fn set_hours(
     let actor = officer(&p)?;
     let hours: Vec<HoursInput> =
         body.hours.into_iter().map(|h| HoursInput { weekday: h.weekday, start: h.start, end: h.end }).collect();
-    Ok(Json(state.core.set_service_hours(&actor, service_id(&id)?, &hours).await?.into()))
+    Ok(Json(state.core.appointments().set_service_hours(&actor, service_id(&id)?, &hours).await?.into()))
 }
 
 /// A service's slots still to come on a day, with their free seats (public). None on a closed day.
@@ -164,7 +164,7 @@ pub async fn slots(
     ApiQuery(q): ApiQuery<DayQuery>,
 ) -> Result<Json<DaySlotsJson>, ApiError> {
     let day = parse_day(q.day.as_deref(), "day", state.core.today())?;
-    Ok(Json(state.core.service_slots(service_id(&id)?, day).await?.into()))
+    Ok(Json(state.core.appointments().service_slots(service_id(&id)?, day).await?.into()))
 }
 
 /// A unit's closures (public): from today for 60 days unless asked otherwise.
@@ -176,10 +176,10 @@ pub async fn closures(
     Path(code): Path<String>,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Json<Vec<ClosureJson>>, ApiError> {
-    let unit = state.core.unit_by_code(&code).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
     let from = parse_day(q.from.as_deref(), "from", state.core.today())?;
     let until = parse_day(q.until.as_deref(), "until", from + time::Duration::days(60))?;
-    Ok(Json(state.core.unit_closures(unit.id, from, until).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.core.appointments().unit_closures(unit.id, from, until).await?.into_iter().map(Into::into).collect()))
 }
 
 /// Close a unit's counter for a day (commanders). Bookings that day stay: the answer says how many.
@@ -194,9 +194,10 @@ pub async fn add_closure(
     ApiJson(body): ApiJson<ClosureRequest>,
 ) -> Result<(StatusCode, Json<ClosureCreatedJson>), ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
     let day = parse_day(Some(&body.day), "day", state.core.today())?;
-    let (closure, bookings_that_day) = state.core.add_closure(&actor, unit.id, day, &body.reason).await?;
+    let (closure, bookings_that_day) =
+        state.core.appointments().add_closure(&actor, unit.id, day, &body.reason).await?;
     Ok((StatusCode::CREATED, Json(ClosureCreatedJson { closure: closure.into(), bookings_that_day })))
 }
 
@@ -211,6 +212,6 @@ pub async fn remove_closure(
 ) -> Result<StatusCode, ApiError> {
     let actor = officer(&p)?;
     let id = id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "closure_not_found"))?;
-    state.core.remove_closure(&actor, id).await?;
+    state.core.appointments().remove_closure(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -115,7 +115,10 @@ pub async fn book(
         Some(w) => Holder::WalkIn { officer: officer(&p)?, name: w.name, phone: w.phone },
         None => Holder::Account(p.account),
     };
-    Ok(outcome(state.core.book_appointment(holder, body.service_id, starts_at_ms).await?, StatusCode::CREATED))
+    Ok(outcome(
+        state.core.appointments().book_appointment(holder, body.service_id, starts_at_ms).await?,
+        StatusCode::CREATED,
+    ))
 }
 
 /// My bookings, the latest slot first, with their codes.
@@ -125,7 +128,7 @@ pub async fn my_appointments(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Json<AppointmentListJson>, ApiError> {
-    let all = state.core.my_appointments(&p.account).await?;
+    let all = state.core.appointments().my_appointments(&p.account).await?;
     Ok(Json(AppointmentListJson { appointments: all.into_iter().map(Into::into).collect() }))
 }
 
@@ -138,7 +141,7 @@ pub async fn my_appointment(
     Path(id): Path<String>,
 ) -> Result<Json<AppointmentJson>, ApiError> {
     let key = BookingKey::Account(&p.account, appointment_id(&id)?);
-    Ok(Json(state.core.appointment_for(key, None).await?.into()))
+    Ok(Json(state.core.appointments().appointment_for(key, None).await?.into()))
 }
 
 /// One of my bookings as a calendar file (RFC 5545).
@@ -150,7 +153,8 @@ pub async fn my_ics(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let view = state.core.appointment_for(BookingKey::Account(&p.account, appointment_id(&id)?), None).await?;
+    let view =
+        state.core.appointments().appointment_for(BookingKey::Account(&p.account, appointment_id(&id)?), None).await?;
     Ok(ics(&state, &view))
 }
 
@@ -165,7 +169,7 @@ pub async fn my_cancel(
     Path(id): Path<String>,
 ) -> Result<Json<AppointmentJson>, ApiError> {
     let key = BookingKey::Account(&p.account, appointment_id(&id)?);
-    Ok(Json(state.core.cancel_appointment(key, None).await?.into()))
+    Ok(Json(state.core.appointments().cancel_appointment(key, None).await?.into()))
 }
 
 /// Move one of my bookings to another slot of its service (until the cut-off). It keeps its code.
@@ -182,7 +186,7 @@ pub async fn my_move(
 ) -> Result<Response, ApiError> {
     let key = BookingKey::Account(&p.account, appointment_id(&id)?);
     let starts_at_ms = parse_time(Some(&body.starts_at), "starts_at")?.unwrap_or_default();
-    Ok(outcome(state.core.move_appointment(key, starts_at_ms, None).await?, StatusCode::OK))
+    Ok(outcome(state.core.appointments().move_appointment(key, starts_at_ms, None).await?, StatusCode::OK))
 }
 
 /// A booking by its confirmation code (no account needed). A wrong code is 404 whatever is wrong with it, and
@@ -195,7 +199,7 @@ pub async fn by_code(
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> Result<Json<AppointmentJson>, ApiError> {
     let client = client_address(&parts);
-    Ok(Json(state.core.appointment_for(BookingKey::Code(&body.code), client.as_deref()).await?.into()))
+    Ok(Json(state.core.appointments().appointment_for(BookingKey::Code(&body.code), client.as_deref()).await?.into()))
 }
 
 /// Cancel a booking by its code (until the cut-off).
@@ -208,7 +212,9 @@ pub async fn cancel_by_code(
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> Result<Json<AppointmentJson>, ApiError> {
     let client = client_address(&parts);
-    Ok(Json(state.core.cancel_appointment(BookingKey::Code(&body.code), client.as_deref()).await?.into()))
+    Ok(Json(
+        state.core.appointments().cancel_appointment(BookingKey::Code(&body.code), client.as_deref()).await?.into(),
+    ))
 }
 
 /// Move a booking by its code (until the cut-off).
@@ -222,7 +228,11 @@ pub async fn move_by_code(
 ) -> Result<Response, ApiError> {
     let client = client_address(&parts);
     let starts_at_ms = parse_time(Some(&body.starts_at), "starts_at")?.unwrap_or_default();
-    let result = state.core.move_appointment(BookingKey::Code(&body.code), starts_at_ms, client.as_deref()).await?;
+    let result = state
+        .core
+        .appointments()
+        .move_appointment(BookingKey::Code(&body.code), starts_at_ms, client.as_deref())
+        .await?;
     Ok(outcome(result, StatusCode::OK))
 }
 
@@ -236,7 +246,7 @@ pub async fn ics_by_code(
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> Result<Response, ApiError> {
     let client = client_address(&parts);
-    let view = state.core.appointment_for(BookingKey::Code(&body.code), client.as_deref()).await?;
+    let view = state.core.appointments().appointment_for(BookingKey::Code(&body.code), client.as_deref()).await?;
     Ok(ics(&state, &view))
 }
 
@@ -252,9 +262,9 @@ pub async fn day_list(
     ApiQuery(q): ApiQuery<DayListQuery>,
 ) -> Result<Json<DayListJson>, ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
     let day = parse_day(q.day.as_deref(), "day", state.core.today())?;
-    Ok(Json(DayListJson::new(state.core.appointment_day(&actor, unit.id, day).await?)))
+    Ok(Json(DayListJson::new(state.core.appointments().appointment_day(&actor, unit.id, day).await?)))
 }
 
 /// The person came (on the day of the booking).
@@ -268,8 +278,8 @@ pub async fn check_in(
     Path(id): Path<String>,
 ) -> Result<Json<AppointmentJson>, ApiError> {
     let actor = officer(&p)?;
-    let a = state.core.check_in(&actor, appointment_id(&id)?).await?;
-    Ok(Json(state.core.appointment_for(BookingKey::Officer(&actor, a.id), None).await?.into()))
+    let a = state.core.appointments().check_in(&actor, appointment_id(&id)?).await?;
+    Ok(Json(state.core.appointments().appointment_for(BookingKey::Officer(&actor, a.id), None).await?.into()))
 }
 
 /// The person did not come (once the slot has started).
@@ -283,8 +293,8 @@ pub async fn no_show(
     Path(id): Path<String>,
 ) -> Result<Json<AppointmentJson>, ApiError> {
     let actor = officer(&p)?;
-    let a = state.core.mark_no_show(&actor, appointment_id(&id)?).await?;
-    Ok(Json(state.core.appointment_for(BookingKey::Officer(&actor, a.id), None).await?.into()))
+    let a = state.core.appointments().mark_no_show(&actor, appointment_id(&id)?).await?;
+    Ok(Json(state.core.appointments().appointment_for(BookingKey::Officer(&actor, a.id), None).await?.into()))
 }
 
 /// Cancel a booking of the unit (officers; no cut-off: the person called).
@@ -298,7 +308,14 @@ pub async fn officer_cancel(
     Path(id): Path<String>,
 ) -> Result<Json<AppointmentJson>, ApiError> {
     let actor = officer(&p)?;
-    Ok(Json(state.core.cancel_appointment(BookingKey::Officer(&actor, appointment_id(&id)?), None).await?.into()))
+    Ok(Json(
+        state
+            .core
+            .appointments()
+            .cancel_appointment(BookingKey::Officer(&actor, appointment_id(&id)?), None)
+            .await?
+            .into(),
+    ))
 }
 
 /// A booking of the unit as a calendar file (officers: to give a walk-in), without its code.
@@ -312,6 +329,7 @@ pub async fn officer_ics(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let actor = officer(&p)?;
-    let view = state.core.appointment_for(BookingKey::Officer(&actor, appointment_id(&id)?), None).await?;
+    let view =
+        state.core.appointments().appointment_for(BookingKey::Officer(&actor, appointment_id(&id)?), None).await?;
     Ok(ics(&state, &view))
 }

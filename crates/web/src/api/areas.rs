@@ -36,7 +36,7 @@ pub async fn by_code(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CodeQuery>,
 ) -> Result<Json<AreaListJson>, ApiError> {
-    let areas = state.core.areas_by_code(&q.code).await?;
+    let areas = state.core.units().areas_by_code(&q.code).await?;
     Ok(Json(AreaListJson { areas: areas.into_iter().map(Into::into).collect() }))
 }
 
@@ -52,7 +52,7 @@ pub async fn search(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<AreaListJson>, ApiError> {
-    let areas = state.core.search_areas(&q.q).await?;
+    let areas = state.core.units().search_areas(&q.q).await?;
     Ok(Json(AreaListJson { areas: areas.into_iter().map(Into::into).collect() }))
 }
 
@@ -60,7 +60,7 @@ pub async fn search(
 #[utoipa::path(get, path = "/areas/{id}", params(("id" = i64, Path)), tag = "areas",
     responses((status = 200, body = AreaDetailJson), (status = 404, body = ErrorBody)))]
 pub async fn area(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<AreaDetailJson>, ApiError> {
-    let d = state.core.area_detail(parse_id(&id)?).await?;
+    let d = state.core.units().area_detail(parse_id(&id)?).await?;
     Ok(Json(AreaDetailJson {
         area: d.area.into(),
         ancestors: d.ancestors.into_iter().map(Into::into).collect(),
@@ -88,7 +88,7 @@ pub async fn responsible_unit(
 ) -> Result<Json<ResponsibleUnitJson>, ApiError> {
     let area_id = parse_id(&id)?;
     let date = parse_date(q.date.as_deref(), "date")?.unwrap_or_else(|| state.core.today());
-    let unit = state.core.responsible_unit(area_id, date).await?;
+    let unit = state.core.units().responsible_unit(area_id, date).await?;
     Ok(Json(ResponsibleUnitJson { area_id, date: binhyen_domain::time_vn::iso(date), unit: unit.map(Into::into) }))
 }
 
@@ -110,7 +110,7 @@ pub async fn create_village(
     ApiJson(body): ApiJson<CreateVillageRequest>,
 ) -> Result<(StatusCode, Json<AreaJson>), ApiError> {
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
-    let village = state.core.create_village(&actor, parse_id(&id)?, body.kind, &body.name).await?;
-    let area = state.core.area_detail(village).await?.area;
+    let village = state.core.units().create_village(&actor, parse_id(&id)?, body.kind, &body.name).await?;
+    let area = state.core.units().area_detail(village).await?.area;
     Ok((StatusCode::CREATED, Json(area.into())))
 }

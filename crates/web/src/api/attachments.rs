@@ -57,7 +57,7 @@ pub async fn upload(
         (None, _, Some(code)) => Uploader::Tipster(TipsterKey::Receipt(code)),
         (None, _, None) => return Err(ApiError::new(StatusCode::UNAUTHORIZED, "no_session")),
     };
-    let a = state.core.attach_to_tip(who, Some(tip_id), body.to_vec(), client.as_deref()).await?;
+    let a = state.core.tips().attach_to_tip(who, Some(tip_id), body.to_vec(), client.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(UploadedJson { id: a.id, kind: a.kind, bytes: a.bytes, width: a.width, height: a.height }),
@@ -78,6 +78,6 @@ pub async fn download(
     let (tip_id, attachment_id) =
         (id.parse().map_err(|_| not_found())?, attachment_id.parse().map_err(|_| not_found())?);
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
-    let (a, bytes) = state.core.attachment_bytes(&actor, tip_id, attachment_id).await?;
+    let (a, bytes) = state.core.tips().attachment_bytes(&actor, tip_id, attachment_id).await?;
     Ok(crate::attachment::attachment_response(&a.kind, bytes))
 }

@@ -44,11 +44,12 @@ pub async fn create_token(
     let client = client_address(&parts);
     let issued = state
         .core
+        .auth()
         .sign_in(&body.phone, &body.password, body.totp.as_deref(), SessionKind::Api, client.as_deref())
         .await?;
     if issued.stage != Stage::Full {
         // A token that cannot act is of no use to an API client: close it and say what is missing.
-        state.core.sign_out(&issued.token).await?;
+        state.core.auth().sign_out(&issued.token).await?;
         return Err(match issued.stage {
             Stage::TotpOwed => ApiError::new(StatusCode::UNAUTHORIZED, "totp_required").field("totp"),
             _ => ApiError::new(StatusCode::FORBIDDEN, "totp_enrolment_required"),
@@ -67,7 +68,7 @@ pub async fn revoke_token(
     parts: Parts,
 ) -> Result<StatusCode, ApiError> {
     if let Some(token) = bearer_token(&parts) {
-        state.core.sign_out(token).await?;
+        state.core.auth().sign_out(token).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -87,7 +88,7 @@ pub async fn begin_totp(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<(StatusCode, Json<TotpEnrolmentJson>), ApiError> {
-    let e = state.core.begin_totp_enrolment(p.account.id).await?;
+    let e = state.core.auth().begin_totp_enrolment(p.account.id).await?;
     Ok((StatusCode::CREATED, Json(TotpEnrolmentJson { secret: e.secret, uri: e.uri })))
 }
 
@@ -104,7 +105,7 @@ pub async fn confirm_totp(
     ApiPrincipal(p): ApiPrincipal,
     ApiJson(body): ApiJson<TotpConfirmRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.core.confirm_totp_enrolment(p.account.id, &body.code, None).await?;
+    state.core.auth().confirm_totp_enrolment(p.account.id, &body.code, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -123,6 +124,6 @@ pub async fn totp_roles(
     ApiJson(body): ApiJson<TotpRolesJson>,
 ) -> Result<Json<TotpRolesJson>, ApiError> {
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
-    state.core.set_totp_required_roles(Some(&actor), &body.roles).await?;
-    Ok(Json(TotpRolesJson { roles: state.core.totp_required_roles().await? }))
+    state.core.auth().set_totp_required_roles(Some(&actor), &body.roles).await?;
+    Ok(Json(TotpRolesJson { roles: state.core.auth().totp_required_roles().await? }))
 }

@@ -54,9 +54,9 @@ pub async fn create_group(
     ApiJson(body): ApiJson<GroupRequest>,
 ) -> Result<(StatusCode, Json<GroupJson>), ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
     let input = GroupInput { kind: body.kind, name: body.name, description: body.description };
-    let group = state.core.create_group(&actor, unit.id, &input).await?;
+    let group = state.core.groups().create_group(&actor, unit.id, &input).await?;
     Ok((StatusCode::CREATED, Json(group.into())))
 }
 
@@ -67,8 +67,8 @@ pub async fn unit_groups(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Vec<GroupJson>>, ApiError> {
-    let unit = state.core.unit_by_code(&code).await?;
-    Ok(Json(state.core.unit_groups(unit.id).await?.into_iter().map(Into::into).collect()))
+    let unit = state.core.units().unit_by_code(&code).await?;
+    Ok(Json(state.core.groups().unit_groups(unit.id).await?.into_iter().map(Into::into).collect()))
 }
 
 /// The groups the caller belongs to.
@@ -78,7 +78,7 @@ pub async fn my_groups(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Json<Vec<GroupJson>>, ApiError> {
-    let groups = state.core.groups_of(p.account.id).await?;
+    let groups = state.core.groups().groups_of(p.account.id).await?;
     Ok(Json(groups.into_iter().map(Into::into).collect()))
 }
 
@@ -91,7 +91,7 @@ pub async fn members(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<MemberJson>>, ApiError> {
     let id = id_of(&id, "group_not_found")?;
-    Ok(Json(state.core.group_members(&asker(&p), id).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.core.groups().group_members(&asker(&p), id).await?.into_iter().map(Into::into).collect()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -110,7 +110,7 @@ pub async fn invite(
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, "group_not_found")?;
-    state.core.invite_to_group(&asker(&p), id, &body.phone).await?;
+    state.core.groups().invite_to_group(&asker(&p), id, &body.phone).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -123,7 +123,7 @@ pub async fn join(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, "group_not_found")?;
-    state.core.join_group(p.account.id, id).await?;
+    state.core.groups().join_group(p.account.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -136,7 +136,7 @@ pub async fn leave(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, "group_not_found")?;
-    state.core.leave_group(p.account.id, id).await?;
+    state.core.groups().leave_group(p.account.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -156,7 +156,7 @@ pub async fn share_phone(
     ApiJson(body): ApiJson<SharePhoneRequest>,
 ) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, "group_not_found")?;
-    state.core.share_phone_in_group(p.account.id, id, body.share).await?;
+    state.core.groups().share_phone_in_group(p.account.id, id, body.share).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -188,7 +188,7 @@ pub async fn change_member(
         "member" => MemberChange::MakeMember,
         _ => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid").field("change")),
     };
-    state.core.change_member(&asker(&p), id, account, change).await?;
+    state.core.groups().change_member(&asker(&p), id, account, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -221,7 +221,7 @@ pub async fn history(
 ) -> Result<Json<HistoryJson>, ApiError> {
     let id = id_of(&id, "group_not_found")?;
     let limit = q.limit.unwrap_or(50).clamp(1, 100);
-    let (messages, pinned) = state.core.group_history(&asker(&p), id, q.before, limit).await?;
+    let (messages, pinned) = state.core.groups().group_history(&asker(&p), id, q.before, limit).await?;
     let next_before = (messages.len() as i64 == limit).then(|| messages.last().map(|m| m.id)).flatten();
     Ok(Json(HistoryJson {
         messages: messages.into_iter().map(Into::into).collect(),
@@ -253,7 +253,7 @@ pub async fn post(
 ) -> Result<(StatusCode, Json<MessageJson>), ApiError> {
     let id = id_of(&id, "group_not_found")?;
     let post = Post { body: &body.body, announcement: body.announcement, household_id: body.household_id };
-    let message = state.core.post_to_group(&asker(&p), id, &post).await?;
+    let message = state.core.groups().post_to_group(&asker(&p), id, &post).await?;
     Ok((StatusCode::CREATED, Json(message.into())))
 }
 
@@ -266,7 +266,7 @@ pub async fn hide(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, "message_not_found")?;
-    state.core.hide_group_message(&asker(&p), id).await?;
+    state.core.groups().hide_group_message(&asker(&p), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -286,7 +286,7 @@ pub async fn pin(
     ApiJson(body): ApiJson<PinRequest>,
 ) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, "message_not_found")?;
-    state.core.pin_group_message(&asker(&p), id, body.pinned).await?;
+    state.core.groups().pin_group_message(&asker(&p), id, body.pinned).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -307,7 +307,7 @@ pub async fn report(
     ApiJson(body): ApiJson<ReportRequest>,
 ) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, "message_not_found")?;
-    state.core.report_group_message(&asker(&p), id, &body.reason).await?;
+    state.core.groups().report_group_message(&asker(&p), id, &body.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -322,7 +322,7 @@ pub async fn events(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = id_of(&id, "group_not_found")?;
-    let receiver = state.core.subscribe_group(&asker(&p), id).await?;
+    let receiver = state.core.groups().subscribe_group(&asker(&p), id).await?;
     let feed = stream::unfold(Some(receiver), |receiver| async move {
         let mut receiver = receiver?;
         match receiver.recv().await {
@@ -370,7 +370,7 @@ pub async fn to_tip(
     ApiJson(body): ApiJson<ToTipRequest>,
 ) -> Result<(StatusCode, Json<ToTipJson>), ApiError> {
     let id = id_of(&id, "message_not_found")?;
-    let tip_id = state.core.message_to_tip(&asker(&p), id, body.category, body.confidential).await?;
+    let tip_id = state.core.groups().message_to_tip(&asker(&p), id, body.category, body.confidential).await?;
     Ok((StatusCode::CREATED, Json(ToTipJson { tip_id })))
 }
 
@@ -396,7 +396,7 @@ pub async fn post_file(
 ) -> Result<(StatusCode, Json<MessageJson>), ApiError> {
     let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
     let id = id_of(&id, "group_not_found")?;
-    let message = state.core.post_file_to_group(&asker(&p), id, &q.caption, body.to_vec()).await?;
+    let message = state.core.groups().post_file_to_group(&asker(&p), id, &q.caption, body.to_vec()).await?;
     Ok((StatusCode::CREATED, Json(message.into())))
 }
 
@@ -411,6 +411,6 @@ pub async fn file(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = id_of(&id, "message_not_found")?;
-    let (kind, bytes) = state.core.group_message_file(&asker(&p), id).await?;
+    let (kind, bytes) = state.core.groups().group_message_file(&asker(&p), id).await?;
     Ok(crate::attachment::attachment_response(&kind, bytes))
 }

@@ -95,12 +95,12 @@ pub async fn guides(
     ApiQuery(q): ApiQuery<GuideQuery>,
 ) -> Result<Json<Vec<GuideJson>>, ApiError> {
     let unit = match q.unit.as_deref() {
-        Some(code) => Some(state.core.unit_by_code(code).await?.id),
+        Some(code) => Some(state.core.units().unit_by_code(code).await?.id),
         None => None,
     };
     let found = match (q.q.as_deref(), unit) {
-        (Some(words), unit) => state.core.search_guides(words, unit).await?,
-        (None, Some(unit)) => state.core.unit_guides(unit).await?,
+        (Some(words), unit) => state.core.guides().search_guides(words, unit).await?,
+        (None, Some(unit)) => state.core.guides().unit_guides(unit).await?,
         (None, None) => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "required").field("q")),
     };
     Ok(Json(found.into_iter().map(Into::into).collect()))
@@ -114,7 +114,7 @@ fn id_of(raw: &str, code: &'static str) -> Result<i64, ApiError> {
 #[utoipa::path(get, path = "/guides/{id}", tag = "guides", params(("id" = i64, Path)),
     responses((status = 200, body = GuideJson), (status = 404, body = ErrorBody)))]
 pub async fn guide(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<GuideJson>, ApiError> {
-    Ok(Json(state.core.guide(id_of(&id, "guide_not_found")?).await?.into()))
+    Ok(Json(state.core.guides().guide(id_of(&id, "guide_not_found")?).await?.into()))
 }
 
 /// Write a guide for a unit (commanders of the unit or above).
@@ -129,8 +129,8 @@ pub async fn create_guide(
     ApiJson(body): ApiJson<GuideTextJson>,
 ) -> Result<(StatusCode, Json<GuideJson>), ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
-    let guide = state.core.create_guide(&actor, unit.id, &body.into()).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let guide = state.core.guides().create_guide(&actor, unit.id, &body.into()).await?;
     Ok((StatusCode::CREATED, Json(guide.into())))
 }
 
@@ -145,7 +145,7 @@ pub async fn edit_guide(
     ApiJson(body): ApiJson<GuideTextJson>,
 ) -> Result<Json<GuideJson>, ApiError> {
     let actor = officer(&p)?;
-    Ok(Json(state.core.edit_guide(&actor, id_of(&id, "guide_not_found")?, &body.into()).await?.into()))
+    Ok(Json(state.core.guides().edit_guide(&actor, id_of(&id, "guide_not_found")?, &body.into()).await?.into()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -203,10 +203,10 @@ pub(crate) fn form_json(form: Form, unit_code: &str) -> FormJson {
 #[utoipa::path(get, path = "/pages/{code}/forms", tag = "guides", params(("code" = String, Path)),
     responses((status = 200, body = Vec<FormJson>), (status = 404, body = ErrorBody)))]
 pub async fn forms(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Vec<FormJson>>, ApiError> {
-    let unit = state.core.unit_by_code(&code).await?;
-    let forest = state.core.directory_snapshot().await?.forest;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let forest = state.core.units().directory_snapshot().await?.forest;
     let mut out = Vec::new();
-    for form in state.core.unit_forms(unit.id).await? {
+    for form in state.core.guides().unit_forms(unit.id).await? {
         let owner = unit_code(&forest, form.unit_id).unwrap_or_else(|| unit.code.clone());
         out.push(form_json(form, &owner));
     }
@@ -243,8 +243,9 @@ pub async fn upload_form(
 ) -> Result<(StatusCode, Json<FormVersionJson>), ApiError> {
     let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
-    let (code, v) = state.core.upload_form(&actor, unit.id, &form_code, &q.title, &q.version, body.to_vec()).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let (code, v) =
+        state.core.guides().upload_form(&actor, unit.id, &form_code, &q.title, &q.version, body.to_vec()).await?;
     Ok((StatusCode::CREATED, Json(version_json(&unit.code, &code, &v))))
 }
 
@@ -263,8 +264,8 @@ pub async fn download_form(
     Path((code, form_code)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<DownloadQuery>,
 ) -> Result<Response, ApiError> {
-    let unit = state.core.unit_by_code(&code).await?;
-    let (form, version, bytes) = state.core.download_form(unit.id, &form_code, q.version.as_deref()).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let (form, version, bytes) = state.core.guides().download_form(unit.id, &form_code, q.version.as_deref()).await?;
     let kind = binhyen_media::DocumentKind::parse(&version.kind).unwrap_or(binhyen_media::DocumentKind::Pdf);
     // The file name is made of the code (letters, digits, dashes) and the version reduced to the same.
     let safe: String = version.version.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();

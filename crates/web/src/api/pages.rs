@@ -91,7 +91,7 @@ pub struct CursorQuery {
 }
 
 async fn unit_id(state: &AppState, code: &str) -> Result<i64, ApiError> {
-    Ok(state.core.unit_by_code(code).await?.id)
+    Ok(state.core.units().unit_by_code(code).await?.id)
 }
 
 /// A unit's page: public.
@@ -103,7 +103,7 @@ pub async fn page(
     Path(code): Path<String>,
 ) -> Result<Json<PageJson>, ApiError> {
     let id = unit_id(&state, &code).await?;
-    let view = state.core.page(id, p.map(|p| p.account.id)).await?;
+    let view = state.core.pages().page(id, p.map(|p| p.account.id)).await?;
     Ok(Json(PageJson {
         avatar_url: view.avatar.then(|| format!("/api/v1/pages/{}/avatar", view.unit.code)),
         unit: view.unit.into(),
@@ -132,7 +132,7 @@ pub async fn edit_page(
 ) -> Result<StatusCode, ApiError> {
     let actor = officer(&p)?;
     let id = unit_id(&state, &code).await?;
-    state.core.edit_page(&actor, id, &body.description).await?;
+    state.core.pages().edit_page(&actor, id, &body.description).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -151,7 +151,7 @@ pub async fn set_avatar(
     let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
     let actor = officer(&p)?;
     let id = unit_id(&state, &code).await?;
-    state.core.set_page_avatar(&actor, id, body.to_vec()).await?;
+    state.core.pages().set_page_avatar(&actor, id, body.to_vec()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -163,7 +163,7 @@ pub async fn avatar(
     Path(code): Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
     let id = unit_id(&state, &code).await?;
-    let (kind, bytes) = state.core.page_avatar(id).await?;
+    let (kind, bytes) = state.core.pages().page_avatar(id).await?;
     Ok(crate::attachment::attachment_response(&kind, bytes))
 }
 
@@ -182,7 +182,7 @@ pub async fn follow(
     Path(code): Path<String>,
 ) -> Result<Json<FollowJson>, ApiError> {
     let id = unit_id(&state, &code).await?;
-    let followers = state.core.set_following(p.account.id, id, true).await?;
+    let followers = state.core.pages().set_following(p.account.id, id, true).await?;
     Ok(Json(FollowJson { following: true, followers }))
 }
 
@@ -195,7 +195,7 @@ pub async fn unfollow(
     Path(code): Path<String>,
 ) -> Result<Json<FollowJson>, ApiError> {
     let id = unit_id(&state, &code).await?;
-    let followers = state.core.set_following(p.account.id, id, false).await?;
+    let followers = state.core.pages().set_following(p.account.id, id, false).await?;
     Ok(Json(FollowJson { following: false, followers }))
 }
 
@@ -208,7 +208,7 @@ pub async fn page_posts(
     ApiQuery(q): ApiQuery<CursorQuery>,
 ) -> Result<Json<FeedJson>, ApiError> {
     let id = unit_id(&state, &code).await?;
-    Ok(Json(FeedJson::new(&state, state.core.page_feed(id, q.cursor.as_deref()).await?)))
+    Ok(Json(FeedJson::new(&state, state.core.pages().page_feed(id, q.cursor.as_deref()).await?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -240,7 +240,7 @@ pub async fn create_post(
     // Not a draft: published at the time given, or now (core publishes a time already past as now).
     let publish_at_ms = (!body.draft).then(|| at.unwrap_or(i64::MIN));
     let input = PostInput { kind: body.kind, title: body.title, body: body.body, publish_at_ms };
-    let post = state.core.create_post(&actor, id, input).await?;
+    let post = state.core.pages().create_post(&actor, id, input).await?;
     Ok((StatusCode::CREATED, Json(post.into())))
 }
 
@@ -257,7 +257,7 @@ pub async fn post(
     Path(id): Path<String>,
 ) -> Result<Json<PostJson>, ApiError> {
     let actor = p.and_then(|p| p.actor());
-    Ok(Json(state.core.post(actor.as_ref(), post_id(&id)?).await?.into()))
+    Ok(Json(state.core.pages().post(actor.as_ref(), post_id(&id)?).await?.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -277,7 +277,7 @@ pub async fn edit_post(
     ApiJson(body): ApiJson<EditPostRequest>,
 ) -> Result<Json<PostJson>, ApiError> {
     let actor = officer(&p)?;
-    Ok(Json(state.core.edit_post(&actor, post_id(&id)?, &body.title, &body.body).await?.into()))
+    Ok(Json(state.core.pages().edit_post(&actor, post_id(&id)?, &body.title, &body.body).await?.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -296,7 +296,7 @@ pub async fn pin_post(
     ApiJson(body): ApiJson<PinRequest>,
 ) -> Result<Json<PostJson>, ApiError> {
     let actor = officer(&p)?;
-    Ok(Json(state.core.pin_post(&actor, post_id(&id)?, body.pinned).await?.into()))
+    Ok(Json(state.core.pages().pin_post(&actor, post_id(&id)?, body.pinned).await?.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -318,7 +318,7 @@ pub async fn publish_post(
 ) -> Result<Json<PostJson>, ApiError> {
     let actor = officer(&p)?;
     let at = parse_time(body.at.as_deref(), "at")?;
-    Ok(Json(state.core.publish_post(&actor, post_id(&id)?, at).await?.into()))
+    Ok(Json(state.core.pages().publish_post(&actor, post_id(&id)?, at).await?.into()))
 }
 
 /// The posts of the pages you follow, newest first.
@@ -329,7 +329,7 @@ pub async fn home_feed(
     ApiPrincipal(p): ApiPrincipal,
     ApiQuery(q): ApiQuery<CursorQuery>,
 ) -> Result<Json<FeedJson>, ApiError> {
-    Ok(Json(FeedJson::new(&state, state.core.home_feed(p.account.id, q.cursor.as_deref()).await?)))
+    Ok(Json(FeedJson::new(&state, state.core.pages().home_feed(p.account.id, q.cursor.as_deref()).await?)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -345,7 +345,7 @@ pub async fn suggested(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Json<SuggestedJson>, ApiError> {
-    let units = state.core.suggested_pages(p.account.id).await?;
+    let units = state.core.pages().suggested_pages(p.account.id).await?;
     Ok(Json(SuggestedJson { pages: units.into_iter().map(Into::into).collect() }))
 }
 
@@ -358,8 +358,8 @@ pub async fn atom(
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let id = unit_id(&state, &code).await?;
-    let page = state.core.page(id, None).await?;
-    let posts = state.core.page_feed(id, None).await?.posts;
+    let page = state.core.pages().page(id, None).await?;
+    let posts = state.core.pages().page_feed(id, None).await?.posts;
     let now_ms = state.core.now_ms();
     let xml = crate::atom::page_feed(&state.core.alerts.public_url, &page, &posts, now_ms);
     Ok(([(axum::http::header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
@@ -434,7 +434,8 @@ pub async fn submit_article(
     ApiJson(body): ApiJson<NewArticleRequest>,
 ) -> Result<(StatusCode, Json<ArticleJson>), ApiError> {
     let id = unit_id(&state, &code).await?;
-    let article = state.core.submit_article(p.account.id, id, &body.title, &body.body, body.credit, Vec::new()).await?;
+    let article =
+        state.core.pages().submit_article(p.account.id, id, &body.title, &body.body, body.credit, Vec::new()).await?;
     Ok((StatusCode::CREATED, Json(article.into())))
 }
 
@@ -450,7 +451,7 @@ pub async fn article_queue(
 ) -> Result<Json<ArticlesJson>, ApiError> {
     let actor = officer(&p)?;
     let id = unit_id(&state, &code).await?;
-    let articles = state.core.article_queue(&actor, id, q.state.as_deref().unwrap_or("submitted")).await?;
+    let articles = state.core.pages().article_queue(&actor, id, q.state.as_deref().unwrap_or("submitted")).await?;
     Ok(Json(ArticlesJson { articles: articles.into_iter().map(Into::into).collect() }))
 }
 
@@ -461,7 +462,7 @@ pub async fn my_articles(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Json<ArticlesJson>, ApiError> {
-    let articles = state.core.my_articles(p.account.id).await?;
+    let articles = state.core.pages().my_articles(p.account.id).await?;
     Ok(Json(ArticlesJson { articles: articles.into_iter().map(Into::into).collect() }))
 }
 
@@ -491,7 +492,7 @@ pub async fn approve_article(
 ) -> Result<Json<PostJson>, ApiError> {
     let actor = officer(&p)?;
     let approval = binhyen_core::pages::Approval { kind: body.kind, title: body.title, body: body.body };
-    Ok(Json(state.core.approve_article(&actor, article_id(&id)?, approval).await?.into()))
+    Ok(Json(state.core.pages().approve_article(&actor, article_id(&id)?, approval).await?.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -512,7 +513,7 @@ pub async fn reject_article(
     ApiJson(body): ApiJson<RejectRequest>,
 ) -> Result<Json<ArticleJson>, ApiError> {
     let actor = officer(&p)?;
-    Ok(Json(state.core.reject_article(&actor, article_id(&id)?, &body.reason).await?.into()))
+    Ok(Json(state.core.pages().reject_article(&actor, article_id(&id)?, &body.reason).await?.into()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -543,7 +544,7 @@ pub async fn add_image(
     let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
     let actor = officer(&p)?;
     let post_id = post_id(&id)?;
-    let image = state.core.add_post_image(&actor, post_id, body.to_vec()).await?;
+    let image = state.core.pages().add_post_image(&actor, post_id, body.to_vec()).await?;
     let url = format!("/api/v1/posts/{post_id}/images/{}", image.id);
     Ok((
         StatusCode::CREATED,
@@ -570,7 +571,7 @@ pub async fn image(
     let not_found = || ApiError::new(StatusCode::NOT_FOUND, "image_not_found");
     let (post_id, image_id) = (post_id(&id)?, image_id.parse().map_err(|_| not_found())?);
     let actor = p.and_then(|p| p.actor());
-    let (image, bytes) = state.core.post_image(actor.as_ref(), post_id, image_id).await?;
+    let (image, bytes) = state.core.pages().post_image(actor.as_ref(), post_id, image_id).await?;
     Ok(crate::attachment::attachment_response(&image.kind, bytes))
 }
 
@@ -598,7 +599,7 @@ pub async fn add_article_image(
 ) -> Result<(StatusCode, Json<ArticleImageJson>), ApiError> {
     let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
     let id = article_id(&id)?;
-    let image = state.core.add_article_image(p.account.id, id, body.to_vec()).await?;
+    let image = state.core.pages().add_article_image(p.account.id, id, body.to_vec()).await?;
     let url = format!("/api/v1/articles/{id}/images/{}", image.id);
     Ok((StatusCode::CREATED, Json(ArticleImageJson { id: image.id, kind: image.kind, url })))
 }
@@ -614,6 +615,6 @@ pub async fn article_image(
 ) -> Result<axum::response::Response, ApiError> {
     let not_found = || ApiError::new(StatusCode::NOT_FOUND, "image_not_found");
     let (id, image_id) = (article_id(&id)?, image_id.parse().map_err(|_| not_found())?);
-    let (kind, bytes) = state.core.article_image(p.account.id, p.actor().as_ref(), id, image_id).await?;
+    let (kind, bytes) = state.core.pages().article_image(p.account.id, p.actor().as_ref(), id, image_id).await?;
     Ok(crate::attachment::attachment_response(&kind, bytes))
 }

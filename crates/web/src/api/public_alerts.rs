@@ -105,7 +105,7 @@ pub async fn issue(
     ApiJson(body): ApiJson<NewAlertRequest>,
 ) -> Result<(StatusCode, Json<AlertJson>), ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
     let expires_at_ms = super::params::parse_time(Some(&body.expires_at), "expires_at")?.unwrap_or_default();
     let input = AlertInput {
         area_id: body.area_id,
@@ -119,7 +119,7 @@ pub async fn issue(
         instruction: body.instruction,
         expires_at_ms,
     };
-    let alert = state.core.issue_alert(&actor, unit.id, input).await?;
+    let alert = state.core.public_alerts().issue_alert(&actor, unit.id, input).await?;
     Ok((StatusCode::CREATED, Json(AlertJson::new(alert, &state.core.alerts.public_url, state.core.now_ms()))))
 }
 
@@ -130,8 +130,8 @@ pub async fn unit_alerts(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Vec<AlertJson>>, ApiError> {
-    let unit = state.core.unit_by_code(&code).await?;
-    Ok(Json(to_json(&state, state.core.unit_alerts(unit.id).await?)))
+    let unit = state.core.units().unit_by_code(&code).await?;
+    Ok(Json(to_json(&state, state.core.public_alerts().unit_alerts(unit.id).await?)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -147,14 +147,14 @@ pub async fn in_force(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<InForceQuery>,
 ) -> Result<Json<Vec<AlertJson>>, ApiError> {
-    Ok(Json(to_json(&state, state.core.alerts_in_force(q.area_id).await?)))
+    Ok(Json(to_json(&state, state.core.public_alerts().alerts_in_force(q.area_id).await?)))
 }
 
 /// One alert (public, in force or not).
 #[utoipa::path(get, path = "/alerts/{id}", tag = "alerts", params(("id" = i64, Path)),
     responses((status = 200, body = AlertJson), (status = 404, body = ErrorBody)))]
 pub async fn alert(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<AlertJson>, ApiError> {
-    let alert = state.core.public_alert(alert_id(&id)?).await?;
+    let alert = state.core.public_alerts().public_alert(alert_id(&id)?).await?;
     Ok(Json(AlertJson::new(alert, &state.core.alerts.public_url, state.core.now_ms())))
 }
 
@@ -168,7 +168,7 @@ pub async fn cancel(
     Path(id): Path<String>,
 ) -> Result<Json<AlertJson>, ApiError> {
     let actor = officer(&p)?;
-    let alert = state.core.cancel_alert(&actor, alert_id(&id)?).await?;
+    let alert = state.core.public_alerts().cancel_alert(&actor, alert_id(&id)?).await?;
     Ok(Json(AlertJson::new(alert, &state.core.alerts.public_url, state.core.now_ms())))
 }
 
@@ -190,8 +190,8 @@ fn cap_area(view: &AlertView) -> CapArea {
 #[utoipa::path(get, path = "/alerts/{id}/cap", tag = "alerts", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/cap+xml", body = String), (status = 404, body = ErrorBody)))]
 pub async fn cap_document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let alert = state.core.public_alert(alert_id(&id)?).await?;
-    let view = state.core.alert_view(alert).await?;
+    let alert = state.core.public_alerts().public_alert(alert_id(&id)?).await?;
+    let view = state.core.public_alerts().alert_view(alert).await?;
     let doc = CapAlert { alert: &view.alert, unit: &view.unit, area: cap_area(&view) };
     let xml = cap::document(&state.core.alerts.public_url, &doc);
     Ok(([(header::CONTENT_TYPE, "application/cap+xml; charset=utf-8")], xml).into_response())
@@ -202,8 +202,8 @@ pub async fn cap_document(State(state): State<AppState>, Path(id): Path<String>)
     responses((status = 200, content_type = "application/atom+xml", body = String)))]
 pub async fn atom(State(state): State<AppState>) -> Result<Response, ApiError> {
     let mut alerts = Vec::new();
-    for alert in state.core.alerts_in_force(None).await? {
-        let view = state.core.alert_view(alert).await?;
+    for alert in state.core.public_alerts().alerts_in_force(None).await? {
+        let view = state.core.public_alerts().alert_view(alert).await?;
         alerts.push((view.alert, view.unit));
     }
     let xml = cap::atom_feed(&state.core.alerts.public_url, &alerts, state.core.now_ms());

@@ -93,8 +93,8 @@ pub async fn ask(
     Path(code): Path<String>,
     ApiJson(body): ApiJson<TextRequest>,
 ) -> Result<(StatusCode, Json<QuestionJson>), ApiError> {
-    let unit = state.core.unit_by_code(&code).await?;
-    let q = state.core.ask_question(p.account.id, unit.id, &body.body, None).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let q = state.core.questions().ask_question(p.account.id, unit.id, &body.body, None).await?;
     Ok((StatusCode::CREATED, Json(q.into())))
 }
 
@@ -110,7 +110,7 @@ pub async fn add_photo(
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<QuestionJson>, ApiError> {
     let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"))?;
-    Ok(Json(state.core.attach_question_photo(p.account.id, question_id(&id)?, body.to_vec()).await?.into()))
+    Ok(Json(state.core.questions().attach_question_photo(p.account.id, question_id(&id)?, body.to_vec()).await?.into()))
 }
 
 /// The photo of a question (its asker and the unit's officers).
@@ -121,7 +121,8 @@ pub async fn photo(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
-    let (kind, bytes) = state.core.question_photo(p.account.id, p.actor().as_ref(), question_id(&id)?).await?;
+    let (kind, bytes) =
+        state.core.questions().question_photo(p.account.id, p.actor().as_ref(), question_id(&id)?).await?;
     Ok(crate::attachment::attachment_response(&kind, bytes))
 }
 
@@ -133,7 +134,7 @@ pub async fn thread(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> Result<Json<ThreadJson>, ApiError> {
-    Ok(Json(state.core.question_thread(p.account.id, p.actor().as_ref(), question_id(&id)?).await?.into()))
+    Ok(Json(state.core.questions().question_thread(p.account.id, p.actor().as_ref(), question_id(&id)?).await?.into()))
 }
 
 /// Write in a question's thread: an officer's reply answers it; the asker's message opens it again.
@@ -147,7 +148,11 @@ pub async fn write(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TextRequest>,
 ) -> Result<(StatusCode, Json<ThreadJson>), ApiError> {
-    let thread = state.core.write_in_question(p.account.id, p.actor().as_ref(), question_id(&id)?, &body.body).await?;
+    let thread = state
+        .core
+        .questions()
+        .write_in_question(p.account.id, p.actor().as_ref(), question_id(&id)?, &body.body)
+        .await?;
     Ok((StatusCode::CREATED, Json(thread.into())))
 }
 
@@ -160,7 +165,7 @@ pub async fn close(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> Result<Json<QuestionJson>, ApiError> {
-    Ok(Json(state.core.close_question(p.account.id, p.actor().as_ref(), question_id(&id)?).await?.into()))
+    Ok(Json(state.core.questions().close_question(p.account.id, p.actor().as_ref(), question_id(&id)?).await?.into()))
 }
 
 /// Your questions, newest first.
@@ -170,7 +175,7 @@ pub async fn mine(
     State(state): State<AppState>,
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Json<Vec<QuestionJson>>, ApiError> {
-    Ok(Json(state.core.my_questions(p.account.id).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(state.core.questions().my_questions(p.account.id).await?.into_iter().map(Into::into).collect()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -190,8 +195,8 @@ pub async fn unit_questions(
     ApiQuery(q): ApiQuery<StateQuery>,
 ) -> Result<Json<Vec<QuestionJson>>, ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
-    let found = state.core.unit_questions(&actor, unit.id, q.state.as_deref()).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let found = state.core.questions().unit_questions(&actor, unit.id, q.state.as_deref()).await?;
     Ok(Json(found.into_iter().map(Into::into).collect()))
 }
 
@@ -218,8 +223,8 @@ pub async fn canned(
     Path(code): Path<String>,
 ) -> Result<Json<Vec<CannedJson>>, ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
-    Ok(Json(state.core.canned_replies(&actor, unit.id).await?.into_iter().map(Into::into).collect()))
+    let unit = state.core.units().unit_by_code(&code).await?;
+    Ok(Json(state.core.questions().canned_replies(&actor, unit.id).await?.into_iter().map(Into::into).collect()))
 }
 
 /// Add a canned reply (commanders).
@@ -233,8 +238,8 @@ pub async fn add_canned(
     ApiJson(body): ApiJson<CannedJson>,
 ) -> Result<(StatusCode, Json<CannedJson>), ApiError> {
     let actor = officer(&p)?;
-    let unit = state.core.unit_by_code(&code).await?;
-    let reply = state.core.add_canned_reply(&actor, unit.id, &body.title, &body.body).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let reply = state.core.questions().add_canned_reply(&actor, unit.id, &body.title, &body.body).await?;
     Ok((StatusCode::CREATED, Json(reply.into())))
 }
 
@@ -250,6 +255,6 @@ pub async fn to_guide(
     ApiJson(body): ApiJson<GuideTextJson>,
 ) -> Result<(StatusCode, Json<GuideJson>), ApiError> {
     let actor = officer(&p)?;
-    let guide = state.core.guide_from_question(&actor, question_id(&id)?, &body.into()).await?;
+    let guide = state.core.questions().guide_from_question(&actor, question_id(&id)?, &body.into()).await?;
     Ok((StatusCode::CREATED, Json(guide.into())))
 }

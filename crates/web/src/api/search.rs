@@ -113,5 +113,5 @@ pub async fn search(
         per_page: p.per_page.unwrap_or(20),
     };
     let officer = principal.as_ref().and_then(|p| p.actor());
-    Ok(Json(state.core.search(officer.as_ref(), &input).await?.into()))
+    Ok(Json(state.core.search().search(officer.as_ref(), &input).await?.into()))
 }

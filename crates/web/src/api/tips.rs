@@ -101,7 +101,7 @@ pub async fn submit(
     };
     // The address is used in memory to slow floods of anonymous tips, and is never stored.
     let client = client_address(&parts);
-    let done = state.core.submit_tip(reporter, input, client.as_deref()).await?;
+    let done = state.core.tips().submit_tip(reporter, input, client.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(SubmittedJson {
@@ -164,7 +164,9 @@ pub async fn inbox(
 ) -> Result<Json<TipListJson>, ApiError> {
     let actor = officer(&p)?;
     let unit_id = match q.unit.as_deref() {
-        Some(code) => Some(state.core.unit_by_code(code).await.map_err(|e| ApiError::from(e).field("unit"))?.id),
+        Some(code) => {
+            Some(state.core.units().unit_by_code(code).await.map_err(|e| ApiError::from(e).field("unit"))?.id)
+        }
         None => None,
     };
     let from = super::units::parse_date(q.from.as_deref(), "from")?;
@@ -185,7 +187,7 @@ pub async fn inbox(
         page: q.page,
         per_page: q.per_page.unwrap_or(25),
     };
-    let tips = state.core.list_tips(&actor, &query).await?;
+    let tips = state.core.tips().list_tips(&actor, &query).await?;
     Ok(Json(TipListJson {
         tips: tips.into_iter().map(Into::into).collect(),
         page: query.page.max(0),
@@ -205,7 +207,7 @@ pub async fn tip(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> Result<Json<OfficerTipJson>, ApiError> {
-    let view = state.core.officer_tip(&officer(&p)?, tip_id(&id)?).await?;
+    let view = state.core.tips().officer_tip(&officer(&p)?, tip_id(&id)?).await?;
     Ok(Json(view.into()))
 }
 
@@ -240,11 +242,13 @@ pub async fn transition(
     let actor = officer(&p)?;
     let action = Transition::parse(&body.action).map_err(IntoApi::into_api)?;
     let to_unit_id = match body.to_unit.as_deref() {
-        Some(code) => Some(state.core.unit_by_code(code).await.map_err(|e| ApiError::from(e).field("to_unit"))?.id),
+        Some(code) => {
+            Some(state.core.units().unit_by_code(code).await.map_err(|e| ApiError::from(e).field("to_unit"))?.id)
+        }
         None => None,
     };
     let input = TransitionInput { to_unit_id, reason: body.reason, outcome: body.outcome.map(Into::into) };
-    let to = state.core.transition_tip(&actor, tip_id(&id)?, action, input).await?;
+    let to = state.core.tips().transition_tip(&actor, tip_id(&id)?, action, input).await?;
     Ok(Json(StateJson { state: to }))
 }
 
@@ -264,7 +268,7 @@ pub async fn assign(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AssignmentRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.core.assign_tip(&officer(&p)?, tip_id(&id)?, body.officer_id).await?;
+    state.core.tips().assign_tip(&officer(&p)?, tip_id(&id)?, body.officer_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -283,7 +287,7 @@ pub async fn priority(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PriorityRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.core.set_tip_priority(&officer(&p)?, tip_id(&id)?, body.priority).await?;
+    state.core.tips().set_tip_priority(&officer(&p)?, tip_id(&id)?, body.priority).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -304,7 +308,7 @@ pub async fn triage(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TriageRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.core.decide_triage(&officer(&p)?, tip_id(&id)?, body.category, body.priority).await?;
+    state.core.tips().decide_triage(&officer(&p)?, tip_id(&id)?, body.category, body.priority).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -328,7 +332,7 @@ pub async fn note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TextRequest>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
-    let id = state.core.officer_writes(&officer(&p)?, tip_id(&id)?, &body.body, false).await?;
+    let id = state.core.tips().officer_writes(&officer(&p)?, tip_id(&id)?, &body.body, false).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }
 
@@ -344,10 +348,10 @@ pub async fn message(
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
     let tip = tip_id(&id)?;
     let id = match p.actor() {
-        Some(actor) => state.core.officer_writes(&actor, tip, &body.body, true).await?,
+        Some(actor) => state.core.tips().officer_writes(&actor, tip, &body.body, true).await?,
         None => {
             let key = binhyen_core::tips::TipsterKey::Account(&p.account);
-            state.core.tipster_writes(key, Some(tip), &body.body, None).await?
+            state.core.tips().tipster_writes(key, Some(tip), &body.body, None).await?
         }
     };
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
@@ -368,7 +372,7 @@ pub async fn request_unseal(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
-    let id = state.core.request_unseal(&officer(&p)?, tip_id(&id)?, &body.reason).await?;
+    let id = state.core.tips().request_unseal(&officer(&p)?, tip_id(&id)?, &body.reason).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }
 
@@ -383,7 +387,7 @@ pub async fn approve_unseal(
     Path((id, request_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let request_id = request_id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found"))?;
-    state.core.approve_unseal(&officer(&p)?, tip_id(&id)?, request_id).await?;
+    state.core.tips().approve_unseal(&officer(&p)?, tip_id(&id)?, request_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -395,5 +399,5 @@ pub async fn identity(
     ApiPrincipal(p): ApiPrincipal,
     Path(id): Path<String>,
 ) -> Result<Json<ReporterJson>, ApiError> {
-    Ok(Json(state.core.view_sealed_identity(&officer(&p)?, tip_id(&id)?).await?.into()))
+    Ok(Json(state.core.tips().view_sealed_identity(&officer(&p)?, tip_id(&id)?).await?.into()))
 }

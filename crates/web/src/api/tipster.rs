@@ -24,8 +24,8 @@ pub async fn my_tips(
     ApiPrincipal(p): ApiPrincipal,
 ) -> Result<Json<TipsterListJson>, ApiError> {
     let mut tips = Vec::new();
-    for tip in state.core.my_tips(&p.account).await? {
-        let view = state.core.tipster_view(TipsterKey::Account(&p.account), Some(tip.id), None).await?;
+    for tip in state.core.tips().my_tips(&p.account).await? {
+        let view = state.core.tips().tipster_view(TipsterKey::Account(&p.account), Some(tip.id), None).await?;
         tips.push(view.into());
     }
     Ok(Json(TipsterListJson { tips }))
@@ -40,7 +40,7 @@ pub async fn my_tip(
     Path(id): Path<String>,
 ) -> Result<Json<TipsterTipJson>, ApiError> {
     let id = id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "tip_not_found"))?;
-    Ok(Json(state.core.tipster_view(TipsterKey::Account(&p.account), Some(id), None).await?.into()))
+    Ok(Json(state.core.tips().tipster_view(TipsterKey::Account(&p.account), Some(id), None).await?.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,7 +59,7 @@ pub async fn lookup(
     ApiJson(body): ApiJson<ReceiptRequest>,
 ) -> Result<Json<TipsterTipJson>, ApiError> {
     let client = client_address(&parts);
-    let view = state.core.tipster_view(TipsterKey::Receipt(&body.receipt), None, client.as_deref()).await?;
+    let view = state.core.tips().tipster_view(TipsterKey::Receipt(&body.receipt), None, client.as_deref()).await?;
     Ok(Json(view.into()))
 }
 
@@ -78,6 +78,10 @@ pub async fn receipt_message(
     ApiJson(body): ApiJson<ReceiptMessageRequest>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
     let client = client_address(&parts);
-    let id = state.core.tipster_writes(TipsterKey::Receipt(&body.receipt), None, &body.body, client.as_deref()).await?;
+    let id = state
+        .core
+        .tips()
+        .tipster_writes(TipsterKey::Receipt(&body.receipt), None, &body.body, client.as_deref())
+        .await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }

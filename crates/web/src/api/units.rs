@@ -42,10 +42,10 @@ pub async fn directory(
         units: forest.into_iter().map(Into::into).collect(),
     };
     if let Some(on) = parse_date(q.on.as_deref(), "on")? {
-        return Ok(Json(render(state.core.unit_directory(Some(on)).await?)).into_response());
+        return Ok(Json(render(state.core.units().unit_directory(Some(on)).await?)).into_response());
     }
     // The whole directory is what nearly everyone asks for: its JSON is rendered once per directory copy.
-    let snapshot = state.core.directory_snapshot().await?;
+    let snapshot = state.core.units().directory_snapshot().await?;
     let body = state.directory_json.get_or_render(snapshot.generation, || {
         serde_json::to_vec(&render(snapshot.forest.as_ref().clone())).unwrap_or_default()
     });
@@ -65,7 +65,7 @@ pub async fn search(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<UnitListJson>, ApiError> {
-    let units = state.core.search_units(&q.q).await?;
+    let units = state.core.units().search_units(&q.q).await?;
     Ok(Json(UnitListJson { units: units.into_iter().map(Into::into).collect() }))
 }
 
@@ -73,8 +73,8 @@ pub async fn search(
 #[utoipa::path(get, path = "/units/{code}", params(("code" = String, Path)), tag = "units",
     responses((status = 200, body = UnitDetailJson), (status = 404, body = ErrorBody)))]
 pub async fn unit(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<UnitDetailJson>, ApiError> {
-    let unit = state.core.unit_by_code(&code).await?;
-    let d = state.core.unit_detail(unit.id).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let d = state.core.units().unit_detail(unit.id).await?;
     Ok(Json(UnitDetailJson {
         unit: d.unit.into(),
         parent: d.parent.map(Into::into),
@@ -96,9 +96,9 @@ pub async fn edit_contact(
     ApiJson(body): ApiJson<ContactJson>,
 ) -> Result<Json<UnitJson>, ApiError> {
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
-    let unit = state.core.unit_by_code(&code).await?;
-    state.core.edit_unit_contact(&actor, unit.id, body.into()).await?;
-    Ok(Json(state.core.unit_by_code(&code).await?.into()))
+    let unit = state.core.units().unit_by_code(&code).await?;
+    state.core.units().edit_unit_contact(&actor, unit.id, body.into()).await?;
+    Ok(Json(state.core.units().unit_by_code(&code).await?.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -125,7 +125,7 @@ pub async fn create_unit(
 ) -> Result<(StatusCode, Json<UnitJson>), ApiError> {
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
     let parent =
-        state.core.unit_by_code(&body.parent_code).await.map_err(|e| ApiError::from(e).field("parent_code"))?;
+        state.core.units().unit_by_code(&body.parent_code).await.map_err(|e| ApiError::from(e).field("parent_code"))?;
     let input = NewUnitInput {
         code: body.code,
         kind: body.kind,
@@ -134,8 +134,8 @@ pub async fn create_unit(
         contact: body.contact.into(),
         area_ids: body.area_ids,
     };
-    let id = state.core.create_unit(Some(&actor), input).await?;
-    let unit = state.core.unit_detail(id).await?.unit;
+    let id = state.core.units().create_unit(Some(&actor), input).await?;
+    let unit = state.core.units().unit_detail(id).await?.unit;
     Ok((StatusCode::CREATED, Json(unit.into())))
 }
 
@@ -149,8 +149,8 @@ pub async fn officers(
     Path(code): Path<String>,
 ) -> Result<Json<Vec<AccountJson>>, ApiError> {
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
-    let unit = state.core.unit_by_code(&code).await?;
-    let staff = state.core.unit_staff(&actor, unit.id).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
+    let staff = state.core.units().unit_staff(&actor, unit.id).await?;
     Ok(Json(staff.into_iter().map(|a| AccountJson::new(a, Vec::new())).collect()))
 }
 
@@ -174,7 +174,7 @@ pub async fn create_officer(
     ApiJson(body): ApiJson<CreateOfficerRequest>,
 ) -> Result<(StatusCode, Json<AccountJson>), ApiError> {
     let actor = p.actor().ok_or(binhyen_core::CoreError::Forbidden)?;
-    let unit = state.core.unit_by_code(&code).await?;
+    let unit = state.core.units().unit_by_code(&code).await?;
     let input = NewOfficer {
         phone: body.phone,
         password: body.password,
@@ -182,7 +182,7 @@ pub async fn create_officer(
         unit_id: unit.id,
         role: body.role,
     };
-    let id = state.core.create_officer(Some(&actor), input).await?;
-    let account = state.core.account(id).await?;
+    let id = state.core.accounts().create_officer(Some(&actor), input).await?;
+    let account = state.core.accounts().account(id).await?;
     Ok((StatusCode::CREATED, Json(AccountJson::new(account, Vec::new()))))
 }

@@ -68,10 +68,10 @@ pub(crate) async fn units(State(state): State<AppState>, v: Visitor, Query(q): Q
     let searching = !q.q.trim().is_empty();
     let (mut rows, mut results) = (Vec::new(), Vec::new());
     if searching {
-        let found = or_page!(v, state.core.search_units(&q.q).await);
+        let found = or_page!(v, state.core.units().search_units(&q.q).await);
         results = found.into_iter().map(|u| row(0, u)).collect();
     } else {
-        let forest = or_page!(v, state.core.unit_directory(None).await);
+        let forest = or_page!(v, state.core.units().unit_directory(None).await);
         fn walk(nodes: Vec<UnitNode>, depth: usize, out: &mut Vec<(usize, binhyen_domain::entities::units::Unit)>) {
             for n in nodes {
                 out.push((depth, n.unit));
@@ -134,11 +134,11 @@ pub(crate) async fn unit(
         Ok(q) => q,
         Err(e) => return super::error_page(v, e),
     };
-    let unit = or_page!(v, state.core.unit_by_code(&code).await);
-    let d = or_page!(v, state.core.unit_detail(unit.id).await);
+    let unit = or_page!(v, state.core.units().unit_by_code(&code).await);
+    let d = or_page!(v, state.core.units().unit_detail(unit.id).await);
     let viewer = v.principal.as_ref().map(|p| p.account.id);
-    let view = or_page!(v, state.core.page(unit.id, viewer).await);
-    let feed = or_page!(v, state.core.page_feed(unit.id, q.cursor()).await);
+    let view = or_page!(v, state.core.pages().page(unit.id, viewer).await);
+    let feed = or_page!(v, state.core.pages().page_feed(unit.id, q.cursor()).await);
     let first = q.cursor().is_none();
     let post = |p| PostView::new(v.lang, p, None);
     let pinned = if first { view.pinned.into_iter().map(post).collect() } else { Vec::new() };
@@ -148,10 +148,10 @@ pub(crate) async fn unit(
         Some(actor) => state.core.authorize(&actor, binhyen_domain::Action::EditUnit, unit.id).await.is_ok(),
         None => false,
     };
-    let guides = or_page!(v, state.core.unit_guides(unit.id).await);
-    let forest = or_page!(v, state.core.directory_snapshot().await).forest;
-    let forms = form_links(or_page!(v, state.core.unit_forms(unit.id).await), &forest);
-    let groups = or_page!(v, state.core.unit_groups(unit.id).await)
+    let guides = or_page!(v, state.core.guides().unit_guides(unit.id).await);
+    let forest = or_page!(v, state.core.units().directory_snapshot().await).forest;
+    let forms = form_links(or_page!(v, state.core.guides().unit_forms(unit.id).await), &forest);
+    let groups = or_page!(v, state.core.groups().unit_groups(unit.id).await)
         .into_iter()
         .map(|g| (g.id, g.name, super::groups::kind_label(v.lang, g.kind)))
         .collect();
@@ -208,7 +208,7 @@ pub(crate) async fn area(State(state): State<AppState>, v: Visitor, Path(id): Pa
     let Ok(id) = id.parse::<i64>() else {
         return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "area_not_found"));
     };
-    let d = or_page!(v, state.core.area_detail(id).await);
+    let d = or_page!(v, state.core.units().area_detail(id).await);
     let link = |a: binhyen_domain::entities::areas::Area| (a.id.to_string(), a.name);
     let links =
         |list: Vec<(binhyen_domain::entities::areas::Area, bool)>| list.into_iter().map(|(a, _)| link(a)).collect();

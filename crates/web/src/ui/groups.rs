@@ -92,7 +92,7 @@ struct GroupsPage {
 /// `/groups`: the groups one belongs to.
 pub(crate) async fn mine(State(state): State<AppState>, v: Visitor) -> Response {
     let Some(asker) = asker(&v) else { return (v.jar, Redirect::to("/sign-in")).into_response() };
-    let groups = or_page!(v, state.core.groups_of(asker.account_id).await);
+    let groups = or_page!(v, state.core.groups().groups_of(asker.account_id).await);
     let lang = v.lang;
     let tpl = GroupsPage {
         l: Layout::new(&v, lang.text().groups_title),
@@ -118,10 +118,10 @@ async fn render(state: &AppState, v: Visitor, raw_id: &str, status: StatusCode, 
         Ok(id) => id,
         Err(e) => return super::error_page(v, e),
     };
-    let g = or_page!(v, state.core.group(id).await);
-    let standing = or_page!(v, state.core.standing(&asker, &g).await);
+    let g = or_page!(v, state.core.groups().group(id).await);
+    let standing = or_page!(v, state.core.groups().standing(&asker, &g).await);
     let (messages, pinned) = if standing.can_read() {
-        or_page!(v, state.core.group_history(&asker, id, None, 50).await)
+        or_page!(v, state.core.groups().group_history(&asker, id, None, 50).await)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -161,7 +161,7 @@ pub(crate) async fn write(
         Err(e) => return super::error_page(v, e),
     };
     let post = Post { body: &f.body, announcement: f.announcement.is_some(), household_id: None };
-    match state.core.post_to_group(&asker, gid, &post).await {
+    match state.core.groups().post_to_group(&asker, gid, &post).await {
         Ok(_) => (v.jar, Redirect::to(&format!("/groups/{gid}"))).into_response(),
         Err(e) => {
             let api = ApiError::from(e);
@@ -185,7 +185,7 @@ pub(crate) async fn join(
         Ok(gid) => gid,
         Err(e) => return super::error_page(v, e),
     };
-    or_page!(v, state.core.join_group(asker.account_id, gid).await);
+    or_page!(v, state.core.groups().join_group(asker.account_id, gid).await);
     (v.jar, Redirect::to(&format!("/groups/{gid}"))).into_response()
 }
 
@@ -199,7 +199,7 @@ pub(crate) async fn hide(
     let (Ok(gid), Ok(mid)) = (group_id(&id), message.parse::<i64>()) else {
         return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "message_not_found"));
     };
-    or_page!(v, state.core.hide_group_message(&asker, mid).await);
+    or_page!(v, state.core.groups().hide_group_message(&asker, mid).await);
     (v.jar, Redirect::to(&format!("/groups/{gid}"))).into_response()
 }
 
@@ -209,6 +209,6 @@ pub(crate) async fn file(State(state): State<AppState>, v: Visitor, Path(id): Pa
     let Ok(mid) = id.parse::<i64>() else {
         return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "message_not_found"));
     };
-    let (kind, bytes) = or_page!(v, state.core.group_message_file(&asker, mid).await);
+    let (kind, bytes) = or_page!(v, state.core.groups().group_message_file(&asker, mid).await);
     crate::attachment::attachment_response(&kind, bytes)
 }

@@ -80,7 +80,8 @@ pub(crate) async fn search(
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let words = q.q.trim().to_owned();
-    let guides = if words.is_empty() { Vec::new() } else { or_page!(v, state.core.search_guides(&words, None).await) };
+    let guides =
+        if words.is_empty() { Vec::new() } else { or_page!(v, state.core.guides().search_guides(&words, None).await) };
     let tpl = GuidesPage {
         l: Layout::new(&v, v.lang.text().guides_title),
         searched: !words.is_empty(),
@@ -106,11 +107,11 @@ pub(crate) async fn show(State(state): State<AppState>, v: Visitor, Path(id): Pa
     let Ok(id) = id.parse::<i64>() else {
         return super::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "guide_not_found"));
     };
-    let g = or_page!(v, state.core.guide(id).await);
-    let unit = or_page!(v, state.core.unit_detail(g.unit_id).await).unit;
-    let forest = or_page!(v, state.core.directory_snapshot().await).forest;
+    let g = or_page!(v, state.core.guides().guide(id).await);
+    let unit = or_page!(v, state.core.units().unit_detail(g.unit_id).await).unit;
+    let forest = or_page!(v, state.core.units().directory_snapshot().await).forest;
     let codes: Vec<&str> = g.text.form_codes.split(", ").filter(|c| !c.is_empty()).collect();
-    let forms = or_page!(v, state.core.unit_forms(g.unit_id).await)
+    let forms = or_page!(v, state.core.guides().unit_forms(g.unit_id).await)
         .into_iter()
         .filter(|f| codes.contains(&f.code.as_str()))
         .collect();

@@ -71,7 +71,7 @@ pub(crate) async fn ask_form(State(state): State<AppState>, v: Visitor, Path(cod
     if signed_in(&v).is_none() {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     }
-    let unit = or_page!(v, state.core.unit_by_code(&code).await);
+    let unit = or_page!(v, state.core.units().unit_by_code(&code).await);
     let tpl = AskPage {
         l: Layout::new(&v, v.lang.text().ask_title),
         code: unit.code,
@@ -94,7 +94,7 @@ pub(crate) async fn ask(
     CsrfMultipart(v, f, files): CsrfMultipart<AskForm>,
 ) -> Response {
     let Some(account) = signed_in(&v) else { return (v.jar, Redirect::to("/sign-in")).into_response() };
-    let unit = or_page!(v, state.core.unit_by_code(&code).await);
+    let unit = or_page!(v, state.core.units().unit_by_code(&code).await);
     let photo = files
         .into_iter()
         .find(|file: &UploadedFile| !file.name.is_empty() || file.bytes.as_ref().is_ok_and(|b| !b.is_empty()));
@@ -104,7 +104,7 @@ pub(crate) async fn ask(
             Some(Err(code)) => return Err(Invalid::new("file", code).into()),
             _ => None,
         };
-        state.core.ask_question(account, unit.id, &f.body, photo).await
+        state.core.questions().ask_question(account, unit.id, &f.body, photo).await
     }
     .await;
     match result {
@@ -152,14 +152,14 @@ struct QuestionPage {
 async fn render(state: &AppState, v: Visitor, id: i64, status: StatusCode, error: Option<String>) -> Response {
     let Some(account) = signed_in(&v) else { return (v.jar, Redirect::to("/sign-in")).into_response() };
     let actor = actor_of(&v);
-    let thread = or_page!(v, state.core.question_thread(account, actor.as_ref(), id).await);
+    let thread = or_page!(v, state.core.questions().question_thread(account, actor.as_ref(), id).await);
     let q = thread.question;
-    let unit = or_page!(v, state.core.unit_detail(q.unit_id).await).unit;
+    let unit = or_page!(v, state.core.units().unit_detail(q.unit_id).await).unit;
     let canned = match &actor {
-        Some(actor) => state.core.canned_replies(actor, q.unit_id).await.unwrap_or_default(),
+        Some(actor) => state.core.questions().canned_replies(actor, q.unit_id).await.unwrap_or_default(),
         None => Vec::new(),
     };
-    let suggested = state.core.search_guides(&q.body, Some(q.unit_id)).await.unwrap_or_default();
+    let suggested = state.core.guides().search_guides(&q.body, Some(q.unit_id)).await.unwrap_or_default();
     let tpl = QuestionPage {
         l: Layout::new(&v, format!("{} #{id}", v.lang.text().question_title)),
         id,
@@ -199,7 +199,7 @@ pub(crate) async fn photo(State(state): State<AppState>, v: Visitor, Path(id): P
         Ok(id) => id,
         Err(e) => return super::error_page(v, e),
     };
-    let (kind, bytes) = or_page!(v, state.core.question_photo(account, actor_of(&v).as_ref(), id).await);
+    let (kind, bytes) = or_page!(v, state.core.questions().question_photo(account, actor_of(&v).as_ref(), id).await);
     crate::attachment::attachment_response(&kind, bytes)
 }
 
@@ -219,7 +219,7 @@ pub(crate) async fn reply(
         Ok(id) => id,
         Err(e) => return super::error_page(v, e),
     };
-    match state.core.write_in_question(account, actor_of(&v).as_ref(), id, &f.body).await {
+    match state.core.questions().write_in_question(account, actor_of(&v).as_ref(), id, &f.body).await {
         Ok(_) => (v.jar, Redirect::to(&format!("/questions/{id}"))).into_response(),
         Err(e) => {
             let api = ApiError::from(e);
@@ -242,7 +242,7 @@ pub(crate) async fn close(
         Ok(id) => id,
         Err(e) => return super::error_page(v, e),
     };
-    or_page!(v, state.core.close_question(account, actor_of(&v).as_ref(), id).await);
+    or_page!(v, state.core.questions().close_question(account, actor_of(&v).as_ref(), id).await);
     (v.jar, Redirect::to(&format!("/questions/{id}"))).into_response()
 }
 
@@ -256,7 +256,7 @@ struct QuestionsPage {
 
 pub(crate) async fn mine(State(state): State<AppState>, v: Visitor) -> Response {
     let Some(account) = signed_in(&v) else { return (v.jar, Redirect::to("/sign-in")).into_response() };
-    let questions = or_page!(v, state.core.my_questions(account).await);
+    let questions = or_page!(v, state.core.questions().my_questions(account).await);
     let heading = v.lang.text().my_questions.to_owned();
     let tpl = QuestionsPage { l: Layout::new(&v, heading.clone()), heading, questions: links(v.lang, questions) };
     page(v, StatusCode::OK, &tpl)
@@ -264,8 +264,8 @@ pub(crate) async fn mine(State(state): State<AppState>, v: Visitor) -> Response 
 
 pub(crate) async fn of_unit(State(state): State<AppState>, v: Visitor, Path(code): Path<String>) -> Response {
     let Some(actor) = actor_of(&v) else { return officers_only(v) };
-    let unit = or_page!(v, state.core.unit_by_code(&code).await);
-    let questions = or_page!(v, state.core.unit_questions(&actor, unit.id, None).await);
+    let unit = or_page!(v, state.core.units().unit_by_code(&code).await);
+    let questions = or_page!(v, state.core.questions().unit_questions(&actor, unit.id, None).await);
     let heading = format!("{} – {}", v.lang.text().unit_questions, unit.name);
     let tpl = QuestionsPage { l: Layout::new(&v, heading.clone()), heading, questions: links(v.lang, questions) };
     page(v, StatusCode::OK, &tpl)

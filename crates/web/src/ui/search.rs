@@ -111,7 +111,7 @@ pub(crate) async fn search(State(state): State<AppState>, v: Visitor, RawQuery(r
         let found = match SearchKind::parse_list(&p.kind) {
             Ok(kinds) => {
                 let input = SearchInput { q: p.q.clone(), kinds, page: p.page, per_page: 20 };
-                state.core.search(officer.as_ref(), &input).await
+                state.core.search().search(officer.as_ref(), &input).await
             }
             Err(e) => Err(e),
         };

@@ -41,7 +41,7 @@ async fn the_inbox_lists_an_urgent_tip_and_the_officer_works_it_through_the_form
     assert_eq!(status, 422);
     assert!(html.contains("Không thể chuyển tin báo sang bước này từ trạng thái hiện tại."), "{html}");
 
-    let commander = app.core.account_by_phone(CU_MGAR_COMMANDER).await.unwrap();
+    let commander = app.core.accounts().account_by_phone(CU_MGAR_COMMANDER).await.unwrap();
     let me = commander.id.to_string();
     for (path, fields) in [
         ("assignment", vec![("officer_id", me.as_str())]),
@@ -80,7 +80,7 @@ async fn attachments_are_served_to_the_officer_as_what_they_are() {
     assert_eq!(status, 200);
     let receipt = receipt_of(&html);
     let key = binhyen_core::tips::TipsterKey::Receipt(&receipt);
-    let id = app.core.tipster_view(key, None, None).await.unwrap().tip.id;
+    let id = app.core.tips().tipster_view(key, None, None).await.unwrap().tip.id;
     app.sign_in_browser(CU_MGAR_COMMANDER).await;
     let (_, page) = app.page(&format!("/inbox/{id}")).await;
     let marker = format!("<img src=\"/inbox/{id}/attachments/");
@@ -160,7 +160,7 @@ async fn a_confidential_tipster_is_opened_only_with_a_commanders_approval() {
     let mine = location.unwrap();
     let id = mine.trim_start_matches("/my/tips/").to_owned();
 
-    let unit = app.core.unit_by_code("ca-xa-cu-mgar-2025").await.unwrap();
+    let unit = app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap();
     let officer = binhyen_core::accounts::NewOfficer {
         phone: "0866000001".into(),
         password: PASSWORD.into(),
@@ -168,7 +168,7 @@ async fn a_confidential_tipster_is_opened_only_with_a_commanders_approval() {
         unit_id: unit.id,
         role: binhyen_domain::Role::Officer,
     };
-    app.core.create_officer(None, officer).await.unwrap();
+    app.core.accounts().create_officer(None, officer).await.unwrap();
     let asker = Browser::new(&app);
     asker.sign_in("0866000001").await;
     let page = format!("/inbox/{id}");

@@ -101,10 +101,11 @@ async fn channels_view(
     saved: Option<&str>,
     attempt: Option<ChannelAttempt>,
 ) -> Result<ChannelsView, CoreError> {
-    let stored = state.core.contact_channels(account_id).await?;
+    let stored = state.core.alerting().contact_channels(account_id).await?;
     let mut error = None;
     let mut rows: Vec<ChannelRow> = state
         .core
+        .alerting()
         .available_channels()
         .into_iter()
         .map(|k| {
@@ -164,14 +165,14 @@ async fn render(state: &AppState, v: Visitor, shown: Shown) -> Response {
         false => None,
     };
     let unit = match a.unit_id.or(a.overseeing_unit_id) {
-        Some(id) => Some(or_page!(v, state.core.unit(id).await)),
+        Some(id) => Some(or_page!(v, state.core.units().unit(id).await)),
         None => None,
     };
     let home_area = match a.home_area_id {
-        Some(id) => Some(or_page!(v, state.core.area(id).await)),
+        Some(id) => Some(or_page!(v, state.core.units().area(id).await)),
         None => None,
     };
-    let households = or_page!(v, state.core.households(a.id).await);
+    let households = or_page!(v, state.core.accounts().households(a.id).await);
     let since = time::OffsetDateTime::from_unix_timestamp(a.created_at_ms / 1000).map(time_vn::today);
     let mut l = Layout::new(&v, v.lang.text().my_account);
     l.user = Some(a.display_name.clone());
@@ -214,7 +215,7 @@ pub(crate) async fn begin_totp(State(state): State<AppState>, CsrfForm(v, _): Cs
     let Some(id) = account_holder(&v).map(|p| p.account.id) else {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
-    let e = or_page!(v, state.core.begin_totp_enrolment(id).await);
+    let e = or_page!(v, state.core.auth().begin_totp_enrolment(id).await);
     render(&state, v, Shown { enrolment: Some((e.secret, e.uri)), ..Shown::default() }).await
 }
 
@@ -228,10 +229,10 @@ pub(crate) async fn confirm_totp(State(state): State<AppState>, CsrfForm(v, f): 
     let Some(p) = account_holder(&v).cloned() else {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
-    match state.core.confirm_totp_enrolment(p.account.id, &f.code, v.session_token.as_deref()).await {
+    match state.core.auth().confirm_totp_enrolment(p.account.id, &f.code, v.session_token.as_deref()).await {
         Ok(()) => (v.jar, Redirect::to("/account")).into_response(),
         Err(CoreError::Invalid(i)) => {
-            let secret = match state.core.totp_secret(&p.account) {
+            let secret = match state.core.auth().totp_secret(&p.account) {
                 Ok(secret) => secret.unwrap_or_default(),
                 Err(e) => return crate::ui::error_page(v, e.into()),
             };
@@ -259,8 +260,8 @@ pub(crate) async fn set_channel(State(state): State<AppState>, CsrfForm(v, f): C
     let Some(account_id) = v.principal.as_ref().map(|p| p.account.id) else {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
-    let stored = or_page!(v, state.core.contact_channels(account_id).await);
-    let available = state.core.available_channels();
+    let stored = or_page!(v, state.core.alerting().contact_channels(account_id).await);
+    let available = state.core.alerting().available_channels();
     // The others stay; one this installation no longer has cannot stay turned on.
     let mut input: Vec<ContactInput> = stored
         .into_iter()
@@ -275,7 +276,7 @@ pub(crate) async fn set_channel(State(state): State<AppState>, CsrfForm(v, f): C
     if enabled || !f.address.trim().is_empty() {
         input.push(ContactInput { channel: f.channel.clone(), address: f.address.clone(), enabled });
     }
-    match state.core.set_contact_channels(account_id, &input).await {
+    match state.core.alerting().set_contact_channels(account_id, &input).await {
         Ok(_) => {
             let to = match available.iter().find(|k| k.as_str() == f.channel) {
                 Some(k) => format!("/account?saved={}#channels", k.as_str()),

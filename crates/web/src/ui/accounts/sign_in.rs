@@ -41,9 +41,9 @@ pub(crate) struct SignInForm {
 
 pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): CsrfForm<SignInForm>) -> Response {
     if let Some(old) = v.session_token.take() {
-        let _ = state.core.sign_out(&old).await;
+        let _ = state.core.auth().sign_out(&old).await;
     }
-    let result = state.core.sign_in(&f.phone, &f.password, None, SessionKind::Web, v.client.as_deref()).await;
+    let result = state.core.auth().sign_in(&f.phone, &f.password, None, SessionKind::Web, v.client.as_deref()).await;
     let (status, code) = match result {
         Ok(issued) => {
             let stage = issued.stage;
@@ -69,7 +69,7 @@ pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): Cs
 
 /// Officers land on the unit directory, everyone else on their account.
 async fn landing(state: &AppState, phone: &str) -> String {
-    match state.core.account_by_phone(phone).await {
+    match state.core.accounts().account_by_phone(phone).await {
         Ok(a) if a.kind == AccountKind::Officer => "/units".to_owned(),
         _ => "/account".to_owned(),
     }
@@ -100,7 +100,7 @@ pub(crate) async fn totp_submit(State(state): State<AppState>, CsrfForm(v, f): C
     let Some(token) = v.session_token.clone().filter(|_| matches!(v.pending, Some((_, Stage::TotpOwed)))) else {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
-    let (status, code) = match state.core.complete_totp(&token, &f.code).await {
+    let (status, code) = match state.core.auth().complete_totp(&token, &f.code).await {
         Ok(()) => {
             let officer = v.pending.as_ref().is_some_and(|(p, _)| p.account.kind == AccountKind::Officer);
             return (v.jar, Redirect::to(if officer { "/units" } else { "/account" })).into_response();
@@ -118,7 +118,7 @@ pub(crate) struct Empty {}
 
 pub(crate) async fn sign_out(State(state): State<AppState>, CsrfForm(mut v, _): CsrfForm<Empty>) -> Response {
     if let Some(token) = v.session_token.clone() {
-        if let Err(e) = state.core.sign_out(&token).await {
+        if let Err(e) = state.core.auth().sign_out(&token).await {
             return crate::ui::error_page(v, e.into());
         }
     }

@@ -73,7 +73,7 @@ pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): Cs
     if !errors.is_empty() {
         return redisplay(v, f, StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new());
     }
-    let home = match state.core.resolve_typed_place(&f.home_area, f.home_area_id.as_deref()).await {
+    let home = match state.core.units().resolve_typed_place(&f.home_area, f.home_area_id.as_deref()).await {
         Ok(h) => h,
         Err(e) => return crate::ui::error_page(v, e.into()),
     };
@@ -92,9 +92,9 @@ pub(crate) async fn submit(State(state): State<AppState>, CsrfForm(mut v, f): Cs
         display_name: f.display_name.clone(),
         home_area_id,
     };
-    match state.core.sign_up_citizen(input).await {
+    match state.core.accounts().sign_up_citizen(input).await {
         Ok(_) => {
-            match state.core.sign_in(&f.phone, &f.password, None, SessionKind::Web, v.client.as_deref()).await {
+            match state.core.auth().sign_in(&f.phone, &f.password, None, SessionKind::Web, v.client.as_deref()).await {
                 Ok(issued) => v.start_session(issued.token, state.config.secure_cookies),
                 Err(e) => return crate::ui::error_page(v, e.into()),
             }

@@ -182,16 +182,18 @@ async fn book_page_for(
     status: StatusCode,
     problem: Problem,
 ) -> Response {
-    let unit = or_page!(v, state.core.unit_by_code(code).await);
-    let all = or_page!(v, state.core.unit_services(unit.id).await);
+    let unit = or_page!(v, state.core.units().unit_by_code(code).await);
+    let all = or_page!(v, state.core.appointments().unit_services(unit.id).await);
     let offered: Vec<&ServiceView> = all.iter().filter(|s| s.service.active).collect();
     let chosen = service.and_then(|id| offered.iter().find(|s| s.service.id == id)).or(offered.first()).copied();
     let today = state.core.today();
     let mut days = Vec::new();
     let mut selected: Option<DaySlots> = None;
     if let Some(s) = chosen {
-        let all_days =
-            or_page!(v, state.core.service_days(s.service.id, today, today + Duration::days(DAYS_SHOWN)).await);
+        let all_days = or_page!(
+            v,
+            state.core.appointments().service_days(s.service.id, today, today + Duration::days(DAYS_SHOWN)).await
+        );
         let wanted = day.filter(|d| all_days.iter().any(|x| x.day == *d));
         let first_open = all_days.iter().find(|d| !d.slots.is_empty()).map(|d| d.day);
         let pick = wanted.or(first_open);
@@ -285,7 +287,7 @@ pub(crate) async fn book_submit(
         phone: f.phone.clone().unwrap_or_default(),
     });
     let holder = walk_in.unwrap_or(Holder::Account(principal.account));
-    match state.core.book_appointment(holder, f.service_id, starts_at_ms).await {
+    match state.core.appointments().book_appointment(holder, f.service_id, starts_at_ms).await {
         Ok(BookOutcome::Booked(view)) if view.appointment.account_id.is_some() => {
             Redirect::to(&format!("/my/appointments/{}?booked=1", view.appointment.id)).into_response()
         }
@@ -411,7 +413,7 @@ struct MinePage {
 /// The signed-in person's bookings.
 pub(crate) async fn mine(State(state): State<AppState>, v: Visitor) -> Response {
     let Some(p) = v.principal.clone() else { return Redirect::to("/sign-in").into_response() };
-    let all = or_page!(v, state.core.my_appointments(&p.account).await);
+    let all = or_page!(v, state.core.appointments().my_appointments(&p.account).await);
     let tpl = MinePage {
         l: Layout::new(&v, v.lang.text().appt_mine),
         bookings: all.iter().map(|b| booking_card(v.lang, b)).collect(),
@@ -443,7 +445,7 @@ pub(crate) async fn show_mine(
         Ok(id) => id,
         Err(e) => return crate::ui::error_page(v, e),
     };
-    let view = or_page!(v, state.core.appointment_for(BookingKey::Account(&p.account, id), None).await);
+    let view = or_page!(v, state.core.appointments().appointment_for(BookingKey::Account(&p.account, id), None).await);
     let notice = match (q.booked, q.cancelled, q.moved) {
         (Some(_), _, _) => Notice::Booked,
         (_, Some(_), _) => Notice::Cancelled,
@@ -453,8 +455,10 @@ pub(crate) async fn show_mine(
     let (mut move_days, mut move_slots) = (Vec::new(), Vec::new());
     if view.changeable {
         let today = state.core.today();
-        let days =
-            or_page!(v, state.core.service_days(view.service.id, today, today + Duration::days(DAYS_SHOWN)).await);
+        let days = or_page!(
+            v,
+            state.core.appointments().service_days(view.service.id, today, today + Duration::days(DAYS_SHOWN)).await
+        );
         let wanted = q.day.as_deref().and_then(parse_iso).unwrap_or(view.appointment.day);
         for d in &days {
             if !d.slots.is_empty() {
@@ -487,7 +491,7 @@ pub(crate) async fn mine_ics(State(state): State<AppState>, v: Visitor, Path(id)
         Ok(id) => id,
         Err(e) => return crate::ui::error_page(v, e),
     };
-    let view = or_page!(v, state.core.appointment_for(BookingKey::Account(&p.account, id), None).await);
+    let view = or_page!(v, state.core.appointments().appointment_for(BookingKey::Account(&p.account, id), None).await);
     crate::ics::response(id, crate::ics::booking(&view, &state.core.alerts.public_url, state.core.now_ms()))
 }
 
@@ -504,7 +508,7 @@ pub(crate) async fn cancel_mine(
         Ok(id) => id,
         Err(e) => return crate::ui::error_page(v, e),
     };
-    match state.core.cancel_appointment(BookingKey::Account(&p.account, id), None).await {
+    match state.core.appointments().cancel_appointment(BookingKey::Account(&p.account, id), None).await {
         Ok(_) => Redirect::to(&format!("/my/appointments/{id}?cancelled=1")).into_response(),
         Err(e) => mine_error(&state, v, &p.account, id, e).await,
     }
@@ -536,7 +540,7 @@ pub(crate) async fn move_mine(
         )
         .await;
     };
-    match state.core.move_appointment(BookingKey::Account(&p.account, id), starts_at_ms, None).await {
+    match state.core.appointments().move_appointment(BookingKey::Account(&p.account, id), starts_at_ms, None).await {
         Ok(BookOutcome::Booked(_)) => Redirect::to(&format!("/my/appointments/{id}?moved=1")).into_response(),
         Ok(BookOutcome::SlotFull { .. }) => mine_error(&state, v, &p.account, id, conflict("slot_full")).await,
         Ok(BookOutcome::AlreadyBooked(_)) => mine_error(&state, v, &p.account, id, conflict("already_booked")).await,
@@ -553,7 +557,7 @@ async fn mine_error(
     e: CoreError,
 ) -> Response {
     let err = ApiError::from(e);
-    match state.core.appointment_for(BookingKey::Account(account, id), None).await {
+    match state.core.appointments().appointment_for(BookingKey::Account(account, id), None).await {
         Ok(view) if err.status != StatusCode::NOT_FOUND => {
             let text = message(v.lang, err.code).to_owned();
             let tpl = BookingPage {
@@ -625,18 +629,18 @@ fn code_page(v: Visitor, view: BookingView, notice: Notice, error: Option<String
 
 /// A booking by its code (the code in the POST body).
 pub(crate) async fn lookup(State(state): State<AppState>, CsrfForm(v, f): CsrfForm<CodeForm>) -> Response {
-    match state.core.appointment_for(BookingKey::Code(&f.code), v.client.as_deref()).await {
+    match state.core.appointments().appointment_for(BookingKey::Code(&f.code), v.client.as_deref()).await {
         Ok(view) => code_page(v, view, Notice::None, None),
         Err(e) => lookup_error(v, f.code, e),
     }
 }
 
 pub(crate) async fn lookup_cancel(State(state): State<AppState>, CsrfForm(v, f): CsrfForm<CodeForm>) -> Response {
-    match state.core.cancel_appointment(BookingKey::Code(&f.code), v.client.as_deref()).await {
+    match state.core.appointments().cancel_appointment(BookingKey::Code(&f.code), v.client.as_deref()).await {
         Ok(view) => code_page(v, view, Notice::Cancelled, None),
         Err(e @ CoreError::Conflict { .. }) => {
             let text = message(v.lang, ApiError::from(e).code).to_owned();
-            match state.core.appointment_for(BookingKey::Code(&f.code), v.client.as_deref()).await {
+            match state.core.appointments().appointment_for(BookingKey::Code(&f.code), v.client.as_deref()).await {
                 Ok(view) => code_page(v, view, Notice::None, Some(text)),
                 Err(e) => lookup_error(v, f.code, e),
             }
@@ -646,7 +650,7 @@ pub(crate) async fn lookup_cancel(State(state): State<AppState>, CsrfForm(v, f):
 }
 
 pub(crate) async fn lookup_ics(State(state): State<AppState>, CsrfForm(v, f): CsrfForm<CodeForm>) -> Response {
-    match state.core.appointment_for(BookingKey::Code(&f.code), v.client.as_deref()).await {
+    match state.core.appointments().appointment_for(BookingKey::Code(&f.code), v.client.as_deref()).await {
         Ok(view) => {
             let ics = crate::ics::booking(&view, &state.core.alerts.public_url, state.core.now_ms());
             crate::ics::response(view.appointment.id, ics)

@@ -66,10 +66,10 @@ pub(crate) async fn day(
     let Some(actor) = v.principal.as_ref().and_then(|p| p.actor()) else {
         return crate::ui::error_page(v, ApiError::new(StatusCode::FORBIDDEN, "not_an_officer"));
     };
-    let unit = or_page!(v, state.core.unit_by_code(&code).await);
+    let unit = or_page!(v, state.core.units().unit_by_code(&code).await);
     let today = state.core.today();
     let day = q.day.as_deref().and_then(parse_iso).filter(|d| plausible_day(*d)).unwrap_or(today);
-    let list = or_page!(v, state.core.appointment_day(&actor, unit.id, day).await);
+    let list = or_page!(v, state.core.appointments().appointment_day(&actor, unit.id, day).await);
     let now = state.core.now_ms();
     let lang = v.lang;
     let services = list
@@ -138,8 +138,12 @@ async fn desk_step(state: AppState, v: Visitor, id: String, came: bool) -> Respo
     let Ok(id) = id.parse::<i64>() else {
         return crate::ui::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "appointment_not_found"));
     };
-    let done = if came { state.core.check_in(&actor, id).await } else { state.core.mark_no_show(&actor, id).await };
+    let done = if came {
+        state.core.appointments().check_in(&actor, id).await
+    } else {
+        state.core.appointments().mark_no_show(&actor, id).await
+    };
     let a = or_page!(v, done);
-    let view = or_page!(v, state.core.appointment_for(BookingKey::Officer(&actor, a.id), None).await);
+    let view = or_page!(v, state.core.appointments().appointment_for(BookingKey::Officer(&actor, a.id), None).await);
     Redirect::to(&format!("/units/{}/appointments/day?day={}", view.unit.code, iso(a.day))).into_response()
 }

@@ -239,12 +239,17 @@ async fn render(
     typed: Typed,
 ) -> Response {
     let lang = v.lang;
-    let views = match state.core.unit_services(unit.id).await {
+    let views = match state.core.appointments().unit_services(unit.id).await {
         Ok(views) => views,
         Err(e) => return crate::ui::error_page(v, e.into()),
     };
     let today = state.core.today();
-    let closures = match state.core.unit_closures(unit.id, today, today + Duration::days(CLOSURES_AHEAD_DAYS)).await {
+    let closures = match state
+        .core
+        .appointments()
+        .unit_closures(unit.id, today, today + Duration::days(CLOSURES_AHEAD_DAYS))
+        .await
+    {
         Ok(closures) => closures,
         Err(e) => return crate::ui::error_page(v, e.into()),
     };
@@ -332,7 +337,7 @@ async fn finish(state: &AppState, v: Visitor, unit: Unit, result: Result<String,
 /// A service of this unit by the id in the path (another unit's is not found here).
 async fn service_of(state: &AppState, unit: &Unit, raw: &str) -> Result<ServiceView, CoreError> {
     let id = raw.parse().map_err(|_| CoreError::not_found("service"))?;
-    let view = state.core.appointment_service(id).await?;
+    let view = state.core.appointments().appointment_service(id).await?;
     if view.service.unit_id != unit.id {
         return Err(CoreError::not_found("service"));
     }
@@ -347,7 +352,7 @@ pub(crate) async fn create_service(
     let (actor, unit) = managing!(state, v, code);
     let result = async {
         let input = f.input(true)?;
-        state.core.create_service(&actor, unit.id, input).await.map(|_| "service".to_owned())
+        state.core.appointments().create_service(&actor, unit.id, input).await.map(|_| "service".to_owned())
     }
     .await
     .map_err(|e| Failure::of(v.lang, e));
@@ -363,7 +368,7 @@ pub(crate) async fn edit_service(
     let result = async {
         let view = service_of(&state, &unit, &id).await?;
         let input = f.input(f.is_active())?;
-        state.core.edit_service(&actor, view.service.id, input).await.map(|_| "service".to_owned())
+        state.core.appointments().edit_service(&actor, view.service.id, input).await.map(|_| "service".to_owned())
     }
     .await
     .map_err(|e| Failure::of(v.lang, e));
@@ -444,7 +449,12 @@ pub(crate) async fn set_hours(
                 end: format_hhmm(r.end),
             }));
         }
-        state.core.set_service_hours(&actor, view.service.id, &hours).await.map_err(|e| Failure::of(lang, e))?;
+        state
+            .core
+            .appointments()
+            .set_service_hours(&actor, view.service.id, &hours)
+            .await
+            .map_err(|e| Failure::of(lang, e))?;
         Ok(format!("hours#service-{}", view.service.id))
     }
     .await;
@@ -476,7 +486,7 @@ pub(crate) async fn add_closure(
             return Err(Invalid::new("day", "required").into());
         }
         let day = parse_iso(day).filter(|d| plausible_day(*d)).ok_or(Invalid::new("day", "invalid_date"))?;
-        let (_, bookings) = state.core.add_closure(&actor, unit.id, day, &f.reason).await?;
+        let (_, bookings) = state.core.appointments().add_closure(&actor, unit.id, day, &f.reason).await?;
         Ok(format!("closure&bookings={bookings}"))
     }
     .await
@@ -494,11 +504,15 @@ pub(crate) async fn remove_closure(
         let id: i64 = id.parse().map_err(|_| CoreError::not_found("closure"))?;
         // Only a closure to come of this unit is removed from its page.
         let today = state.core.today();
-        let to_come = state.core.unit_closures(unit.id, today, today + Duration::days(CLOSURES_AHEAD_DAYS)).await?;
+        let to_come = state
+            .core
+            .appointments()
+            .unit_closures(unit.id, today, today + Duration::days(CLOSURES_AHEAD_DAYS))
+            .await?;
         if !to_come.iter().any(|c| c.id == id) {
             return Err(CoreError::not_found("closure"));
         }
-        state.core.remove_closure(&actor, id).await.map(|()| "reopened".to_owned())
+        state.core.appointments().remove_closure(&actor, id).await.map(|()| "reopened".to_owned())
     }
     .await
     .map_err(|e| Failure::of(v.lang, e));

@@ -47,7 +47,7 @@ fn back_to_inbox(back: &str) -> &str {
 
 pub(crate) async fn duty(State(state): State<AppState>, CsrfForm(v, f): CsrfForm<DutyForm>) -> Response {
     let Some(actor) = actor_of(&v) else { return officers_only(v) };
-    or_page!(v, state.core.set_on_duty(&actor, f.on == "1").await);
+    or_page!(v, state.core.alerting().set_on_duty(&actor, f.on == "1").await);
     (v.jar, Redirect::to(back_to_inbox(&f.back))).into_response()
 }
 
@@ -59,14 +59,14 @@ pub(crate) struct DutyView {
 
 impl DutyView {
     pub(crate) async fn of(state: &AppState, account_id: i64) -> Result<DutyView, binhyen_core::CoreError> {
-        let since = state.core.on_duty_since(account_id).await?;
+        let since = state.core.alerting().on_duty_since(account_id).await?;
         Ok(DutyView { on: since.is_some(), since: since.map(format_instant_ms) })
     }
 }
 
 /// The account's unread notifications for the nav, on the pages that show it (a failed count hides it).
 pub(crate) async fn unread_count(state: &AppState, account_id: i64) -> Option<i64> {
-    state.core.unread_notifications(account_id).await.ok()
+    state.core.alerting().unread_notifications(account_id).await.ok()
 }
 
 pub(crate) struct NotificationRow {
@@ -115,7 +115,7 @@ pub(crate) async fn notifications(
     };
     // A `before` that is not an id is the first page.
     let before = q.before.trim().parse::<i64>().ok();
-    let inbox = or_page!(v, state.core.notifications(account_id, before).await);
+    let inbox = or_page!(v, state.core.alerting().notifications(account_id, before).await);
     let mut l = Layout::new(&v, v.lang.text().notifications);
     l.unread = Some(inbox.unread);
     let tpl = NotificationsPage {
@@ -145,7 +145,7 @@ pub(crate) async fn mark_read(State(state): State<AppState>, CsrfForm(v, _): Csr
     let Some(account_id) = v.principal.as_ref().map(|p| p.account.id) else {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
-    or_page!(v, state.core.mark_notifications_read(account_id, None).await);
+    or_page!(v, state.core.alerting().mark_notifications_read(account_id, None).await);
     (v.jar, Redirect::to("/notifications")).into_response()
 }
 

@@ -138,7 +138,7 @@ async fn to_query(state: &AppState, q: &InboxQuery) -> Result<TipQuery, ApiError
     let invalid = |e: Invalid| ApiError::from(binhyen_core::CoreError::from(e));
     let unit_id = match q.unit.as_str() {
         "" => None,
-        code => Some(state.core.unit_by_code(code).await?.id),
+        code => Some(state.core.units().unit_by_code(code).await?.id),
     };
     Ok(TipQuery {
         unit_id,
@@ -158,7 +158,7 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
     let Some(actor) = actor_of(&v) else { return officers_only(v) };
     let lang = v.lang;
     let duty = or_page!(v, DutyView::of(&state, actor.account_id).await);
-    let forest = or_page!(v, state.core.unit_directory(None).await);
+    let forest = or_page!(v, state.core.units().unit_directory(None).await);
     let units_list = subtree(forest, actor.unit_id);
     let jobs_link = state.core.is_top_administrator(&actor).await;
     let names: HashMap<i64, String> = units_list.iter().map(|(_, u)| (u.id, u.name.clone())).collect();
@@ -166,7 +166,7 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
     match to_query(&state, &q).await {
         Ok(query) => {
             page_no = query.page;
-            let tips = or_page!(v, state.core.list_tips(&actor, &query).await);
+            let tips = or_page!(v, state.core.tips().list_tips(&actor, &query).await);
             full = tips.len() as i64 == PER_PAGE;
             let mut areas: HashMap<i64, String> = HashMap::new();
             for t in tips {
@@ -174,7 +174,7 @@ pub(crate) async fn list(State(state): State<AppState>, v: Visitor, Query(q): Qu
                     Some(id) => match areas.get(&id) {
                         Some(name) => name.clone(),
                         None => {
-                            let name = state.core.area(id).await.map(|a| a.name).unwrap_or_default();
+                            let name = state.core.units().area(id).await.map(|a| a.name).unwrap_or_default();
                             areas.insert(id, name.clone());
                             name
                         }
@@ -267,6 +267,6 @@ pub(crate) async fn attachment(
     let (Ok(id), Ok(aid)) = (id.parse(), aid.parse()) else {
         return crate::ui::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "not_found"));
     };
-    let (a, bytes) = or_page!(v, state.core.attachment_bytes(&actor, id, aid).await);
+    let (a, bytes) = or_page!(v, state.core.tips().attachment_bytes(&actor, id, aid).await);
     crate::attachment::attachment_response(&a.kind, bytes)
 }

@@ -103,7 +103,7 @@ async fn transition_input(
 ) -> Result<TransitionInput, CoreError> {
     let to_unit_id = match (action, f.to_unit.trim()) {
         (Transition::Transfer, "") => None,
-        (Transition::Transfer, code) => Some(state.core.unit_by_code(code).await?.id),
+        (Transition::Transfer, code) => Some(state.core.units().unit_by_code(code).await?.id),
         (
             Transition::Acknowledge
             | Transition::Verify
@@ -129,7 +129,7 @@ pub(crate) async fn transition(
     let result = async {
         let action = Transition::parse(&f.action)?;
         let input = transition_input(&state, &f, action).await?;
-        state.core.transition_tip(&actor, id, action, input).await.map(|_| ())
+        state.core.tips().transition_tip(&actor, id, action, input).await.map(|_| ())
     }
     .await;
     done(&state, v, &actor, id, result).await
@@ -152,7 +152,7 @@ pub(crate) async fn assign(
             "" => None,
             n => Some(n.parse().map_err(|_| Invalid::new("officer_id", "account_not_found"))?),
         };
-        state.core.assign_tip(&actor, id, officer).await
+        state.core.tips().assign_tip(&actor, id, officer).await
     }
     .await;
     done(&state, v, &actor, id, result).await
@@ -172,7 +172,7 @@ pub(crate) async fn priority(
     let (v, actor, id) = officer_on_tip!(v, id);
     let result = async {
         let p: Priority = f.priority.parse()?;
-        state.core.set_tip_priority(&actor, id, p).await
+        state.core.tips().set_tip_priority(&actor, id, p).await
     }
     .await;
     done(&state, v, &actor, id, result).await
@@ -196,7 +196,7 @@ pub(crate) async fn triage(
     let result = async {
         let category = f.category.parse()?;
         let priority: Priority = f.priority.parse()?;
-        state.core.decide_triage(&actor, id, category, priority).await
+        state.core.tips().decide_triage(&actor, id, category, priority).await
     }
     .await;
     done(&state, v, &actor, id, result).await
@@ -214,7 +214,7 @@ pub(crate) async fn note(
     CsrfForm(v, f): CsrfForm<TextForm>,
 ) -> Response {
     let (v, actor, id) = officer_on_tip!(v, id);
-    let result = state.core.officer_writes(&actor, id, &f.body, false).await.map(|_| ());
+    let result = state.core.tips().officer_writes(&actor, id, &f.body, false).await.map(|_| ());
     done(&state, v, &actor, id, result).await
 }
 
@@ -224,7 +224,7 @@ pub(crate) async fn message(
     CsrfForm(v, f): CsrfForm<TextForm>,
 ) -> Response {
     let (v, actor, id) = officer_on_tip!(v, id);
-    let result = state.core.officer_writes(&actor, id, &f.body, true).await.map(|_| ());
+    let result = state.core.tips().officer_writes(&actor, id, &f.body, true).await.map(|_| ());
     done(&state, v, &actor, id, result).await
 }
 
@@ -240,7 +240,7 @@ pub(crate) async fn request_unseal(
     CsrfForm(v, f): CsrfForm<ReasonForm>,
 ) -> Response {
     let (v, actor, id) = officer_on_tip!(v, id);
-    let result = state.core.request_unseal(&actor, id, &f.reason).await.map(|_| ());
+    let result = state.core.tips().request_unseal(&actor, id, &f.reason).await.map(|_| ());
     done(&state, v, &actor, id, result).await
 }
 
@@ -254,7 +254,7 @@ pub(crate) async fn approve_unseal(
 ) -> Response {
     let (v, actor, id) = officer_on_tip!(v, id);
     let result = match rid.parse() {
-        Ok(rid) => state.core.approve_unseal(&actor, id, rid).await,
+        Ok(rid) => state.core.tips().approve_unseal(&actor, id, rid).await,
         Err(_) => Err(CoreError::not_found("unseal_request")),
     };
     done(&state, v, &actor, id, result).await
@@ -268,7 +268,7 @@ pub(crate) async fn identity(
     CsrfForm(v, _): CsrfForm<Empty>,
 ) -> Response {
     let (v, actor, id) = officer_on_tip!(v, id);
-    match state.core.view_sealed_identity(&actor, id).await {
+    match state.core.tips().view_sealed_identity(&actor, id).await {
         Ok(who) => render_tip(&state, v, &actor, id, StatusCode::OK, Shown { error: None, identity: Some(who) }).await,
         Err(e) => done(&state, v, &actor, id, Err(e)).await,
     }

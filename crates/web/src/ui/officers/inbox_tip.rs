@@ -158,7 +158,7 @@ impl Names<'_> {
         if let Some(n) = self.known.get(&id) {
             return n.clone();
         }
-        let name = self.state.core.account(id).await.map(|a| a.display_name).unwrap_or_default();
+        let name = self.state.core.accounts().account(id).await.map(|a| a.display_name).unwrap_or_default();
         self.known.insert(id, name.clone());
         name
     }
@@ -220,7 +220,7 @@ pub(crate) async fn render_tip(
     shown: Shown,
 ) -> Response {
     let lang = v.lang;
-    let view = or_page!(v, state.core.officer_tip(actor, id).await);
+    let view = or_page!(v, state.core.tips().officer_tip(actor, id).await);
     let units = or_page!(v, units_by_id(state).await);
     let unit_names: HashMap<i64, String> = units.iter().map(|(id, u)| (*id, u.name.clone())).collect();
     let tip = view.tip;
@@ -231,7 +231,7 @@ pub(crate) async fn render_tip(
     }
     let reporter_view = shown.identity.unwrap_or(view.reporter);
     let household =
-        state.core.reporter_household(&reporter_view).await.map(|h| format!("{} – {}", h.head_name, h.address));
+        state.core.tips().reporter_household(&reporter_view).await.map(|h| format!("{} – {}", h.head_name, h.address));
     let can = view.can;
     let mut unseal_requests = Vec::new();
     for r in view.unseal_requests {

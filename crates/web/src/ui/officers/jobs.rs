@@ -97,7 +97,7 @@ pub(crate) async fn retry(
 ) -> Response {
     let Some(actor) = actor_of(&v) else { return not_an_officer(v) };
     let result = match id.parse::<i64>() {
-        Ok(id) => state.core.retry_job(&actor, id).await.map_err(ApiError::from),
+        Ok(id) => state.core.jobs().retry_job(&actor, id).await.map_err(ApiError::from),
         Err(_) => Err(ApiError::new(StatusCode::NOT_FOUND, "job_not_found")),
     };
     match result {
@@ -122,7 +122,7 @@ async fn render(
     mut error: Option<String>,
 ) -> Response {
     let (lang, t) = (v.lang, v.lang.text());
-    let rows = match state.core.job_reports(actor, Some(shown)).await {
+    let rows = match state.core.jobs().job_reports(actor, Some(shown)).await {
         Ok(jobs) => jobs.into_iter().map(|j| Row::new(lang, j)).collect(),
         Err(e) => {
             let e = ApiError::from(e);

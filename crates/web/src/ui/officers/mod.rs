@@ -39,6 +39,6 @@ pub(crate) async fn units_by_id(state: &AppState) -> Result<HashMap<i64, Unit>, 
         }
     }
     let mut out = HashMap::new();
-    walk(state.core.unit_directory(None).await?, &mut out);
+    walk(state.core.units().unit_directory(None).await?, &mut out);
     Ok(out)
 }

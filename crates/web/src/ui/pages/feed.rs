@@ -92,8 +92,8 @@ pub(crate) async fn follow(
     let Some(account_id) = v.principal.as_ref().map(|p| p.account.id) else {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
-    let unit = or_page!(v, state.core.unit_by_code(&code).await);
-    or_page!(v, state.core.set_following(account_id, unit.id, f.follow == "1").await);
+    let unit = or_page!(v, state.core.units().unit_by_code(&code).await);
+    or_page!(v, state.core.pages().set_following(account_id, unit.id, f.follow == "1").await);
     // Unit codes are lowercase letters, digits and dashes: safe in a Location header.
     let back = if f.back == "/feed" { "/feed".to_owned() } else { format!("/units/{}", unit.code) };
     (v.jar, Redirect::to(&back)).into_response()
@@ -128,7 +128,7 @@ async fn unit_names(state: &AppState) -> binhyen_core::Result<HashMap<i64, (Stri
         }
     }
     let mut out = HashMap::new();
-    walk(&state.core.directory_snapshot().await?.forest, &mut out);
+    walk(&state.core.units().directory_snapshot().await?.forest, &mut out);
     Ok(out)
 }
 
@@ -146,12 +146,12 @@ pub(crate) async fn feed(
         Ok(q) => q,
         Err(e) => return crate::ui::error_page(v, e),
     };
-    let feed = or_page!(v, state.core.home_feed(account_id, q.cursor()).await);
+    let feed = or_page!(v, state.core.pages().home_feed(account_id, q.cursor()).await);
     let first = q.cursor().is_none();
     let mut suggested = Vec::new();
     if first && feed.posts.is_empty() {
-        for u in or_page!(v, state.core.suggested_pages(account_id).await) {
-            let view = or_page!(v, state.core.page(u.id, Some(account_id)).await);
+        for u in or_page!(v, state.core.pages().suggested_pages(account_id).await) {
+            let view = or_page!(v, state.core.pages().page(u.id, Some(account_id)).await);
             suggested.push(Suggestion {
                 kind: unit_kind(v.lang, u.kind),
                 code: u.code,

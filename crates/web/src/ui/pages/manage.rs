@@ -79,7 +79,7 @@ pub(crate) async fn unit_to_manage(state: &AppState, v: &Visitor, code: &str) ->
     let code_for = |reason| ApiError::new(StatusCode::FORBIDDEN, reason);
     let actor =
         actor_of(v).ok_or_else(|| code_for(if v.principal.is_some() { "not_an_officer" } else { "no_session" }))?;
-    let unit = state.core.unit_by_code(code).await?;
+    let unit = state.core.units().unit_by_code(code).await?;
     state.core.authorize(&actor, Action::EditUnit, unit.id).await?;
     Ok((actor, unit))
 }
@@ -121,27 +121,27 @@ async fn render(
 ) -> Response {
     let lang = v.lang;
     let actor = actor_of(&v);
-    let view = or_page!(v, state.core.page(unit.id, None).await);
-    let detail = or_page!(v, state.core.unit_detail(unit.id).await);
+    let view = or_page!(v, state.core.pages().page(unit.id, None).await);
+    let detail = or_page!(v, state.core.units().unit_detail(unit.id).await);
     let mut areas = Vec::new();
     for a in &detail.jurisdiction {
         areas.push(Choice { value: a.id.to_string(), label: a.name.clone() });
-        for child in or_page!(v, state.core.area_detail(a.id).await).children {
+        for child in or_page!(v, state.core.units().area_detail(a.id).await).children {
             areas.push(Choice { value: child.id.to_string(), label: format!("— {}", child.name) });
         }
     }
     let articles = match &actor {
-        Some(actor) => or_page!(v, state.core.article_queue(actor, unit.id, "submitted").await),
+        Some(actor) => or_page!(v, state.core.pages().article_queue(actor, unit.id, "submitted").await),
         None => Vec::new(),
     };
     let mut waiting = Vec::with_capacity(articles.len());
     for a in articles {
-        let photos = or_page!(v, state.core.article_photo_ids(a.id).await);
+        let photos = or_page!(v, state.core.pages().article_photo_ids(a.id).await);
         waiting.push(Waiting { id: a.id, title: a.title, body: a.body, credit: a.credit, photos });
     }
-    let alerts = or_page!(v, state.core.unit_alerts(unit.id).await);
+    let alerts = or_page!(v, state.core.public_alerts().unit_alerts(unit.id).await);
     let canned = match &actor {
-        Some(actor) => or_page!(v, state.core.canned_replies(actor, unit.id).await),
+        Some(actor) => or_page!(v, state.core.questions().canned_replies(actor, unit.id).await),
         None => Vec::new(),
     };
     let now = state.core.now_ms();
@@ -224,7 +224,7 @@ pub(crate) async fn describe(
     CsrfForm(v, f): CsrfForm<DescriptionForm>,
 ) -> Response {
     let (actor, unit) = managing!(state, v, code);
-    let result = state.core.edit_page(&actor, unit.id, &f.description).await;
+    let result = state.core.pages().edit_page(&actor, unit.id, &f.description).await;
     finish(&state, v, unit, "page", result).await
 }
 
@@ -254,7 +254,7 @@ pub(crate) async fn write_post(
         let at = local_time(&f.publish_at, "publish_at")?;
         let publish_at_ms = (f.draft != "1").then(|| at.unwrap_or(i64::MIN));
         let input = PostInput { kind, title: f.title.clone(), body: f.body.clone(), publish_at_ms };
-        state.core.create_post(&actor, unit.id, input).await.map(|_| ())
+        state.core.pages().create_post(&actor, unit.id, input).await.map(|_| ())
     }
     .await;
     finish(&state, v, unit, "post", result).await
@@ -303,7 +303,7 @@ pub(crate) async fn issue_alert(
             instruction: Some(f.instruction.clone()),
             expires_at_ms: local_time(&f.expires_at, "expires_at")?.ok_or(Invalid::new("expires_at", "required"))?,
         };
-        state.core.issue_alert(&actor, unit.id, input).await.map(|_| ())
+        state.core.public_alerts().issue_alert(&actor, unit.id, input).await.map(|_| ())
     }
     .await;
     finish(&state, v, unit, "alert", result).await
@@ -317,7 +317,7 @@ pub(crate) async fn cancel_alert(
     let (actor, unit) = managing!(state, v, code);
     let result = async {
         let id = id.parse().map_err(|_| CoreError::not_found("alert"))?;
-        state.core.cancel_alert(&actor, id).await.map(|_| ())
+        state.core.public_alerts().cancel_alert(&actor, id).await.map(|_| ())
     }
     .await;
     finish(&state, v, unit, "cancelled", result).await
@@ -345,9 +345,9 @@ pub(crate) async fn decide_article(
         match f.decision.as_str() {
             "approve" => {
                 let approval = Approval { kind: f.kind.parse()?, title: None, body: None };
-                state.core.approve_article(&actor, id, approval).await.map(|_| ())
+                state.core.pages().approve_article(&actor, id, approval).await.map(|_| ())
             }
-            "reject" => state.core.reject_article(&actor, id, &f.reason).await.map(|_| ()),
+            "reject" => state.core.pages().reject_article(&actor, id, &f.reason).await.map(|_| ()),
             _ => Err(Invalid::new("decision", "unknown_value").into()),
         }
     }
@@ -370,7 +370,7 @@ pub(crate) async fn add_canned(
     CsrfForm(v, f): CsrfForm<CannedForm>,
 ) -> Response {
     let (actor, unit) = managing!(state, v, code);
-    let result = state.core.add_canned_reply(&actor, unit.id, &f.title, &f.body).await.map(|_| ());
+    let result = state.core.questions().add_canned_reply(&actor, unit.id, &f.title, &f.body).await.map(|_| ());
     finish(&state, v, unit, "canned", result).await
 }
 
@@ -398,7 +398,7 @@ pub(crate) async fn send_article(
     let Some(account_id) = v.principal.as_ref().map(|p| p.account.id) else {
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
-    let unit = or_page!(v, state.core.unit_by_code(&code).await);
+    let unit = or_page!(v, state.core.units().unit_by_code(&code).await);
     let mut photos = Vec::new();
     for file in files {
         match file.bytes {
@@ -409,7 +409,10 @@ pub(crate) async fn send_article(
             }
         }
     }
-    or_page!(v, state.core.submit_article(account_id, unit.id, &f.title, &f.body, f.credit == "1", photos).await);
+    or_page!(
+        v,
+        state.core.pages().submit_article(account_id, unit.id, &f.title, &f.body, f.credit == "1", photos).await
+    );
     (v.jar, Redirect::to(&format!("/units/{}?sent=article#send-article", unit.code))).into_response()
 }
 
@@ -426,6 +429,7 @@ pub(crate) async fn article_photo(
     let (Ok(id), Ok(image_id)) = (id.parse::<i64>(), image_id.parse::<i64>()) else {
         return crate::ui::error_page(v, not_found());
     };
-    let (kind, bytes) = or_page!(v, state.core.article_image(account_id, actor_of(&v).as_ref(), id, image_id).await);
+    let (kind, bytes) =
+        or_page!(v, state.core.pages().article_image(account_id, actor_of(&v).as_ref(), id, image_id).await);
     crate::attachment::attachment_response(&kind, bytes)
 }

@@ -68,7 +68,7 @@ struct AlertsPage {
 
 /// Every alert in force, most severe first.
 pub(crate) async fn list(State(state): State<AppState>, v: Visitor) -> Response {
-    let alerts = or_page!(v, state.core.alerts_in_force(None).await);
+    let alerts = or_page!(v, state.core.public_alerts().alerts_in_force(None).await);
     let tpl =
         AlertsPage { l: Layout::new(&v, v.lang.text().alerts_title), alerts: AlertCard::all(v.lang, alerts, &state) };
     page(v, StatusCode::OK, &tpl)
@@ -88,8 +88,8 @@ pub(crate) async fn show(State(state): State<AppState>, v: Visitor, Path(id): Pa
     let Ok(id) = id.parse::<i64>() else {
         return crate::ui::error_page(v, ApiError::new(StatusCode::NOT_FOUND, "alert_not_found"));
     };
-    let alert = or_page!(v, state.core.public_alert(id).await);
-    let AlertView { alert, unit, area } = or_page!(v, state.core.alert_view(alert).await);
+    let alert = or_page!(v, state.core.public_alerts().public_alert(id).await);
+    let AlertView { alert, unit, area } = or_page!(v, state.core.public_alerts().alert_view(alert).await);
     let a = AlertCard::new(v.lang, alert, state.core.now_ms());
     let tpl = AlertPage {
         l: Layout::new(&v, a.headline.clone()),

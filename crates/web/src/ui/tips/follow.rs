@@ -137,7 +137,7 @@ fn refused(v: Visitor, code: String, e: CoreError) -> Response {
 }
 
 pub(crate) async fn receipt_lookup(State(state): State<AppState>, CsrfForm(v, f): CsrfForm<ReceiptForm>) -> Response {
-    match state.core.tipster_view(TipsterKey::Receipt(&f.receipt), None, v.client.as_deref()).await {
+    match state.core.tips().tipster_view(TipsterKey::Receipt(&f.receipt), None, v.client.as_deref()).await {
         Ok(tip) => view(v, tip, "/receipt/messages".to_owned(), Some(f.receipt), false, None),
         Err(e) => refused(v, f.receipt, e),
     }
@@ -156,14 +156,14 @@ pub(crate) async fn receipt_message(
     CsrfForm(v, f): CsrfForm<ReceiptMessageForm>,
 ) -> Response {
     let key = TipsterKey::Receipt(&f.receipt);
-    let written = state.core.tipster_writes(key, None, &f.body, v.client.as_deref()).await;
+    let written = state.core.tips().tipster_writes(key, None, &f.body, v.client.as_deref()).await;
     let (sent, error) = match written {
         Ok(_) => (true, None),
         Err(CoreError::Invalid(i)) => (false, Some(message(v.lang, i.code).to_owned())),
         Err(e) => return refused(v, f.receipt, e),
     };
     // The code was just proven (or the text alone was refused): showing the page again guesses nothing.
-    match state.core.tipster_view(TipsterKey::Receipt(&f.receipt), None, None).await {
+    match state.core.tips().tipster_view(TipsterKey::Receipt(&f.receipt), None, None).await {
         Ok(tip) => view(v, tip, "/receipt/messages".to_owned(), Some(f.receipt), sent, error),
         Err(e) => refused(v, f.receipt, e),
     }
@@ -189,7 +189,7 @@ pub(crate) async fn my_tips(State(state): State<AppState>, v: Visitor) -> Respon
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
     let lang = v.lang;
-    let tips = or_page!(v, state.core.my_tips(&account).await)
+    let tips = or_page!(v, state.core.tips().my_tips(&account).await)
         .into_iter()
         .map(|t| MyTip {
             id: t.id,
@@ -208,7 +208,7 @@ async fn show_mine(state: &AppState, v: Visitor, raw_id: &str, sent: bool, error
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
     let id = or_page!(v, parse_id(raw_id));
-    let tip = or_page!(v, state.core.tipster_view(TipsterKey::Account(&account), Some(id), None).await);
+    let tip = or_page!(v, state.core.tips().tipster_view(TipsterKey::Account(&account), Some(id), None).await);
     view(v, tip, format!("/my/tips/{id}/messages"), None, sent, error)
 }
 
@@ -231,7 +231,7 @@ pub(crate) async fn my_tip_message(
         return (v.jar, Redirect::to("/sign-in")).into_response();
     };
     let tip_id = or_page!(v, parse_id(&id));
-    match state.core.tipster_writes(TipsterKey::Account(&account), Some(tip_id), &f.body, None).await {
+    match state.core.tips().tipster_writes(TipsterKey::Account(&account), Some(tip_id), &f.body, None).await {
         Ok(_) => (v.jar, Redirect::to(&format!("/my/tips/{tip_id}"))).into_response(),
         Err(CoreError::Invalid(i)) => {
             let error = Some(message(v.lang, i.code).to_owned());

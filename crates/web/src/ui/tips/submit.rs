@@ -117,7 +117,7 @@ async fn render(
     let lang = v.lang;
     let signed_in = v.principal.is_some();
     let households = match v.principal.as_ref().map(|p| &p.account) {
-        Some(a) if a.kind == AccountKind::Cluster => match state.core.households(a.id).await {
+        Some(a) if a.kind == AccountKind::Cluster => match state.core.accounts().households(a.id).await {
             Ok(list) => list,
             Err(e) => return crate::ui::error_page(v, e.into()),
         },
@@ -260,7 +260,7 @@ pub(crate) async fn submit(
             return render(&state, v, f, StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new(), had_files).await
         }
     };
-    input.area_id = match state.core.resolve_typed_place(&f.area, f.area_id.as_deref()).await {
+    input.area_id = match state.core.units().resolve_typed_place(&f.area, f.area_id.as_deref()).await {
         Ok(Place::Found(id)) => Some(id),
         Ok(Place::None) => None,
         Ok(Place::Choose(choices)) => {
@@ -277,7 +277,7 @@ pub(crate) async fn submit(
         None => Reporter::Anonymous,
         Some(a) => Reporter::Account { account: a.clone(), household_id },
     };
-    let done = match state.core.submit_tip(reporter, input, v.client.as_deref()).await {
+    let done = match state.core.tips().submit_tip(reporter, input, v.client.as_deref()).await {
         Ok(done) => done,
         Err(
             e @ (CoreError::Invalid(_)
@@ -301,7 +301,7 @@ pub(crate) async fn submit(
     if done.receipt.is_none() && refused.is_empty() {
         return (v.jar, Redirect::to(&format!("/my/tips/{}", done.tip_id))).into_response();
     }
-    let unit = state.core.unit(done.unit_id).await.map(|u| u.name).unwrap_or_default();
+    let unit = state.core.units().unit(done.unit_id).await.map(|u| u.name).unwrap_or_default();
     let tpl = SentPage {
         l: Layout::new(&v, lang.text().tip_sent),
         unit,
@@ -338,7 +338,7 @@ async fn attach(
             TipsterKey::Receipt(r) => TipsterKey::Receipt(r),
         });
         // No client address: the receipt was issued by this very request, nothing is being guessed.
-        match state.core.attach_to_tip(who, Some(tip_id), bytes, None).await {
+        match state.core.tips().attach_to_tip(who, Some(tip_id), bytes, None).await {
             Ok(_) => attached += 1,
             Err(e) => refused.push((file.name, ApiError::from(e).code)),
         }
