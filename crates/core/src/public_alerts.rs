@@ -58,7 +58,7 @@ fn alert_not_found(e: StoreError) -> CoreError {
 
 /// Most severe first, then newest.
 fn by_severity(mut alerts: Vec<PublicAlert>) -> Vec<PublicAlert> {
-    let rank = |a: &PublicAlert| a.severity.parse::<Severity>().map_or(9, Severity::rank);
+    let rank = |a: &PublicAlert| a.severity.rank();
     alerts.sort_by(|a, b| rank(a).cmp(&rank(b)).then(b.sent_at_ms.cmp(&a.sent_at_ms)).then(b.id.cmp(&a.id)));
     alerts
 }
@@ -92,11 +92,11 @@ impl PublicAlerts<'_> {
         let new = NewPublicAlert {
             unit_id,
             area_id: input.area_id,
-            category: input.category.as_str().to_owned(),
+            category: input.category,
             event,
-            severity: input.severity.as_str().to_owned(),
-            urgency: input.urgency.as_str().to_owned(),
-            certainty: input.certainty.as_str().to_owned(),
+            severity: input.severity,
+            urgency: input.urgency,
+            certainty: input.certainty,
             headline,
             description,
             instruction,

@@ -5,6 +5,7 @@
 //! wording, photo) reaches it unless the commander writes it in.
 
 use crate::Questions;
+use binhyen_domain::notification::NotificationKind;
 use binhyen_domain::question::{QuestionAction, QuestionState};
 use binhyen_domain::{Action, Actor};
 use binhyen_store::guides::{Guide, GuideText};
@@ -109,7 +110,7 @@ impl Questions<'_> {
             let note = NewNotification {
                 account_id: q.asker_account_id,
                 at_ms: now,
-                kind: "question_answered".to_owned(),
+                kind: NotificationKind::QuestionAnswered,
                 tip_id: None,
                 title: format!("Công an đã trả lời câu hỏi #{id} của bạn"),
                 body: "Mở binhyen để xem câu trả lời.".to_owned(),

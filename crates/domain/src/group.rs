@@ -116,6 +116,29 @@ impl MemberAction {
     ];
 }
 
+string_enum!(
+    /// What a moderator may do to someone else's membership: the part of `MemberAction` that is not the
+    /// person's own doing (invite, join, leave). Spelt as the API takes it.
+    ModeratorChange {
+        Approve => "approve", Mute => "mute", Unmute => "unmute", Remove => "remove",
+        MakeModerator => "moderator", MakeMember => "member"
+    }
+    field = "change"
+);
+
+impl ModeratorChange {
+    pub fn action(self) -> MemberAction {
+        match self {
+            ModeratorChange::Approve => MemberAction::Approve,
+            ModeratorChange::Mute => MemberAction::Mute,
+            ModeratorChange::Unmute => MemberAction::Unmute,
+            ModeratorChange::Remove => MemberAction::Remove,
+            ModeratorChange::MakeModerator => MemberAction::MakeModerator,
+            ModeratorChange::MakeMember => MemberAction::MakeMember,
+        }
+    }
+}
+
 /// What an action does to a membership.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MembershipStep {
@@ -159,8 +182,9 @@ impl Membership {
     }
 
     /// What `action` does to `current` (None: no membership yet). Inviting, joining and leaving start over as a
-    /// plain member; the other actions keep the role, or change only it. A moderator's action applies to any
-    /// state, so muting or removing someone who only asked or was only invited is recorded as such.
+    /// plain member (a removed moderator invited back is a member again); the other actions keep the role, or
+    /// change only it. Removing applies to any state, so removing someone who only asked or was only invited is
+    /// recorded as such; muting applies only to someone in the group.
     pub fn next(current: Option<Membership>, action: MemberAction) -> Result<MembershipStep, MembershipRefusal> {
         use MemberAction as A;
         use MembershipStep::{Becomes, Stays};
@@ -199,7 +223,12 @@ impl Membership {
             A::Mute | A::Unmute | A::Remove | A::MakeModerator | A::MakeMember if owner => {
                 return Err(MembershipRefusal::OwnerUnchangeable)
             }
-            A::Mute => to_state(MemberState::Muted),
+            // Only someone in the group is silenced: muting an invitation, a request or a removal would let the
+            // person read the group (a muted member reads).
+            A::Mute => match m.state {
+                MemberState::Active | MemberState::Muted => to_state(MemberState::Muted),
+                MemberState::Invited | MemberState::Requested | MemberState::Removed => Stays,
+            },
             A::Unmute => match m.state {
                 MemberState::Muted => to_state(MemberState::Active),
                 MemberState::Invited | MemberState::Requested | MemberState::Active | MemberState::Removed => Stays,
@@ -288,7 +317,7 @@ mod tests {
             (Some(m(Moderator, Invited)), A::Join, Ok(Becomes(m(Member, Active)))),
             (Some(m(Moderator, Invited)), A::Leave, Ok(Becomes(m(Member, Removed)))),
             (Some(m(Moderator, Invited)), A::Approve, Ok(Stays)),
-            (Some(m(Moderator, Invited)), A::Mute, Ok(Becomes(m(Moderator, Muted)))),
+            (Some(m(Moderator, Invited)), A::Mute, Ok(Stays)),
             (Some(m(Moderator, Invited)), A::Unmute, Ok(Stays)),
             (Some(m(Moderator, Invited)), A::Remove, Ok(Becomes(m(Moderator, Removed)))),
             (Some(m(Moderator, Invited)), A::MakeModerator, Ok(Becomes(m(Moderator, Invited)))),
@@ -297,7 +326,7 @@ mod tests {
             (Some(m(Moderator, Requested)), A::Join, Ok(Stays)),
             (Some(m(Moderator, Requested)), A::Leave, Ok(Becomes(m(Member, Removed)))),
             (Some(m(Moderator, Requested)), A::Approve, Ok(Becomes(m(Moderator, Active)))),
-            (Some(m(Moderator, Requested)), A::Mute, Ok(Becomes(m(Moderator, Muted)))),
+            (Some(m(Moderator, Requested)), A::Mute, Ok(Stays)),
             (Some(m(Moderator, Requested)), A::Unmute, Ok(Stays)),
             (Some(m(Moderator, Requested)), A::Remove, Ok(Becomes(m(Moderator, Removed)))),
             (Some(m(Moderator, Requested)), A::MakeModerator, Ok(Becomes(m(Moderator, Requested)))),
@@ -324,7 +353,7 @@ mod tests {
             (Some(m(Moderator, Removed)), A::Join, Err(RemovedCannotRejoin)),
             (Some(m(Moderator, Removed)), A::Leave, Ok(Becomes(m(Member, Removed)))),
             (Some(m(Moderator, Removed)), A::Approve, Ok(Stays)),
-            (Some(m(Moderator, Removed)), A::Mute, Ok(Becomes(m(Moderator, Muted)))),
+            (Some(m(Moderator, Removed)), A::Mute, Ok(Stays)),
             (Some(m(Moderator, Removed)), A::Unmute, Ok(Stays)),
             (Some(m(Moderator, Removed)), A::Remove, Ok(Becomes(m(Moderator, Removed)))),
             (Some(m(Moderator, Removed)), A::MakeModerator, Ok(Becomes(m(Moderator, Removed)))),
@@ -333,7 +362,7 @@ mod tests {
             (Some(m(Member, Invited)), A::Join, Ok(Becomes(m(Member, Active)))),
             (Some(m(Member, Invited)), A::Leave, Ok(Becomes(m(Member, Removed)))),
             (Some(m(Member, Invited)), A::Approve, Ok(Stays)),
-            (Some(m(Member, Invited)), A::Mute, Ok(Becomes(m(Member, Muted)))),
+            (Some(m(Member, Invited)), A::Mute, Ok(Stays)),
             (Some(m(Member, Invited)), A::Unmute, Ok(Stays)),
             (Some(m(Member, Invited)), A::Remove, Ok(Becomes(m(Member, Removed)))),
             (Some(m(Member, Invited)), A::MakeModerator, Ok(Becomes(m(Moderator, Invited)))),
@@ -342,7 +371,7 @@ mod tests {
             (Some(m(Member, Requested)), A::Join, Ok(Stays)),
             (Some(m(Member, Requested)), A::Leave, Ok(Becomes(m(Member, Removed)))),
             (Some(m(Member, Requested)), A::Approve, Ok(Becomes(m(Member, Active)))),
-            (Some(m(Member, Requested)), A::Mute, Ok(Becomes(m(Member, Muted)))),
+            (Some(m(Member, Requested)), A::Mute, Ok(Stays)),
             (Some(m(Member, Requested)), A::Unmute, Ok(Stays)),
             (Some(m(Member, Requested)), A::Remove, Ok(Becomes(m(Member, Removed)))),
             (Some(m(Member, Requested)), A::MakeModerator, Ok(Becomes(m(Moderator, Requested)))),
@@ -369,7 +398,7 @@ mod tests {
             (Some(m(Member, Removed)), A::Join, Err(RemovedCannotRejoin)),
             (Some(m(Member, Removed)), A::Leave, Ok(Becomes(m(Member, Removed)))),
             (Some(m(Member, Removed)), A::Approve, Ok(Stays)),
-            (Some(m(Member, Removed)), A::Mute, Ok(Becomes(m(Member, Muted)))),
+            (Some(m(Member, Removed)), A::Mute, Ok(Stays)),
             (Some(m(Member, Removed)), A::Unmute, Ok(Stays)),
             (Some(m(Member, Removed)), A::Remove, Ok(Becomes(m(Member, Removed)))),
             (Some(m(Member, Removed)), A::MakeModerator, Ok(Becomes(m(Moderator, Removed)))),

@@ -10,6 +10,7 @@ pub mod entities;
 pub mod error;
 pub mod group;
 pub mod job;
+pub mod notification;
 pub mod page;
 pub mod permission;
 pub mod phone;

@@ -35,6 +35,18 @@ string_enum!(
 );
 
 string_enum!(
+    /// What a line of a tip's timeline records. `Message`s are between officers and the tipster (the tipster
+    /// sees them); `Note`s stay inside the police; `Escalated` is the SLA telling the unit above.
+    TipEventKind {
+        Submitted => "submitted", StateChanged => "state_changed", Assigned => "assigned",
+        PriorityChanged => "priority_changed", Note => "note", Message => "message",
+        UnsealRequested => "unseal_requested", UnsealApproved => "unseal_approved",
+        IdentityViewed => "identity_viewed", AttachmentAdded => "attachment_added", Escalated => "escalated"
+    }
+    field = "kind"
+);
+
+string_enum!(
     /// What officers concluded.
     Verdict { Confirmed => "confirmed", Unfounded => "unfounded", Duplicate => "duplicate" }
     field = "verdict"

@@ -2,6 +2,7 @@
 //! units that watch another's urgent tips.
 
 use binhyen_domain::channel::ChannelKind;
+use binhyen_domain::tip::Priority;
 use sqlx::Row;
 
 use crate::accounts::Account;
@@ -29,7 +30,7 @@ pub async fn set_on_duty(tx: &mut Tx, account_id: i64, on: bool, now_ms: i64) ->
 }
 
 /// Sets (Some) or clears (None, inherit) a unit's SLA minutes per priority.
-pub async fn set_sla_policy(tx: &mut Tx, unit_id: i64, minutes: &[(String, Option<i64>)]) -> Result<()> {
+pub async fn set_sla_policy(tx: &mut Tx, unit_id: i64, minutes: &[(Priority, Option<i64>)]) -> Result<()> {
     for (priority, value) in minutes {
         sqlx::query("DELETE FROM sla_policies WHERE unit_id = $1 AND priority = $2")
             .bind(unit_id)
@@ -128,9 +129,9 @@ impl Store {
     }
 
     /// Every unit's policy: (unit, priority, minutes).
-    pub async fn all_sla_policies(&self) -> Result<Vec<(i64, String, i64)>> {
+    pub async fn all_sla_policies(&self) -> Result<Vec<(i64, Priority, i64)>> {
         let rows = sqlx::query("SELECT unit_id, priority, minutes FROM sla_policies").fetch_all(&self.read).await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get(0)?, parse_enum(&r.try_get::<String, _>(1)?)?, r.try_get(2)?))).collect()
     }
 
     /// Every (watching unit, watched subtree's root) pair.

@@ -2,7 +2,8 @@
 
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError, Tx};
+use crate::{parse_enum, Result, Store, StoreError, Tx};
+use binhyen_domain::page::ArticleState;
 
 pub use binhyen_domain::entities::articles::Article;
 
@@ -17,7 +18,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Article> {
         title: r.try_get(3)?,
         body: r.try_get(4)?,
         credit: r.try_get::<i64, _>(5)? != 0,
-        state: r.try_get(6)?,
+        state: parse_enum(&r.try_get::<String, _>(6)?)?,
         reason: r.try_get(7)?,
         post_id: r.try_get(8)?,
         created_at_ms: r.try_get(9)?,
@@ -63,7 +64,7 @@ pub async fn decide(
         "UPDATE articles SET state = $1, post_id = $2, reason = $3, decided_by = $4, updated_at = $5 \
          WHERE id = $6 AND state = 'submitted'",
     )
-    .bind(if post_id.is_some() { "approved" } else { "rejected" })
+    .bind(if post_id.is_some() { ArticleState::Approved } else { ArticleState::Rejected }.as_str())
     .bind(post_id)
     .bind(reason)
     .bind(by)
@@ -88,12 +89,12 @@ impl Store {
     }
 
     /// A page's articles in one state, oldest first (the queue officers work through).
-    pub async fn articles_of_unit(&self, unit_id: i64, state: &str) -> Result<Vec<Article>> {
+    pub async fn articles_of_unit(&self, unit_id: i64, state: ArticleState) -> Result<Vec<Article>> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM articles WHERE unit_id = $1 AND state = $2 ORDER BY id LIMIT 200"
         ))
         .bind(unit_id)
-        .bind(state)
+        .bind(state.as_str())
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(from_row).collect()

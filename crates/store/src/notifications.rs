@@ -2,13 +2,15 @@
 
 use sqlx::Row;
 
-use crate::{Result, Store, Tx};
+use binhyen_domain::notification::NotificationKind;
+
+use crate::{parse_enum, Result, Store, Tx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewNotification {
     pub account_id: i64,
     pub at_ms: i64,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub tip_id: Option<i64>,
     pub title: String,
     pub body: String,
@@ -20,7 +22,7 @@ pub struct Notification {
     pub id: i64,
     pub account_id: i64,
     pub at_ms: i64,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub tip_id: Option<i64>,
     pub title: String,
     pub body: String,
@@ -91,7 +93,7 @@ impl Store {
                     id: r.try_get(0)?,
                     account_id: r.try_get(1)?,
                     at_ms: r.try_get(2)?,
-                    kind: r.try_get(3)?,
+                    kind: parse_enum(&r.try_get::<String, _>(3)?)?,
                     tip_id: r.try_get(4)?,
                     title: r.try_get(5)?,
                     body: r.try_get(6)?,

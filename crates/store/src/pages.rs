@@ -5,14 +5,15 @@
 
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError, Tx};
+use crate::{parse_enum, Result, Store, StoreError, Tx};
+use binhyen_domain::page::{PostKind, PostState};
 
 pub use binhyen_domain::entities::pages::Post;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPost {
     pub unit_id: i64,
-    pub kind: String,
+    pub kind: PostKind,
     pub title: String,
     pub body: String,
     pub body_html: String,
@@ -117,11 +118,11 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Post> {
     Ok(Post {
         id: r.try_get(0)?,
         unit_id: r.try_get(1)?,
-        kind: r.try_get(2)?,
+        kind: parse_enum(&r.try_get::<String, _>(2)?)?,
         title: r.try_get(3)?,
         body: r.try_get(4)?,
         body_html: r.try_get(5)?,
-        state: r.try_get(6)?,
+        state: parse_enum(&r.try_get::<String, _>(6)?)?,
         pinned: r.try_get::<i64, _>(7)? != 0,
         published_at_ms: r.try_get(8)?,
         author_account_id: r.try_get(9)?,
@@ -140,7 +141,7 @@ pub async fn insert_post(tx: &mut Tx, p: &NewPost, now_ms: i64) -> Result<i64> {
     .bind(p.title.as_str())
     .bind(p.body.as_str())
     .bind(p.body_html.as_str())
-    .bind(if p.published_at_ms.is_some() { "published" } else { "draft" })
+    .bind(if p.published_at_ms.is_some() { PostState::Published } else { PostState::Draft }.as_str())
     .bind(p.published_at_ms)
     .bind(p.author_account_id)
     .bind(now_ms)

@@ -4,7 +4,8 @@
 
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError, Tx};
+use crate::{parse_enum, Result, Store, StoreError, Tx};
+use binhyen_domain::alert::{AlertCategory, Certainty, Severity, Urgency};
 
 pub use binhyen_domain::entities::public_alerts::PublicAlert;
 
@@ -12,11 +13,11 @@ pub use binhyen_domain::entities::public_alerts::PublicAlert;
 pub struct NewPublicAlert {
     pub unit_id: i64,
     pub area_id: i64,
-    pub category: String,
+    pub category: AlertCategory,
     pub event: String,
-    pub severity: String,
-    pub urgency: String,
-    pub certainty: String,
+    pub severity: Severity,
+    pub urgency: Urgency,
+    pub certainty: Certainty,
     pub headline: String,
     pub description: String,
     pub instruction: Option<String>,
@@ -36,11 +37,11 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<PublicAlert> {
         id: r.try_get(0)?,
         unit_id: r.try_get(1)?,
         area_id: r.try_get(2)?,
-        category: r.try_get(3)?,
+        category: parse_enum(&r.try_get::<String, _>(3)?)?,
         event: r.try_get(4)?,
-        severity: r.try_get(5)?,
-        urgency: r.try_get(6)?,
-        certainty: r.try_get(7)?,
+        severity: parse_enum(&r.try_get::<String, _>(5)?)?,
+        urgency: parse_enum(&r.try_get::<String, _>(6)?)?,
+        certainty: parse_enum(&r.try_get::<String, _>(7)?)?,
         headline: r.try_get(8)?,
         description: r.try_get(9)?,
         instruction: r.try_get(10)?,

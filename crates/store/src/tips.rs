@@ -1,6 +1,6 @@
 //! Tips, their timeline, attachments and unseal requests.
 
-use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState, Verdict};
+use binhyen_domain::tip::{Priority, Protection, TipCategory, TipEventKind, TipState, Verdict};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -28,18 +28,36 @@ pub struct NewTip {
     pub priority: Priority,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewTipEvent {
     pub tip_id: i64,
     pub at_ms: i64,
     pub actor_account_id: Option<i64>,
     pub from_tipster: bool,
-    pub kind: &'static str,
+    pub kind: TipEventKind,
     pub from_state: Option<TipState>,
     pub to_state: Option<TipState>,
     pub unit_id: Option<i64>,
     pub body: Option<String>,
     pub visible_to_tipster: bool,
+}
+
+impl NewTipEvent {
+    /// An event of this kind with nothing else said yet: fill the rest with `NewTipEvent { …, ..of(kind) }`.
+    pub fn of(kind: TipEventKind) -> Self {
+        Self {
+            tip_id: 0,
+            at_ms: 0,
+            actor_account_id: None,
+            from_tipster: false,
+            kind,
+            from_state: None,
+            to_state: None,
+            unit_id: None,
+            body: None,
+            visible_to_tipster: false,
+        }
+    }
 }
 
 /// Which tips an officer's list shows: those of `root_unit_id` and every unit below it (core decides which
@@ -146,7 +164,7 @@ pub async fn add_event(tx: &mut Tx, e: &NewTipEvent) -> Result<i64> {
     .bind(e.at_ms)
     .bind(e.actor_account_id)
     .bind(i64::from(e.from_tipster))
-    .bind(e.kind)
+    .bind(e.kind.as_str())
     .bind(e.from_state.map(TipState::as_str))
     .bind(e.to_state.map(TipState::as_str))
     .bind(e.unit_id)
@@ -241,7 +259,7 @@ pub async fn add_events(tx: &mut Tx, events: &[NewTipEvent]) -> Result<()> {
                 .bind(e.at_ms)
                 .bind(e.actor_account_id)
                 .bind(i64::from(e.from_tipster))
-                .bind(e.kind)
+                .bind(e.kind.as_str())
                 .bind(e.from_state.map(TipState::as_str))
                 .bind(e.to_state.map(TipState::as_str))
                 .bind(e.unit_id)
@@ -468,7 +486,7 @@ impl Store {
                     at_ms: r.try_get("at")?,
                     actor_account_id: r.try_get("actor_account_id")?,
                     from_tipster: r.try_get::<i64, _>("from_tipster")? == 1,
-                    kind: r.try_get("kind")?,
+                    kind: parse_enum(&r.try_get::<String, _>("kind")?)?,
                     from_state: from.as_deref().map(parse_enum).transpose()?,
                     to_state: to.as_deref().map(parse_enum).transpose()?,
                     unit_id: r.try_get("unit_id")?,

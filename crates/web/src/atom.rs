@@ -25,7 +25,7 @@ pub(crate) fn page_feed(base: &str, page: &PageView, posts: &[Post], now_ms: i64
             entry.set_updated(time(p.updated_at_ms));
             entry.set_published(p.published_at_ms.map(time));
             entry.set_links(vec![Link { href: url, rel: "alternate".into(), ..Default::default() }]);
-            entry.set_categories(vec![Category { term: p.kind.clone(), ..Default::default() }]);
+            entry.set_categories(vec![Category { term: p.kind.as_str().to_owned(), ..Default::default() }]);
             let mut content = Content::default();
             content.set_content_type(Some("html".to_owned()));
             content.set_value(Some(p.body_html.clone()));

@@ -97,11 +97,11 @@ fn write_document(base: &str, cap: &CapAlert) -> io::Result<String> {
         }
         w.create_element("info").write_inner_content(|w| {
             element(w, "language", "vi-VN")?;
-            element(w, "category", &a.category)?;
+            element(w, "category", a.category.as_str())?;
             element(w, "event", &a.event)?;
-            element(w, "urgency", &a.urgency)?;
-            element(w, "severity", &a.severity)?;
-            element(w, "certainty", &a.certainty)?;
+            element(w, "urgency", a.urgency.as_str())?;
+            element(w, "severity", a.severity.as_str())?;
+            element(w, "certainty", a.certainty.as_str())?;
             element(w, "effective", &cap_time(a.sent_at_ms))?;
             element(w, "expires", &cap_time(a.expires_at_ms))?;
             element(w, "senderName", &cap.unit.name)?;

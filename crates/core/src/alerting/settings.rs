@@ -140,11 +140,12 @@ impl Alerting<'_> {
                 return Err(Invalid::new(field_of(*p), "out_of_range").into());
             }
         }
-        let rows: Vec<(String, Option<i64>)> = minutes.iter().map(|(p, m)| (p.as_str().to_owned(), *m)).collect();
         let mut tx = self.store.begin().await?;
-        alerting::set_sla_policy(&mut tx, unit_id, &rows).await?;
-        let detail =
-            serde_json::json!(rows.iter().map(|(p, m)| (p.clone(), *m)).collect::<std::collections::BTreeMap<_, _>>());
+        alerting::set_sla_policy(&mut tx, unit_id, &minutes).await?;
+        let detail = serde_json::json!(minutes
+            .iter()
+            .map(|(p, m)| (p.as_str(), *m))
+            .collect::<std::collections::BTreeMap<_, _>>());
         let event = AuditEvent::new("unit.sla_changed", "unit", Some(unit_id)).by(Some(actor.account_id));
         self.audit(&mut tx, event.detail(detail)).await?;
         tx.commit().await?;

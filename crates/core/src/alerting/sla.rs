@@ -14,7 +14,7 @@ use crate::Result;
 
 const TTL: time::Duration = time::Duration::seconds(2);
 
-type Policies = Arc<HashMap<(i64, String), i64>>;
+type Policies = Arc<HashMap<(i64, Priority), i64>>;
 
 #[derive(Default)]
 pub(crate) struct SlaCache {
@@ -63,8 +63,7 @@ impl Alerting<'_> {
     pub(crate) async fn sla_minutes(&self, unit_id: i64, priority: Priority) -> Result<i64> {
         let policies = self.sla_policies().await?;
         let forest = self.units().directory_snapshot().await?.forest;
-        let key = priority.as_str().to_owned();
-        let own = ancestry(&forest, unit_id).into_iter().find_map(|u| policies.get(&(u, key.clone())).copied());
+        let own = ancestry(&forest, unit_id).into_iter().find_map(|u| policies.get(&(u, priority)).copied());
         Ok(own.unwrap_or_else(|| self.alerts.default_sla.get(priority)))
     }
 

@@ -97,7 +97,7 @@ pub(super) async fn build(core: &Core) -> Result<()> {
         let at = vn(y, mo, d, h, mi);
         let post = NewPost {
             unit_id: ea_kpam,
-            kind: kind.to_owned(),
+            kind: kind.parse()?,
             title: title.to_owned(),
             body: body.to_owned(),
             body_html: crate::pages::render_markdown(body),

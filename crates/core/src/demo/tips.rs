@@ -3,6 +3,7 @@
 //! loan shark, and an anonymous tip whose receipt the demo prints. Written with their historical times, so
 //! through the store (use cases stamp the present); every step still lands in the timeline and the audit log.
 
+use binhyen_domain::tip::TipEventKind;
 use binhyen_domain::tip::{format_receipt, normalize_receipt, Priority, Protection, TipCategory, TipState, Verdict};
 use binhyen_store::tips::{self, Attachment, NewTip, NewTipEvent, Outcome};
 use binhyen_store::Tx;
@@ -45,10 +46,9 @@ impl Writer<'_> {
             tip_id: id,
             at_ms: at,
             from_tipster: true,
-            kind: "submitted",
             unit_id: Some(tip.unit_id),
             visible_to_tipster: true,
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::Submitted)
         };
         tips::add_event(&mut self.tx, &event).await?;
         self.core.tips().audit_tip(&mut self.tx, None, "tip.submitted", id, serde_json::json!({"demo": true})).await?;
@@ -73,13 +73,12 @@ impl Writer<'_> {
             tip_id: tip,
             at_ms: at,
             actor_account_id: Some(actor),
-            kind: "state_changed",
             from_state: Some(from),
             to_state: Some(to),
             unit_id: unit,
             body: body.map(str::to_owned),
             visible_to_tipster: true,
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::StateChanged)
         };
         tips::add_event(&mut self.tx, &event).await?;
         let detail = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "demo": true});
@@ -91,7 +90,7 @@ impl Writer<'_> {
         tip: i64,
         actor: Option<i64>,
         at: i64,
-        kind: &'static str,
+        kind: TipEventKind,
         body: &str,
         from_tipster: bool,
     ) -> Result<()> {
@@ -100,10 +99,9 @@ impl Writer<'_> {
             at_ms: at,
             actor_account_id: actor,
             from_tipster,
-            kind,
             body: Some(body.to_owned()),
-            visible_to_tipster: kind == "message",
-            ..Default::default()
+            visible_to_tipster: kind == TipEventKind::Message,
+            ..NewTipEvent::of(kind)
         };
         tips::add_event(&mut self.tx, &event).await?;
         Ok(())
@@ -170,7 +168,7 @@ pub(super) async fn build(core: &Core) -> Result<String> {
         dogs,
         Some(officer),
         at + 90_000,
-        "message",
+        TipEventKind::Message,
         "Công an xã đã nhận tin, tổ tuần tra đang tới cầu Ea Kpam.",
         false,
     )
@@ -255,7 +253,15 @@ pub(super) async fn build(core: &Core) -> Result<String> {
     tips::add_attachment(&mut w.tx, &photo, at).await?;
     w.step(pump, (New, Acknowledged), officer, at + 20 * 60_000, None, None).await?;
     w.step(pump, (Acknowledged, Verifying), officer, at + 30 * 60_000, None, None).await?;
-    w.say(pump, Some(officer), at + 35 * 60_000, "note", "Đã gửi ảnh cho các tiệm cầm đồ trong huyện.", false).await?;
+    w.say(
+        pump,
+        Some(officer),
+        at + 35 * 60_000,
+        TipEventKind::Note,
+        "Đã gửi ảnh cho các tiệm cầm đồ trong huyện.",
+        false,
+    )
+    .await?;
 
     // Drugs near a school: open, being verified.
     let mut t = new_tip(

@@ -13,11 +13,13 @@ mod live;
 mod to_tip;
 
 use crate::Groups;
+use binhyen_domain::notification::NotificationKind;
 use std::sync::Arc;
 
 use binhyen_domain::error::Invalid;
 use binhyen_domain::group::{
     GroupId, GroupKind, MemberAction, MemberRole, MemberState, Membership, MembershipRefusal, MembershipStep,
+    ModeratorChange,
 };
 use binhyen_domain::permission::{Action, Actor};
 use binhyen_store::groups::{self, Group, Member, Message};
@@ -110,30 +112,6 @@ pub struct Post<'a> {
     pub announcement: bool,
     /// A household cluster: the household speaking (one of its own).
     pub household_id: Option<i64>,
-}
-
-/// What a member may be made, or made to do, by a moderator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MemberChange {
-    Approve,
-    Mute,
-    Unmute,
-    Remove,
-    MakeModerator,
-    MakeMember,
-}
-
-impl MemberChange {
-    fn action(self) -> MemberAction {
-        match self {
-            MemberChange::Approve => MemberAction::Approve,
-            MemberChange::Mute => MemberAction::Mute,
-            MemberChange::Unmute => MemberAction::Unmute,
-            MemberChange::Remove => MemberAction::Remove,
-            MemberChange::MakeModerator => MemberAction::MakeModerator,
-            MemberChange::MakeMember => MemberAction::MakeMember,
-        }
-    }
 }
 
 /// What each refusal of a membership change answers.
@@ -250,7 +228,7 @@ impl Groups<'_> {
         asker: &Asker,
         group_id: GroupId,
         account_id: i64,
-        change: MemberChange,
+        change: ModeratorChange,
     ) -> Result<()> {
         let group = self.group(group_id).await?;
         if !self.standing(asker, &group).await?.can_moderate() {
@@ -395,7 +373,7 @@ impl Groups<'_> {
                 .map(|account_id| NewNotification {
                     account_id,
                     at_ms: now,
-                    kind: "group_announcement".into(),
+                    kind: NotificationKind::GroupAnnouncement,
                     tip_id: None,
                     title: group.name.clone(),
                     body: body.chars().take(200).collect(),

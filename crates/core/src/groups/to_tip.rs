@@ -5,6 +5,7 @@
 //! confidential tipster's, and nothing is said in the group or to the author).
 
 use crate::Groups;
+use binhyen_domain::notification::NotificationKind;
 use binhyen_domain::tip::{Protection, TipCategory};
 use binhyen_store::groups;
 use binhyen_store::notifications::{self, NewNotification};
@@ -68,7 +69,7 @@ impl Groups<'_> {
             let told = NewNotification {
                 account_id: message.author_account_id,
                 at_ms: self.now_ms(),
-                kind: "group_message_tip".into(),
+                kind: NotificationKind::GroupMessageTip,
                 tip_id: Some(submitted.tip_id),
                 title: group.name.clone(),
                 body: "Tin nhắn của bạn đã được công an tiếp nhận như một tin báo.".into(),

@@ -6,6 +6,7 @@
 
 use binhyen_channels::ChannelKind;
 use binhyen_domain::appointment::{before_cutoff, BookingState};
+use binhyen_domain::notification::NotificationKind;
 use binhyen_domain::time_vn;
 use binhyen_store::notifications::NewNotification;
 use binhyen_store::Tx;
@@ -52,7 +53,7 @@ impl Core {
         };
         let message = Message {
             key: format!("appointment:{}:{starts_at_ms}:reminder", a.id),
-            kind: "appointment_reminder",
+            kind: NotificationKind::AppointmentReminder,
             tip_id: None,
             title: format!("Nhắc lịch hẹn: {} lúc {}", service.name, at_text(starts_at_ms)),
             body: format!("{}{place}. Mang theo mã xác nhận và giấy tờ cần thiết.{change}", unit.name),

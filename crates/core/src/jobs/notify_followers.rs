@@ -1,9 +1,9 @@
 //! The `notify_followers` job: one range of a public alert's followers who live inside its area, told while the
 //! alert is in force.
 
+use binhyen_domain::notification::NotificationKind;
 use std::collections::HashMap;
 
-use binhyen_domain::alert::Severity;
 use binhyen_store::alerting::ContactChannel;
 
 use super::outgoing::{excerpt, when, Lookups, Message, Outgoing};
@@ -31,10 +31,10 @@ impl Core {
             }
         }
         let unit_name = self.unit_name(memo, alert.unit_id).await?;
-        let severity = alert.severity.parse::<Severity>().map_or("", |s| s.names().0);
+        let severity = alert.severity.names().0;
         let message = Message {
             key: format!("alert:{alert_id}"),
-            kind: "public_alert",
+            kind: NotificationKind::PublicAlert,
             tip_id: None,
             title: format!("CẢNH BÁO ({severity}): {}", alert.headline),
             body: format!(

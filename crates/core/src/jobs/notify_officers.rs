@@ -1,6 +1,7 @@
 //! The `notify_officers` job: an urgent tip told to the on-duty officers of its unit and of the units that watch
 //! urgent tips above it, or an escalated one to the commanders and on-duty officers of the unit it rose to.
 
+use binhyen_domain::notification::NotificationKind;
 use std::collections::BTreeSet;
 
 use binhyen_channels::ChannelKind;
@@ -43,10 +44,14 @@ impl Core {
         let receiving = self.unit_name(memo, tip.unit_id).await?;
         let (category, _) = tip.category.names();
         let (kind, title, key) = match reason {
-            NotifyReason::Urgent => ("tip_urgent", format!("Tin báo KHẨN #{tip_id}: {category}"), "urgent"),
-            NotifyReason::Escalated => {
-                ("tip_escalated", format!("Tin báo #{tip_id} quá hạn tiếp nhận, chuyển lên {unit_name}"), "escalated")
+            NotifyReason::Urgent => {
+                (NotificationKind::TipUrgent, format!("Tin báo KHẨN #{tip_id}: {category}"), "urgent")
             }
+            NotifyReason::Escalated => (
+                NotificationKind::TipEscalated,
+                format!("Tin báo #{tip_id} quá hạn tiếp nhận, chuyển lên {unit_name}"),
+                "escalated",
+            ),
         };
         let message = Message {
             key: format!("tip:{tip_id}:{key}:{unit_id}"),

@@ -1,6 +1,7 @@
 //! The `notify_tipster` job: an identified tipster told of an event on their tip's timeline (a new state, an
 //! officer's message). Confidential and anonymous tipsters are never told this way (see `outgoing.rs`).
 
+use binhyen_domain::notification::NotificationKind;
 use binhyen_store::tips::Tip;
 use binhyen_store::Tx;
 
@@ -36,7 +37,7 @@ impl Core {
         };
         let message = Message {
             key: format!("tip:{tip_id}:tipster:{event_id}"),
-            kind: "tip_update",
+            kind: NotificationKind::TipUpdate,
             tip_id: Some(tip_id),
             title,
             body: format!("Cập nhật lúc {}. Mở binhyen để xem chi tiết.", when(event.at_ms)),

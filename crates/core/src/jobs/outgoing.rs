@@ -7,6 +7,7 @@
 //! to the tip, which is what their protection seals away. They follow their tips in "Tin báo của tôi"; anonymous
 //! tipsters on the receipt page.
 
+use binhyen_domain::notification::NotificationKind;
 use std::collections::HashMap;
 
 use binhyen_channels::ChannelKind;
@@ -26,7 +27,7 @@ use crate::{Core, Result};
 pub(super) struct Message {
     /// Makes every delivery's idempotency key: `<key>:<account>:<channel>`.
     pub(super) key: String,
-    pub(super) kind: &'static str,
+    pub(super) kind: NotificationKind,
     pub(super) tip_id: Option<i64>,
     pub(super) title: String,
     pub(super) body: String,
@@ -132,7 +133,7 @@ impl Core {
         NewNotification {
             account_id,
             at_ms: self.now_ms(),
-            kind: m.kind.to_owned(),
+            kind: m.kind,
             tip_id: m.tip_id,
             title: m.title.clone(),
             body: m.body.clone(),

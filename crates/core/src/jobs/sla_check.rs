@@ -4,6 +4,7 @@
 //! commanders are told, and the next timer is queued against that unit's SLA. A tip acknowledged (or moved,
 //! or reprioritised) meanwhile makes the timer finish without firing.
 
+use binhyen_domain::tip::TipEventKind;
 use binhyen_domain::tip::{Priority, TipState};
 use binhyen_store::tips::{self, NewTipEvent, Tip};
 use binhyen_store::Tx;
@@ -64,10 +65,9 @@ impl Core {
         let event = NewTipEvent {
             tip_id,
             at_ms: now,
-            kind: "escalated",
             unit_id: Some(parent),
             body: Some((level + 1).to_string()),
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::Escalated)
         };
         tips::add_event(tx, &event).await?;
         let next =

@@ -3,7 +3,8 @@
 //! told in the app either way.
 
 use crate::Pages;
-use binhyen_domain::page::PostKind;
+use binhyen_domain::notification::NotificationKind;
+use binhyen_domain::page::{ArticleState, PostKind};
 use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::articles::{self, Article, ArticleImage};
 use binhyen_store::notifications::{self, NewNotification};
@@ -81,9 +82,8 @@ impl Pages<'_> {
     /// The articles waiting at a page (or decided ones, by `state`), for its commanders and those above.
     pub async fn article_queue(&self, actor: &Actor, unit_id: i64, state: &str) -> Result<Vec<Article>> {
         self.authorize(actor, Action::EditUnit, unit_id).await?;
-        if !["submitted", "approved", "rejected"].contains(&state) {
-            return Err(Invalid::new("state", "unknown_value").into());
-        }
+        // Parsed after the permission check, so a stranger learns nothing from the error.
+        let state: ArticleState = state.parse().map_err(|_| Invalid::new("state", "unknown_value"))?;
         Ok(self.store.articles_of_unit(unit_id, state).await?)
     }
 
@@ -97,7 +97,7 @@ impl Pages<'_> {
         if article.author_account_id != account_id {
             return Err(CoreError::not_found("article"));
         }
-        if article.state != "submitted" {
+        if article.state.is_decided() {
             return Err(CoreError::Conflict { code: "article_decided", field: None });
         }
         if self.store.article_images(id).await?.len() >= ARTICLE_PHOTOS {
@@ -156,7 +156,7 @@ impl Pages<'_> {
         let now = self.now_ms();
         let post = NewPost {
             unit_id: article.unit_id,
-            kind: approval.kind.as_str().to_owned(),
+            kind: approval.kind,
             body_html: super::markdown::render(&body),
             title: title.clone(),
             body,
@@ -213,7 +213,7 @@ impl Pages<'_> {
         let note = NewNotification {
             account_id: article.author_account_id,
             at_ms: self.now_ms(),
-            kind: "article_decided".into(),
+            kind: NotificationKind::ArticleDecided,
             tip_id: None,
             title,
             body: String::new(),

@@ -7,7 +7,7 @@ mod images;
 mod markdown;
 
 use crate::Pages;
-use binhyen_domain::page::PostKind;
+use binhyen_domain::page::{PostKind, PostState};
 use binhyen_domain::{Action, Actor, Invalid};
 use binhyen_store::pages::{self, FeedCursor, NewPost, Post};
 use binhyen_store::public_alerts::PublicAlert;
@@ -127,7 +127,7 @@ impl Pages<'_> {
         let body = clean(&input.body, "body", 20_000)?;
         let new = NewPost {
             unit_id,
-            kind: input.kind.as_str().to_owned(),
+            kind: input.kind,
             body_html: markdown::render(&body),
             title,
             body,
@@ -171,7 +171,7 @@ impl Pages<'_> {
     /// Publishes a draft now (or at a time to come), or pins and unpins a post.
     pub async fn publish_post(&self, actor: &Actor, post_id: i64, at_ms: Option<i64>) -> Result<Post> {
         let post = self.post_to_change(actor, post_id).await?;
-        if post.state == "published" {
+        if !post.state.can_become(PostState::Published) {
             return Err(CoreError::Conflict { code: "already_published", field: None });
         }
         let now = self.now_ms();
@@ -200,7 +200,7 @@ impl Pages<'_> {
     /// A published post whose time has come (anyone), or any post of a page the officer may edit.
     pub async fn post(&self, actor: Option<&Actor>, post_id: i64) -> Result<Post> {
         let post = self.store.post(post_id).await.map_err(post_not_found)?;
-        let public = post.state == "published" && post.published_at_ms.is_some_and(|at| at <= self.now_ms());
+        let public = post.state == PostState::Published && post.published_at_ms.is_some_and(|at| at <= self.now_ms());
         if public {
             return Ok(post);
         }

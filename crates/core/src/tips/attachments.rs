@@ -3,6 +3,7 @@
 //! so a crash leaves at worst an unreferenced object, which the sweep (`crate::media`) removes later.
 
 use crate::Tips;
+use binhyen_domain::tip::TipEventKind;
 use binhyen_store::tips::{self, Attachment, NewTipEvent};
 
 use super::tipster::TipsterKey;
@@ -47,10 +48,9 @@ impl Tips<'_> {
             at_ms: now,
             actor_account_id: actor,
             from_tipster,
-            kind: "attachment_added",
             body: Some(id.to_string()),
             visible_to_tipster: true,
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::AttachmentAdded)
         };
         tips::add_event(&mut tx, &event).await?;
         self.audit_tip(&mut tx, actor, "tip.attachment_added", tip.id, serde_json::json!({"attachment_id": id}))

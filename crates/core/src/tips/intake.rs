@@ -15,6 +15,7 @@
 //! ends once every `Core` sharing the intake has been dropped.
 
 use crate::Tips;
+use binhyen_domain::tip::TipEventKind;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -221,10 +222,9 @@ impl Tips<'_> {
                 at_ms: now_ms,
                 actor_account_id: None,
                 from_tipster: true,
-                kind: "submitted",
                 unit_id: Some(tip.unit_id),
                 visible_to_tipster: true,
-                ..Default::default()
+                ..NewTipEvent::of(TipEventKind::Submitted)
             })
             .collect();
         tips::add_events(&mut tx, &events).await?;
@@ -346,7 +346,7 @@ mod tests {
         let sealed = core.store.tip(third).await.unwrap().reporter_sealed.expect("sealed reporter");
         assert_eq!(core.open_for(&TIPS_REPORTER, third, &sealed).unwrap(), br#"{"name":"A"}"#);
         for id in [first, third] {
-            assert_eq!(core.store.tip_events(id).await.unwrap()[0].kind, "submitted");
+            assert_eq!(core.store.tip_events(id).await.unwrap()[0].kind, TipEventKind::Submitted);
         }
         assert_eq!(core.store.count_audit_entries().await.unwrap(), 2);
         assert_eq!(core.store.verify_audit_chain().await.unwrap(), None);

@@ -2,6 +2,7 @@
 //! events meant for them, and messages to the officers. Internal notes, reasons and officers' names stay out.
 
 use crate::Tips;
+use binhyen_domain::tip::TipEventKind;
 use binhyen_domain::tip::{normalize_receipt, Protection};
 use binhyen_store::accounts::Account;
 use binhyen_store::tips::{self, NewTipEvent, Tip, TipEvent};
@@ -27,7 +28,7 @@ fn for_tipster(events: Vec<TipEvent>) -> Vec<TipEvent> {
         .into_iter()
         .filter(|e| e.visible_to_tipster)
         .map(|mut e| {
-            if e.kind != "message" {
+            if e.kind != TipEventKind::Message {
                 e.body = None;
             }
             // Which officer acted is the police's business; the tipster sees "Công an".
@@ -120,10 +121,9 @@ impl Tips<'_> {
             at_ms: self.now_ms(),
             actor_account_id: actor,
             from_tipster: true,
-            kind: "message",
             body: Some(body),
             visible_to_tipster: true,
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::Message)
         };
         let mut tx = self.store.begin().await?;
         let id = tips::add_event(&mut tx, &event).await?;

@@ -2,6 +2,7 @@
 //! transfers, and opening a confidential tipster's identity (asked with a reason, approved by a commander).
 
 use crate::Tips;
+use binhyen_domain::tip::TipEventKind;
 use binhyen_domain::tip::{Priority, TipCategory, TipState, Transition, Verdict};
 use binhyen_domain::{AccountKind, Action, Actor, Invalid, Reach};
 use binhyen_store::tips::{self, NewTipEvent, Outcome, Tip, TipFilter};
@@ -120,11 +121,10 @@ impl Tips<'_> {
             tip_id,
             at_ms: now,
             actor_account_id: Some(actor.account_id),
-            kind: "state_changed",
             from_state: Some(tip.state),
             to_state: Some(to),
             visible_to_tipster: true,
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::StateChanged)
         };
         let mut tx = self.store.begin().await?;
         match action {
@@ -214,9 +214,8 @@ impl Tips<'_> {
             tip_id,
             at_ms: now,
             actor_account_id: Some(actor.account_id),
-            kind: "assigned",
             body: officer_id.map(|id| id.to_string()),
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::Assigned)
         };
         tips::add_event(&mut tx, &event).await?;
         let detail = serde_json::json!({"officer_id": officer_id});
@@ -252,9 +251,8 @@ impl Tips<'_> {
             tip_id,
             at_ms: now,
             actor_account_id: Some(actor.account_id),
-            kind: "priority_changed",
             body: Some(priority.as_str().to_owned()),
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::PriorityChanged)
         };
         tips::add_event(tx, &event).await?;
         let detail = serde_json::json!({"from": tip.priority.as_str(), "to": priority.as_str()});
@@ -302,15 +300,14 @@ impl Tips<'_> {
     pub async fn officer_writes(&self, actor: &Actor, tip_id: i64, text: &str, to_tipster: bool) -> Result<i64> {
         let tip = self.tip_for_officer(actor, tip_id).await?;
         let body = required_text(Some(text), "body", 4000)?;
-        let kind = if to_tipster { "message" } else { "note" };
+        let kind = if to_tipster { TipEventKind::Message } else { TipEventKind::Note };
         let event = NewTipEvent {
             tip_id,
             at_ms: self.now_ms(),
             actor_account_id: Some(actor.account_id),
-            kind,
             body: Some(body),
             visible_to_tipster: to_tipster,
-            ..Default::default()
+            ..NewTipEvent::of(kind)
         };
         let mut tx = self.store.begin().await?;
         let id = tips::add_event(&mut tx, &event).await?;
@@ -337,9 +334,8 @@ impl Tips<'_> {
             tip_id,
             at_ms: now,
             actor_account_id: Some(actor.account_id),
-            kind: "unseal_requested",
             body: Some(reason),
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::UnsealRequested)
         };
         tips::add_event(&mut tx, &event).await?;
         self.audit_tip(
@@ -376,9 +372,8 @@ impl Tips<'_> {
             tip_id,
             at_ms: now,
             actor_account_id: Some(actor.account_id),
-            kind: "unseal_approved",
             body: Some(request_id.to_string()),
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::UnsealApproved)
         };
         tips::add_event(&mut tx, &event).await?;
         self.audit_tip(
@@ -417,9 +412,8 @@ impl Tips<'_> {
             tip_id,
             at_ms: now,
             actor_account_id: Some(actor.account_id),
-            kind: "identity_viewed",
             visible_to_tipster: true,
-            ..Default::default()
+            ..NewTipEvent::of(TipEventKind::IdentityViewed)
         };
         tips::add_event(&mut tx, &event).await?;
         self.audit_tip(&mut tx, Some(actor.account_id), "tip.identity_viewed", tip_id, serde_json::json!({})).await?;

@@ -1,5 +1,7 @@
 //! Articles citizens send to a unit's page.
 
+use crate::page::ArticleState;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
     pub id: i64,
@@ -9,8 +11,7 @@ pub struct Article {
     pub body: String,
     /// Whether the published post names its author.
     pub credit: bool,
-    /// submitted, approved or rejected.
-    pub state: String,
+    pub state: ArticleState,
     pub reason: Option<String>,
     pub post_id: Option<i64>,
     pub created_at_ms: i64,

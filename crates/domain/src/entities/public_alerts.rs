@@ -1,15 +1,17 @@
 //! Public alerts (CAP) a unit issues over an area.
 
+use crate::alert::{AlertCategory, Certainty, Severity, Urgency};
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicAlert {
     pub id: i64,
     pub unit_id: i64,
     pub area_id: i64,
-    pub category: String,
+    pub category: AlertCategory,
     pub event: String,
-    pub severity: String,
-    pub urgency: String,
-    pub certainty: String,
+    pub severity: Severity,
+    pub urgency: Urgency,
+    pub certainty: Certainty,
     pub headline: String,
     pub description: String,
     pub instruction: Option<String>,

@@ -1,6 +1,6 @@
 //! Tips, their timeline, attachments and requests to open a sealed identity.
 
-use crate::tip::{Priority, Protection, TipCategory, TipState, Verdict};
+use crate::tip::{Priority, Protection, TipCategory, TipEventKind, TipState, Verdict};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tip {
@@ -47,9 +47,7 @@ pub struct TipEvent {
     pub at_ms: i64,
     pub actor_account_id: Option<i64>,
     pub from_tipster: bool,
-    /// "submitted", "state_changed", "assigned", "priority_changed", "note", "message", "unseal_requested",
-    /// "unseal_approved", "identity_viewed", "attachment_added".
-    pub kind: String,
+    pub kind: TipEventKind,
     pub from_state: Option<TipState>,
     pub to_state: Option<TipState>,
     pub unit_id: Option<i64>,
@@ -57,6 +55,7 @@ pub struct TipEvent {
     pub visible_to_tipster: bool,
 }
 
+/// A file attached to a tip, kept as the media crate cleaned it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {
     pub id: i64,
@@ -66,6 +65,13 @@ pub struct Attachment {
     pub bytes: i64,
     pub width: Option<i64>,
     pub height: Option<i64>,
+}
+
+impl Attachment {
+    /// Videos are played, pictures shown. `kind` is the file's format as cleaned (jpg, png, webp, mp4).
+    pub fn is_video(&self) -> bool {
+        self.kind == "mp4"
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

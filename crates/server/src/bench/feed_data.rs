@@ -205,7 +205,7 @@ pub async fn generate(store: &Store, spec: FeedData, now_ms: i64) -> anyhow::Res
             let published = now_ms - 1 - (rng.next() % (90 * DAY_MS) as u64) as i64;
             let post = NewPost {
                 unit_id: page_ids[page],
-                kind: kind.to_owned(),
+                kind: kind.parse().map_err(|e| anyhow::anyhow!("{e}"))?,
                 title,
                 body,
                 body_html,

@@ -2,6 +2,7 @@
 //! channels people chose (against local fakes speaking SMTP and HTTP), retries, dead jobs, tipsters' news, and
 //! each kind of bad input.
 
+use binhyen_domain::tip::TipEventKind;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,7 +45,7 @@ async fn eventually<T, F: std::future::Future<Output = Option<T>>>(what: &str, m
 }
 
 async fn timeline_kinds(app: &TestApp, tip: i64) -> Vec<String> {
-    app.store.tip_events(tip).await.unwrap().into_iter().map(|e| e.kind).collect()
+    app.store.tip_events(tip).await.unwrap().into_iter().map(|e| e.kind.as_str().to_owned()).collect()
 }
 
 async fn acknowledge(app: &TestApp, tip: i64, token: &str) {
@@ -159,7 +160,7 @@ async fn an_unacknowledged_tip_escalates_once_and_an_acknowledged_one_does_not()
     app.clock.advance(time::Duration::seconds(61));
     feed.expect("tip.escalated", waiting, WAIT).await;
     let events = app.store.tip_events(waiting).await.unwrap();
-    let escalations: Vec<_> = events.iter().filter(|e| e.kind == "escalated").collect();
+    let escalations: Vec<_> = events.iter().filter(|e| e.kind == TipEventKind::Escalated).collect();
     assert_eq!(escalations.len(), 1);
     assert_eq!(escalations[0].unit_id, Some(province), "to the unit above Công an xã Cư M'gar");
     // The province's commanders are told, whether on duty or not.

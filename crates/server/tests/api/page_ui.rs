@@ -1,6 +1,7 @@
 //! Unit pages without JavaScript: following a page through its form, its posts on the unit's page and on the
 //! home feed ("Bảng tin"), older posts through the signed cursor, and the pages offered on an empty feed.
 
+use binhyen_domain::page::ArticleState;
 use serde_json::json;
 
 use crate::support::*;
@@ -168,7 +169,10 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     let res = app.browser.post(app.at(&format!("{UNIT}/articles"))).multipart(form).send().await.unwrap();
     assert_eq!(res.status(), 422);
     let unit_id = app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id;
-    assert!(app.store.articles_of_unit(unit_id, "submitted").await.unwrap().is_empty(), "nothing half-kept");
+    assert!(
+        app.store.articles_of_unit(unit_id, ArticleState::Submitted).await.unwrap().is_empty(),
+        "nothing half-kept"
+    );
     let form = article_form(csrf, crate::media_fixtures::png());
     let res = app.browser.post(app.at(&format!("{UNIT}/articles"))).multipart(form).send().await.unwrap();
     let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
@@ -196,7 +200,10 @@ async fn a_citizen_sends_an_article_and_a_commander_runs_the_page_from_the_site(
     assert_eq!(status, 200, "its commander sees the photo");
     let article = app
         .store
-        .articles_of_unit(app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id, "submitted")
+        .articles_of_unit(
+            app.core.units().unit_by_code("ca-xa-cu-mgar-2025").await.unwrap().id,
+            ArticleState::Submitted,
+        )
         .await
         .unwrap()[0]
         .id;

@@ -155,7 +155,7 @@ async fn an_anonymous_tip_sent_through_the_form_shows_its_receipt_and_a_refused_
         app.core.tips().tipster_view(binhyen_core::tips::TipsterKey::Receipt(&receipt), None, None).await.unwrap();
     assert_eq!(view.tip.description, DOG_THIEVES);
     assert!(view.tip.happening_now && view.tip.address.as_deref() == Some("Gần cổng buôn"));
-    assert!(view.events.iter().any(|e| e.kind == "attachment_added"));
+    assert!(view.events.iter().any(|e| e.kind == binhyen_domain::tip::TipEventKind::AttachmentAdded));
     assert_eq!(app.store.tip_attachments(view.tip.id).await.unwrap().len(), 1);
 }
 

@@ -2,6 +2,8 @@
 
 use binhyen_domain::delivery::DeliveryState;
 use binhyen_domain::job::{JobKind, JobState};
+use binhyen_domain::notification::NotificationKind;
+use binhyen_domain::tip::Priority;
 use binhyen_domain::{AccountKind, Role, UnitKind};
 use binhyen_store::alerting::{self, ContactChannel};
 use binhyen_store::deliveries::{self, NewDelivery};
@@ -188,7 +190,7 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
     store.set_contact_channels(officer, &channels[1..]).await.unwrap();
     assert_eq!(store.contact_channels(officer).await.unwrap(), channels[1..]);
 
-    let set_sla = |minutes: Vec<(String, Option<i64>)>| {
+    let set_sla = |minutes: Vec<(Priority, Option<i64>)>| {
         let store = store.clone();
         async move {
             let mut tx = store.begin().await.unwrap();
@@ -196,9 +198,9 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
             tx.commit().await.unwrap();
         }
     };
-    set_sla(vec![("urgent".into(), Some(3)), ("high".into(), None)]).await;
-    assert_eq!(store.all_sla_policies().await.unwrap(), [(unit_a, "urgent".to_owned(), 3)]);
-    set_sla(vec![("urgent".into(), None)]).await;
+    set_sla(vec![(Priority::Urgent, Some(3)), (Priority::High, None)]).await;
+    assert_eq!(store.all_sla_policies().await.unwrap(), [(unit_a, Priority::Urgent, 3)]);
+    set_sla(vec![(Priority::Urgent, None)]).await;
     assert!(store.all_sla_policies().await.unwrap().is_empty());
 
     let other = put_unit(&store, &unit("pcsd", UnitKind::MobilePolice, "Phòng Cảnh sát cơ động")).await;
@@ -242,7 +244,7 @@ pub async fn deliveries_notifications_and_alerting_settings(store: Store) {
         let n = NewNotification {
             account_id: officer,
             at_ms: NOW + i,
-            kind: "tip_urgent".into(),
+            kind: NotificationKind::TipUrgent,
             tip_id: None,
             title: format!("Tin báo {i}"),
             body: "…".into(),

@@ -1,6 +1,7 @@
 //! Group-commit writes (what tip intake uses): ids taken before the insert, multi-row inserts of tips and
 //! their events, and batch audit appends that make the same chain as single appends, on both engines.
 
+use binhyen_domain::tip::TipEventKind;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState};
 use binhyen_domain::{AreaLevel, Edition, UnitKind};
 use binhyen_store::audit::{self, NewAuditEntry};
@@ -36,10 +37,9 @@ fn submitted(tip_id: i64, unit_id: i64) -> NewTipEvent {
         tip_id,
         at_ms: NOW,
         from_tipster: true,
-        kind: "submitted",
         unit_id: Some(unit_id),
         visible_to_tipster: true,
-        ..Default::default()
+        ..NewTipEvent::of(TipEventKind::Submitted)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Unit pages: followers, posts with revisions, and keyset-paged feeds.
 
+use binhyen_domain::page::ArticleState;
 use binhyen_domain::UnitKind;
 use binhyen_store::pages::{self, FeedCursor, NewPost};
 use binhyen_store::{Store, StoreError};
@@ -9,7 +10,7 @@ use crate::support::*;
 fn post(unit_id: i64, author: i64, title: &str, at: Option<i64>) -> NewPost {
     NewPost {
         unit_id,
-        kind: "news".into(),
+        kind: binhyen_domain::page::PostKind::News,
         title: title.into(),
         body: format!("**{title}**"),
         body_html: format!("<p><strong>{title}</strong></p>"),
@@ -150,9 +151,9 @@ pub async fn articles_are_decided_once(store: Store) {
     assert_eq!(store.post(post).await.unwrap().body_html, "<p>Đã lắp.</p>");
     let got = store.article(one).await.unwrap();
     assert_eq!((got.state.as_str(), got.post_id, got.credit), ("approved", Some(post), true));
-    let rejected = store.articles_of_unit(a, "rejected").await.unwrap();
+    let rejected = store.articles_of_unit(a, ArticleState::Rejected).await.unwrap();
     assert_eq!((rejected.len(), rejected[0].reason.as_deref()), (1, Some("Trùng bài")));
-    assert!(store.articles_of_unit(a, "submitted").await.unwrap().is_empty());
+    assert!(store.articles_of_unit(a, ArticleState::Submitted).await.unwrap().is_empty());
     let mine: Vec<i64> = store.articles_of_author(author).await.unwrap().iter().map(|x| x.id).collect();
     assert_eq!(mine, [two, one]);
     // A rejection without a reason, or an approval without its post, cannot be stored.

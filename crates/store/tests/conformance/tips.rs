@@ -1,6 +1,7 @@
 //! Tips: insert and read-back, the protection CHECK rules, guarded state moves, the officer's inbox, the
 //! timeline, reporter lookups and re-tagging, attachments, unseal requests and nearby communes.
 
+use binhyen_domain::tip::TipEventKind;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState, Verdict};
 use binhyen_domain::{AccountKind, AreaLevel, Edition, Role, UnitKind};
 use binhyen_store::accounts::NewAccount;
@@ -376,50 +377,45 @@ pub async fn tip_timeline_assignment_transfer_and_outcome(store: Store) {
             tip_id: first,
             at_ms: NOW,
             from_tipster: true,
-            kind: "submitted",
             to_state: Some(TipState::New),
             unit_id: Some(police),
             visible_to_tipster: true,
-            ..NewTipEvent::default()
+            ..NewTipEvent::of(TipEventKind::Submitted)
         },
         NewTipEvent {
             tip_id: first,
             at_ms: NOW + 10,
             actor_account_id: Some(binh),
-            kind: "state_changed",
             from_state: Some(TipState::New),
             to_state: Some(TipState::Acknowledged),
             visible_to_tipster: true,
-            ..NewTipEvent::default()
+            ..NewTipEvent::of(TipEventKind::StateChanged)
         },
         NewTipEvent {
             tip_id: first,
             at_ms: NOW + 20,
             actor_account_id: Some(binh),
-            kind: "note",
             body: Some("Đã liên hệ trưởng thôn.".to_owned()),
-            ..NewTipEvent::default()
+            ..NewTipEvent::of(TipEventKind::Note)
         },
         NewTipEvent {
             tip_id: first,
             at_ms: NOW + 30,
             from_tipster: true,
-            kind: "message",
             body: Some("Họ vẫn còn ở đó.".to_owned()),
             visible_to_tipster: true,
-            ..NewTipEvent::default()
+            ..NewTipEvent::of(TipEventKind::Message)
         },
         NewTipEvent {
             tip_id: first,
             at_ms: NOW + 40,
             actor_account_id: Some(an),
-            kind: "state_changed",
             from_state: Some(TipState::Acknowledged),
             to_state: Some(TipState::Transferred),
             unit_id: Some(district),
             body: Some("Vượt thẩm quyền xã.".to_owned()),
             visible_to_tipster: false,
-            ..NewTipEvent::default()
+            ..NewTipEvent::of(TipEventKind::StateChanged)
         },
     ];
     let mut tx = store.begin().await.unwrap();
@@ -432,7 +428,7 @@ pub async fn tip_timeline_assignment_transfer_and_outcome(store: Store) {
             at_ms: e.at_ms,
             actor_account_id: e.actor_account_id,
             from_tipster: e.from_tipster,
-            kind: e.kind.to_owned(),
+            kind: e.kind,
             from_state: e.from_state,
             to_state: e.to_state,
             unit_id: e.unit_id,
@@ -441,9 +437,12 @@ pub async fn tip_timeline_assignment_transfer_and_outcome(store: Store) {
         });
         // Another tip's event between them: the timeline is per tip.
         if n == 1 {
-            tips::add_event(&mut tx, &NewTipEvent { tip_id: second, kind: "submitted", ..events[0].clone() })
-                .await
-                .unwrap();
+            tips::add_event(
+                &mut tx,
+                &NewTipEvent { tip_id: second, kind: TipEventKind::Submitted, ..events[0].clone() },
+            )
+            .await
+            .unwrap();
         }
     }
     tx.commit().await.unwrap();

@@ -138,7 +138,7 @@ pub struct NotificationJson {
     pub id: i64,
     pub at: String,
     /// tip_urgent, tip_escalated, tip_update, public_alert.
-    pub kind: String,
+    pub kind: binhyen_domain::notification::NotificationKind,
     pub tip_id: Option<i64>,
     pub title: String,
     pub body: String,

@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use binhyen_core::groups::{Asker, GroupEvent, GroupInput, MemberChange, Post};
+use binhyen_core::groups::{Asker, GroupEvent, GroupInput, Post};
+use binhyen_domain::group::ModeratorChange;
 use binhyen_domain::tip::TipCategory;
 use futures_util::stream;
 use serde::{Deserialize, Serialize};
@@ -179,15 +180,8 @@ pub async fn change_member(
 ) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, "group_not_found")?;
     let account = id_of(&account, "account_not_found")?;
-    let change = match body.change.as_str() {
-        "approve" => MemberChange::Approve,
-        "mute" => MemberChange::Mute,
-        "unmute" => MemberChange::Unmute,
-        "remove" => MemberChange::Remove,
-        "moderator" => MemberChange::MakeModerator,
-        "member" => MemberChange::MakeMember,
-        _ => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid").field("change")),
-    };
+    let change: ModeratorChange =
+        body.change.parse().map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid").field("change"))?;
     state.core.groups().change_member(&asker(&p), id, account, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }

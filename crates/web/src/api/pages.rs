@@ -27,8 +27,8 @@ pub struct PostJson {
     pub body: String,
     /// Rendered and sanitised: safe to insert into a page.
     pub body_html: String,
-    /// draft or published (published with a time to come: scheduled).
-    pub state: String,
+    /// Published with a time to come: scheduled.
+    pub state: binhyen_domain::page::PostState,
     pub pinned: bool,
     pub published_at: Option<String>,
     pub updated_at: String,
@@ -39,7 +39,7 @@ impl From<binhyen_domain::entities::pages::Post> for PostJson {
         Self {
             id: p.id,
             unit_id: p.unit_id,
-            kind: p.kind.parse().unwrap_or(PostKind::News),
+            kind: p.kind,
             title: p.title,
             body: p.body,
             body_html: p.body_html,
@@ -373,8 +373,7 @@ pub struct ArticleJson {
     pub body: String,
     /// Whether the published post names its author.
     pub credit: bool,
-    /// submitted, approved or rejected.
-    pub state: String,
+    pub state: binhyen_domain::page::ArticleState,
     /// Why it was not published.
     pub reason: Option<String>,
     /// The post it became.

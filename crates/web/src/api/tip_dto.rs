@@ -4,6 +4,7 @@ use binhyen_core::tips::{OfficerTipView, ReporterView, TipsterView};
 use binhyen_domain::channel::ChannelKind;
 use binhyen_domain::delivery::DeliveryState;
 use binhyen_domain::entities::tips::{Attachment, Outcome, Tip, TipEvent};
+use binhyen_domain::tip::TipEventKind;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState, Verdict};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -118,9 +119,7 @@ pub struct TipListJson {
 pub struct TipEventJson {
     pub id: i64,
     pub at: String,
-    /// submitted, state_changed, assigned, priority_changed, note, message, unseal_requested, unseal_approved,
-    /// identity_viewed, attachment_added.
-    pub kind: String,
+    pub kind: TipEventKind,
     pub from_tipster: bool,
     pub actor_account_id: Option<i64>,
     pub from_state: Option<TipState>,

@@ -214,26 +214,25 @@ pub fn job_state(lang: Lang, state: binhyen_domain::job::JobState) -> &'static s
 }
 
 /// A post's kind as stored ("warning"); one the domain does not know shows as news.
-pub fn post_kind(lang: Lang, kind: &str) -> &'static str {
-    let kind = kind.parse().unwrap_or(binhyen_domain::page::PostKind::News);
+pub fn post_kind(lang: Lang, kind: binhyen_domain::page::PostKind) -> &'static str {
     pick(lang, kind.names())
 }
 
-/// An alert's CAP values as people read them; values the domain does not know show as "unknown".
-pub fn alert_severity(lang: Lang, value: &str) -> &'static str {
-    pick(lang, value.parse().unwrap_or(binhyen_domain::alert::Severity::Unknown).names())
+/// An alert's CAP values as people read them.
+pub fn alert_severity(lang: Lang, value: binhyen_domain::alert::Severity) -> &'static str {
+    pick(lang, value.names())
 }
 
-pub fn alert_urgency(lang: Lang, value: &str) -> &'static str {
-    pick(lang, value.parse().unwrap_or(binhyen_domain::alert::Urgency::Unknown).names())
+pub fn alert_urgency(lang: Lang, value: binhyen_domain::alert::Urgency) -> &'static str {
+    pick(lang, value.names())
 }
 
-pub fn alert_certainty(lang: Lang, value: &str) -> &'static str {
-    pick(lang, value.parse().unwrap_or(binhyen_domain::alert::Certainty::Unknown).names())
+pub fn alert_certainty(lang: Lang, value: binhyen_domain::alert::Certainty) -> &'static str {
+    pick(lang, value.names())
 }
 
-pub fn alert_category(lang: Lang, value: &str) -> &'static str {
-    pick(lang, value.parse().unwrap_or(binhyen_domain::alert::AlertCategory::Other).names())
+pub fn alert_category(lang: Lang, value: binhyen_domain::alert::AlertCategory) -> &'static str {
+    pick(lang, value.names())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! A tip's page for officers: the tip, where, who sent it as far as this officer may know, the files, the whole
 //! timeline, and the forms of every action open to this officer from the tip's state.
 
+use binhyen_domain::tip::TipEventKind;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -167,9 +168,9 @@ impl Names<'_> {
 async fn line(lang: Lang, e: TipEvent, names: &mut Names<'_>, units: &HashMap<i64, String>) -> Line {
     let t = lang.text();
     let unit = |id: Option<i64>| id.and_then(|id| units.get(&id)).cloned().unwrap_or_default();
-    let (text, body) = match e.kind.as_str() {
-        "submitted" => (format!("{} – {}", t.tip_received, unit(e.unit_id)), None),
-        "state_changed" => {
+    let (text, body) = match e.kind {
+        TipEventKind::Submitted => (format!("{} – {}", t.tip_received, unit(e.unit_id)), None),
+        TipEventKind::StateChanged => {
             let (from, to) = (e.from_state.map(|s| tip_state(lang, s)), e.to_state.map(|s| tip_state(lang, s)));
             let mut text = format!("{} → {}", from.unwrap_or_default(), to.unwrap_or_default());
             if e.to_state == Some(binhyen_domain::tip::TipState::Transferred) {
@@ -177,37 +178,43 @@ async fn line(lang: Lang, e: TipEvent, names: &mut Names<'_>, units: &HashMap<i6
             }
             (text, e.body)
         }
-        "assigned" => match e.body.as_deref().and_then(|b| b.parse().ok()) {
+        TipEventKind::Assigned => match e.body.as_deref().and_then(|b| b.parse().ok()) {
             Some(id) => (format!("{} {}", t.assign_to, names.of(id).await), None),
             None => (t.unassigned.to_owned(), None),
         },
-        "priority_changed" => {
+        TipEventKind::PriorityChanged => {
             let p = e.body.as_deref().and_then(|b| b.parse::<Priority>().ok()).map(|p| priority(lang, p));
             (format!("{}: {}", t.priority, p.unwrap_or_default()), None)
         }
-        "note" => (t.internal_note.to_owned(), e.body),
-        "message" if e.from_tipster => (t.tipster_wrote.to_owned(), e.body),
-        "message" => (t.message_tipster.to_owned(), e.body),
-        "unseal_requested" => (t.request_unseal.to_owned(), e.body),
-        "unseal_approved" => (t.unseal_approved.to_owned(), None),
-        "identity_viewed" => (t.identity_viewed.to_owned(), None),
-        "attachment_added" => (t.attachment_added.to_owned(), None),
+        TipEventKind::Note => (t.internal_note.to_owned(), e.body),
+        TipEventKind::Message if e.from_tipster => (t.tipster_wrote.to_owned(), e.body),
+        TipEventKind::Message => (t.message_tipster.to_owned(), e.body),
+        TipEventKind::UnsealRequested => (t.request_unseal.to_owned(), e.body),
+        TipEventKind::UnsealApproved => (t.unseal_approved.to_owned(), None),
+        TipEventKind::IdentityViewed => (t.identity_viewed.to_owned(), None),
+        TipEventKind::AttachmentAdded => (t.attachment_added.to_owned(), None),
         // The SLA ran out: `unit_id` is the unit above that was told, `body` how many times it happened.
-        "escalated" => {
+        TipEventKind::Escalated => {
             let mut text = format!("{} {}", t.escalated_to, unit(e.unit_id));
             if let Some(level) = e.body.as_deref().and_then(|b| b.parse::<i64>().ok()) {
                 text = format!("{text} ({} {level})", t.escalation_level);
             }
             (text, None)
         }
-        other => (other.to_owned(), e.body),
     };
     let who = match (e.from_tipster, e.actor_account_id) {
         (true, _) => t.reporter.to_owned(),
         (false, Some(id)) => names.of(id).await,
         (false, None) => String::new(),
     };
-    Line { at: format_instant_ms(e.at_ms), who, text, body, internal: e.kind == "note", from_tipster: e.from_tipster }
+    Line {
+        at: format_instant_ms(e.at_ms),
+        who,
+        text,
+        body,
+        internal: e.kind == TipEventKind::Note,
+        from_tipster: e.from_tipster,
+    }
 }
 
 /// Renders the tip's page for this officer; a tip they may not see is the error page.
@@ -316,7 +323,7 @@ pub(crate) async fn render_tip(
             ],
             note: o.note,
         }),
-        attachments: view.attachments.iter().map(|a| (a.id, a.kind == "mp4")).collect(),
+        attachments: view.attachments.iter().map(|a| (a.id, a.is_video())).collect(),
         lines,
         steps: [Transition::Acknowledge, Transition::Verify, Transition::Dispatch]
             .into_iter()

@@ -38,7 +38,7 @@ impl PostView {
     pub(crate) fn new(lang: Lang, p: Post, unit: Option<(String, String)>) -> Self {
         Self {
             id: p.id,
-            kind: post_kind(lang, &p.kind),
+            kind: post_kind(lang, p.kind),
             at: format_instant_ms(p.published_at_ms.unwrap_or(p.created_at_ms)),
             title: p.title,
             body_html: p.body_html,

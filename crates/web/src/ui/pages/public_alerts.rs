@@ -38,11 +38,11 @@ impl AlertCard {
     pub(crate) fn new(lang: Lang, a: PublicAlert, now_ms: i64) -> Self {
         Self {
             id: a.id,
-            category: alert_category(lang, &a.category),
-            severity: alert_severity(lang, &a.severity),
-            urgency: alert_urgency(lang, &a.urgency),
-            certainty: alert_certainty(lang, &a.certainty),
-            severity_class: a.severity.to_lowercase(),
+            category: alert_category(lang, a.category),
+            severity: alert_severity(lang, a.severity),
+            urgency: alert_urgency(lang, a.urgency),
+            certainty: alert_certainty(lang, a.certainty),
+            severity_class: a.severity.as_str().to_lowercase(),
             sent: format_instant_ms(a.sent_at_ms),
             expires: format_instant_ms(a.expires_at_ms),
             in_force: a.active(now_ms),

@@ -10,6 +10,7 @@ use binhyen_core::tips::{TipsterKey, TipsterView};
 use binhyen_core::CoreError;
 use binhyen_domain::entities::tips::TipEvent;
 use binhyen_domain::time_vn::format_instant_ms;
+use binhyen_domain::tip::TipEventKind;
 use serde::Deserialize;
 
 use crate::error::ApiError;
@@ -33,16 +34,22 @@ fn lines(lang: Lang, events: Vec<TipEvent>) -> Vec<Line> {
     events
         .into_iter()
         .filter_map(|e| {
-            let text = match e.kind.as_str() {
-                "submitted" => t.ev_submitted,
-                "state_changed" => tip_state(lang, e.to_state?),
-                "identity_viewed" => t.ev_identity_viewed,
-                "attachment_added" if e.from_tipster => t.ev_you_attached,
-                "attachment_added" => t.ev_police_attached,
-                "message" => "",
-                _ => return None,
+            // What the tipster is shown of the timeline; the rest is the police's own work.
+            let text = match e.kind {
+                TipEventKind::Submitted => t.ev_submitted,
+                TipEventKind::StateChanged => tip_state(lang, e.to_state?),
+                TipEventKind::IdentityViewed => t.ev_identity_viewed,
+                TipEventKind::AttachmentAdded if e.from_tipster => t.ev_you_attached,
+                TipEventKind::AttachmentAdded => t.ev_police_attached,
+                TipEventKind::Message => "",
+                TipEventKind::Assigned
+                | TipEventKind::PriorityChanged
+                | TipEventKind::Note
+                | TipEventKind::UnsealRequested
+                | TipEventKind::UnsealApproved
+                | TipEventKind::Escalated => return None,
             };
-            let body = if e.kind == "message" { e.body } else { None };
+            let body = if e.kind == TipEventKind::Message { e.body } else { None };
             let who = if e.from_tipster { t.you } else { t.police };
             Some(Line { at: format_instant_ms(e.at_ms), text, body, mine: e.from_tipster, who })
         })
