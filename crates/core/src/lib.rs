@@ -27,6 +27,7 @@ pub mod places;
 pub mod public_alerts;
 pub mod questions;
 mod random;
+pub mod reorganise;
 pub mod seal;
 pub mod search;
 pub mod tips;

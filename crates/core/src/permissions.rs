@@ -7,15 +7,28 @@ use crate::{Core, CoreError, Result};
 
 impl Core {
     /// Where `unit_id` sits relative to the officer's own unit.
+    /// A unit that ended in a reorganisation is reached as its successor is (lineage): the officers who took
+    /// over its work read and work its history with the rules of their own unit.
     pub async fn reach(&self, actor: &Actor, unit_id: i64) -> Result<Reach> {
-        if unit_id == actor.unit_id {
-            return Ok(Reach::OwnUnit);
+        let mut unit_id = unit_id;
+        // A chain of successors longer than this is a corrupt tree, not a history.
+        for _ in 0..16 {
+            if unit_id == actor.unit_id {
+                return Ok(Reach::OwnUnit);
+            }
+            let ancestors = self.store.unit_ancestors(unit_id).await.map_err(|e| match e {
+                binhyen_store::StoreError::NotFound => CoreError::not_found("unit"),
+                other => other.into(),
+            })?;
+            if ancestors.contains(&actor.unit_id) {
+                return Ok(Reach::Subtree);
+            }
+            match self.store.unit(unit_id).await?.successor_id {
+                Some(successor) => unit_id = successor,
+                None => break,
+            }
         }
-        let ancestors = self.store.unit_ancestors(unit_id).await.map_err(|e| match e {
-            binhyen_store::StoreError::NotFound => CoreError::not_found("unit"),
-            other => other.into(),
-        })?;
-        Ok(if ancestors.contains(&actor.unit_id) { Reach::Subtree } else { Reach::Outside })
+        Ok(Reach::Outside)
     }
 
     /// Ok when the officer may take `action` on `unit_id`; `CoreError::Forbidden` otherwise.

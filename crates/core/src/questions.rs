@@ -45,7 +45,7 @@ fn changed(e: StoreError) -> CoreError {
 impl Questions<'_> {
     /// Asks a unit a question; `photo`, when sent, is cleaned like a tip's attachment.
     pub async fn ask_question(&self, asker: i64, unit_id: i64, body: &str, photo: Option<Vec<u8>>) -> Result<Question> {
-        self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
+        self.units().in_force(unit_id).await?;
         let body = crate::tips::required_text(Some(body), "body", 4000)?;
         let kept = match photo {
             Some(bytes) => Some(self.keep_media(bytes).await?),

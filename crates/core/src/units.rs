@@ -45,6 +45,16 @@ fn unit_not_found(e: StoreError) -> CoreError {
 }
 
 impl Units<'_> {
+    /// A unit that still takes new things (follows, questions, articles): one that ended in a reorganisation
+    /// is kept as an archive and answers `unit_dissolved`, its page saying what it became.
+    pub(crate) async fn in_force(&self, unit_id: i64) -> Result<Unit> {
+        let unit = self.store.unit(unit_id).await.map_err(unit_not_found)?;
+        if unit.valid_to.is_some_and(|end| end <= self.today()) {
+            return Err(CoreError::Conflict { code: "unit_dissolved", field: Some("unit") });
+        }
+        Ok(unit)
+    }
+
     /// Every unit as a forest, from a copy at most a couple of seconds old (see `directory.rs`).
     pub async fn directory_snapshot(&self) -> Result<crate::DirectorySnapshot> {
         let now = self.clock.now();

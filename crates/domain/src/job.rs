@@ -9,7 +9,7 @@ string_enum!(
     JobKind {
         SlaCheck => "sla_check", NotifyOfficers => "notify_officers", NotifyTipster => "notify_tipster",
         Deliver => "deliver", AlertFanout => "alert_fanout", NotifyFollowers => "notify_followers",
-        AppointmentReminder => "appointment_reminder"
+        AppointmentReminder => "appointment_reminder", Reorganise => "reorganise"
     }
     field = "kind"
 );
@@ -116,7 +116,8 @@ mod tests {
                 "deliver",
                 "alert_fanout",
                 "notify_followers",
-                "appointment_reminder"
+                "appointment_reminder",
+                "reorganise"
             ]
         );
         let states: Vec<&str> = JobState::ALL.iter().map(|s| s.as_str()).collect();

@@ -15,6 +15,7 @@ pub mod page;
 pub mod permission;
 pub mod phone;
 pub mod question;
+pub mod reorganisation;
 pub mod time_vn;
 pub mod tip;
 pub mod unit;

@@ -8,7 +8,8 @@ string_enum!(
         TipUrgent => "tip_urgent", TipEscalated => "tip_escalated", TipUpdate => "tip_update",
         PublicAlert => "public_alert", AppointmentReminder => "appointment_reminder",
         GroupAnnouncement => "group_announcement", GroupMessageTip => "group_message_tip",
-        ArticleDecided => "article_decided", QuestionAnswered => "question_answered"
+        ArticleDecided => "article_decided", QuestionAnswered => "question_answered",
+        AppointmentMoved => "appointment_moved"
     }
     field = "kind"
 );

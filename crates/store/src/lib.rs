@@ -21,6 +21,7 @@ pub mod objects;
 pub mod pages;
 pub mod public_alerts;
 pub mod questions;
+pub mod reorganisations;
 pub mod scratch;
 pub mod sealed;
 pub mod search;

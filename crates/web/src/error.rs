@@ -83,6 +83,7 @@ impl From<CoreError> for ApiError {
                     "job" => "job_not_found",
                     "group" => "group_not_found",
                     "message" => "message_not_found",
+                    "reorganisation" => "reorganisation_not_found",
                     _ => "not_found",
                 };
                 let mut err = ApiError::new(StatusCode::NOT_FOUND, code);

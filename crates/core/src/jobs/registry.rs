@@ -28,6 +28,8 @@ pub(crate) enum JobPayload {
     NotifyFollowers { alert_id: i64, after: i64, until: i64 },
     /// Remind the holder of an appointment booked for `starts_at_ms` (nothing if it was cancelled or moved).
     AppointmentReminder { appointment_id: i64, starts_at_ms: i64 },
+    /// Apply a recorded reorganisation of the unit tree (`reorganise.rs`), at 00:00 of its day.
+    Reorganise { reorganisation_id: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +49,7 @@ impl JobPayload {
             JobPayload::AlertFanout { .. } => JobKind::AlertFanout,
             JobPayload::NotifyFollowers { .. } => JobKind::NotifyFollowers,
             JobPayload::AppointmentReminder { .. } => JobKind::AppointmentReminder,
+            JobPayload::Reorganise { .. } => JobKind::Reorganise,
         }
     }
 
@@ -68,6 +71,7 @@ impl JobPayload {
             JobPayload::AppointmentReminder { appointment_id, starts_at_ms } => {
                 format!("appointment:{appointment_id}:{starts_at_ms}")
             }
+            JobPayload::Reorganise { reorganisation_id } => format!("reorganise:{reorganisation_id}"),
         }
     }
 
@@ -104,6 +108,7 @@ mod tests {
             JobPayload::AlertFanout { alert_id: 5 },
             JobPayload::NotifyFollowers { alert_id: 5, after: 0, until: 100 },
             JobPayload::AppointmentReminder { appointment_id: 6, starts_at_ms: 0 },
+            JobPayload::Reorganise { reorganisation_id: 7 },
         ];
         assert_eq!(payloads.len(), JobKind::ALL.len());
         for payload in payloads {

@@ -191,6 +191,13 @@ impl Jobs<'_> {
                     continue;
                 }
             };
+            // A reorganisation is one transaction of its own, however much it moves: never in a group commit.
+            if let JobPayload::Reorganise { reorganisation_id } = payload {
+                if let Err(e) = self.units().apply_reorganisation(reorganisation_id, &job).await {
+                    self.failed(&job, e.into()).await;
+                }
+                continue;
+            }
             if let JobPayload::Deliver { delivery_id } = payload {
                 let core = self.core.clone();
                 tokio::spawn(async move {
@@ -222,7 +229,7 @@ impl Jobs<'_> {
             JobPayload::NotifyTipster { tip_id, event_id } => {
                 Plan::Send(self.plan_tipster(memo, tip_id, event_id).await?)
             }
-            JobPayload::Deliver { .. } => Plan::Send(None),
+            JobPayload::Deliver { .. } | JobPayload::Reorganise { .. } => Plan::Send(None),
             JobPayload::AlertFanout { alert_id } => Plan::Queue(self.plan_alert_fanout(alert_id).await?),
             JobPayload::NotifyFollowers { alert_id, after, until } => {
                 Plan::Send(self.plan_followers(memo, alert_id, after, until).await?)

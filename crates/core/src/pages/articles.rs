@@ -58,7 +58,7 @@ impl Pages<'_> {
         credit: bool,
         photos: Vec<Vec<u8>>,
     ) -> Result<Article> {
-        self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
+        self.units().in_force(unit_id).await?;
         let (title, body) = (clean(title, "title", 200)?, clean(body, "body", 20_000)?);
         if photos.len() > ARTICLE_PHOTOS {
             return Err(Invalid::new("file", "too_many_files").into());

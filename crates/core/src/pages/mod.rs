@@ -102,7 +102,11 @@ impl Pages<'_> {
 
     /// Follows or unfollows a page (doing it twice is the same as once); returns its follower count.
     pub async fn set_following(&self, account_id: i64, unit_id: i64, follow: bool) -> Result<i64> {
-        self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
+        if follow {
+            self.units().in_force(unit_id).await?;
+        } else {
+            self.store.unit(unit_id).await.map_err(|_| CoreError::not_found("unit"))?;
+        }
         self.store.set_following(account_id, unit_id, follow, self.now_ms()).await?;
         Ok(self.store.follower_count(unit_id).await?)
     }

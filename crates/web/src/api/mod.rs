@@ -18,6 +18,7 @@ mod pages;
 mod params;
 mod public_alerts;
 mod questions;
+mod reorganisations;
 mod search;
 pub(crate) use extract::not_utf8;
 pub(crate) use search::link as search_link;
@@ -108,6 +109,8 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(units::directory))
         .routes(routes!(units::search))
         .routes(routes!(units::create_unit))
+        .routes(routes!(reorganisations::plan, reorganisations::list))
+        .routes(routes!(reorganisations::one))
         .routes(routes!(units::unit))
         .routes(routes!(units::edit_contact))
         .routes(routes!(units::officers, units::create_officer))

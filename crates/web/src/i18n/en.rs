@@ -200,6 +200,7 @@ pub static EN: Text = Text {
     recipient_system: "Receiving system (webhook)",
     attempts: "Attempts",
     escalated_to: "Not acknowledged in time — escalated to:",
+    reorganised_to: "The unit was reorganised — the tip went to",
     escalation_level: "level",
     jobs_title: "Job queue",
     jobs_intro: "The system's background work: SLA timers, telling officers, sending messages. A failed job has \

@@ -195,6 +195,7 @@ pub fn job_kind(lang: Lang, kind: binhyen_domain::job::JobKind) -> &'static str 
             AlertFanout => ("Chia đợt báo cảnh báo", "Split an alert's followers"),
             NotifyFollowers => ("Báo người theo dõi trang", "Tell page followers"),
             AppointmentReminder => ("Nhắc lịch hẹn", "Appointment reminder"),
+            Reorganise => ("Sắp xếp lại đơn vị", "Reorganise units"),
         },
     )
 }

@@ -209,6 +209,7 @@ pub struct Text {
     pub recipient_system: &'static str,
     pub attempts: &'static str,
     pub escalated_to: &'static str,
+    pub reorganised_to: &'static str,
     pub escalation_level: &'static str,
     // Administrators: the job queue.
     pub jobs_title: &'static str,

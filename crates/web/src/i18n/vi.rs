@@ -201,6 +201,7 @@ pub static VI: Text = Text {
     recipient_system: "Hệ thống nhận tin (webhook)",
     attempts: "Số lần gửi",
     escalated_to: "Quá hạn tiếp nhận — đã chuyển lên cấp trên:",
+    reorganised_to: "Đơn vị được sắp xếp lại — tin báo chuyển cho",
     escalation_level: "lần",
     jobs_title: "Hàng đợi công việc",
     jobs_intro: "Việc chạy ngầm của hệ thống: hẹn giờ SLA, báo cán bộ, gửi tin nhắn. Việc hỏng đã hết số lần thử; \

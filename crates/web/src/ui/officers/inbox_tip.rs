@@ -194,6 +194,7 @@ async fn line(lang: Lang, e: TipEvent, names: &mut Names<'_>, units: &HashMap<i6
         TipEventKind::IdentityViewed => (t.identity_viewed.to_owned(), None),
         TipEventKind::AttachmentAdded => (t.attachment_added.to_owned(), None),
         // The SLA ran out: `unit_id` is the unit above that was told, `body` how many times it happened.
+        TipEventKind::UnitReorganised => (format!("{} {}", t.reorganised_to, unit(e.unit_id)), None),
         TipEventKind::Escalated => {
             let mut text = format!("{} {}", t.escalated_to, unit(e.unit_id));
             if let Some(level) = e.body.as_deref().and_then(|b| b.parse::<i64>().ok()) {

@@ -47,7 +47,8 @@ fn lines(lang: Lang, events: Vec<TipEvent>) -> Vec<Line> {
                 | TipEventKind::Note
                 | TipEventKind::UnsealRequested
                 | TipEventKind::UnsealApproved
-                | TipEventKind::Escalated => return None,
+                | TipEventKind::Escalated
+                | TipEventKind::UnitReorganised => return None,
             };
             let body = if e.kind == TipEventKind::Message { e.body } else { None };
             let who = if e.from_tipster { t.you } else { t.police };
