@@ -13,6 +13,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use binhyen_domain::area::{DISTRICT_POLICE_DISSOLVED, REFORM_2025};
+use binhyen_domain::reorganisation::{Change, Plan};
 use binhyen_domain::{AccountKind, AreaLevel, DisplayName, Edition, PhoneNumber, UnitKind};
 use binhyen_store::accounts::{self, Household, NewAccount};
 use binhyen_store::areas::{self, Area, NewArea};
@@ -171,7 +172,24 @@ impl Builder {
 
 /// Builds the demo on a freshly migrated store. Refuses (`Conflict "store_not_empty"`) once accounts or units
 /// exist, so it can never mix demo people into real data.
+/// How the demo tells the 2025 reform.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reform {
+    /// The tree records it (old units end, successors named) and nothing moved: the 2020 work stays where
+    /// it was done, as the other tests expect.
+    #[default]
+    Recorded,
+    /// The reform applied as the operation it is (`binhyen demo --reform-2025`): the district police dissolved
+    /// on 01/03/2025 and the communes merged on 01/07/2025 by the official mapping, moving followers, open
+    /// tips, groups, services and questions to the successors.
+    Applied,
+}
+
 pub async fn build(core: &Core) -> Result<DemoReport> {
+    build_with(core, Reform::Recorded).await
+}
+
+pub async fn build_with(core: &Core, reform: Reform) -> Result<DemoReport> {
     let s = &core.store;
     if !s.all_units().await?.is_empty() || s.count_accounts().await? > 0 {
         return Err(CoreError::Conflict { code: "store_not_empty", field: None });
@@ -193,7 +211,7 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
         accounts: 0,
         hash,
     };
-    build_units(&mut b, &places).await?;
+    let plans = build_units(&mut b, &places, reform).await?;
     build_villages(&mut b, &places).await?;
     build_accounts(&mut b).await?;
     let Builder { tx, units, sign_ins, accounts, .. } = b;
@@ -212,13 +230,22 @@ pub async fn build(core: &Core) -> Result<DemoReport> {
     appointments::build(core).await?;
     // Everything is searchable from the first page served, not after the worker's first turn.
     core.search().index_search().await?;
+    // Planned and applied as an administrator would: each plan checked whole, then the job at its day (past).
+    for plan in plans {
+        if let Some(id) = core.units().reorganise(None, plan, false).await?.id {
+            core.units().apply_if_due(id).await?;
+        }
+    }
     Ok(DemoReport { sign_ins, units: units.len() as u64, areas: s.count_areas().await? as u64, accounts, receipt })
 }
 
-async fn build_units(b: &mut Builder, places: &Places) -> Result<()> {
+/// The units, and the reform's plans when it is to be applied as an operation (else recorded in the tree).
+async fn build_units(b: &mut Builder, places: &Places, reform: Reform) -> Result<Vec<Plan>> {
     use UnitKind::*;
     let always = (None, None);
-    let until_dissolved = (None, Some(DISTRICT_POLICE_DISSOLVED));
+    let applied = reform == Reform::Applied;
+    let until_dissolved = if applied { always } else { (None, Some(DISTRICT_POLICE_DISSOLVED)) };
+    let until_reform = if applied { always } else { (None, Some(REFORM_2025)) };
     let province_areas = [places.legacy_province.id, places.province_2025.id];
     b.unit(PROVINCE_POLICE, ProvincePolice, "Công an tỉnh Đắk Lắk", None, always, &province_areas).await?;
     b.unit("pcsd-dak-lak", MobilePolice, "Phòng Cảnh sát cơ động", Some(PROVINCE_POLICE), always, &[]).await?;
@@ -248,15 +275,7 @@ async fn build_units(b: &mut Builder, places: &Places) -> Result<()> {
         old_units.push((code.to_owned(), None));
         for c in communes {
             let commune_code = format!("ca-{}", slug(&c.area.name));
-            b.unit(
-                &commune_code,
-                CommunePolice,
-                &police_name(&c.area),
-                Some(code),
-                (None, Some(REFORM_2025)),
-                &[c.area.id],
-            )
-            .await?;
+            b.unit(&commune_code, CommunePolice, &police_name(&c.area), Some(code), until_reform, &[c.area.id]).await?;
             for ward in &c.successors {
                 if let Entry::Vacant(slot) = unit_of_ward.entry(ward.id) {
                     // Codes of 2025 units carry the year: "Xã Cư M'gar" existed before the reform too.
@@ -273,11 +292,25 @@ async fn build_units(b: &mut Builder, places: &Places) -> Result<()> {
     // Old links keep working: a commune unit redirects to the unit of the ward its commune went into; the
     // dissolved district units, their teams and youth union, to the provincial police that took over their work.
     let province_id = b.units[PROVINCE_POLICE];
+    let mut dissolved = Vec::new();
+    let mut merged = Vec::new();
     for (code, ward_id) in old_units {
-        let successor = ward_id.and_then(|w| unit_of_ward.get(&w)).map_or(province_id, |c| b.units[c]);
-        units::set_successor(&mut b.tx, b.units[&code], successor).await?;
+        let ward_unit = ward_id.and_then(|w| unit_of_ward.get(&w));
+        if applied {
+            match ward_unit {
+                Some(into) => merged.push(Change::Merge { unit: code, into: into.clone() }),
+                None => dissolved.push(Change::Dissolve { unit: code, successor: PROVINCE_POLICE.to_owned() }),
+            }
+        } else {
+            let successor = ward_unit.map_or(province_id, |c| b.units[c]);
+            units::set_successor(&mut b.tx, b.units[&code], successor).await?;
+        }
     }
-    Ok(())
+    Ok([(DISTRICT_POLICE_DISSOLVED, dissolved), (REFORM_2025, merged)]
+        .into_iter()
+        .filter(|(_, changes)| !changes.is_empty())
+        .map(|(effective_on, changes)| Plan { effective_on, changes })
+        .collect())
 }
 
 async fn build_villages(b: &mut Builder, places: &Places) -> Result<()> {

@@ -125,6 +125,11 @@ impl Units<'_> {
         }
         let recorded = self.recorded_changes().await?;
         let checked = reorganisation::check(&plan, &units, &recorded, self.today()).map_err(plan_error)?;
+        if checked.steps.is_empty() && !dry_run {
+            // Everything is already so (a plan sent twice): nothing to record or apply.
+            let report = ReorganisationReport { already: checked.already, ..Default::default() };
+            return Ok(PlanOutcome { id: None, report });
+        }
         let mut tx = self.store.begin().await?;
         if dry_run {
             let report = self.apply_steps(&mut tx, &plan, &checked.steps, &checked.already).await?;
@@ -161,13 +166,26 @@ impl Units<'_> {
         view(r)
     }
 
-    /// Applies a recorded plan and completes `job` in the same transaction, once: checked again against the
-    /// tree as it is now.
-    pub(crate) async fn apply_reorganisation(&self, id: i64, job: &Job) -> Result<()> {
+    /// Applies a recorded plan whose day has come, now rather than at the job worker's next turn (the command
+    /// line, the demo); its job then finds it applied. False when its day is still to come.
+    pub async fn apply_if_due(&self, id: i64) -> Result<bool> {
+        let plan = self.store.reorganisation(id).await?;
+        if vn_midnight_ms(plan.effective_on) > self.now_ms() {
+            return Ok(false);
+        }
+        self.apply_reorganisation(id, None).await?;
+        Ok(true)
+    }
+
+    /// Applies a recorded plan, once, checked again against the tree as it is now; completes `job` (when the
+    /// job worker runs it) in the same transaction.
+    pub(crate) async fn apply_reorganisation(&self, id: i64, job: Option<&Job>) -> Result<()> {
         let mut tx = self.store.begin().await?;
         let recorded = reorganisations::get(&mut tx, id).await?;
         if recorded.applied {
-            self.jobs().finish(&mut tx, job).await?;
+            if let Some(job) = job {
+                self.jobs().finish(&mut tx, job).await?;
+            }
             return Ok(tx.commit().await?);
         }
         let plan = Plan { effective_on: recorded.effective_on, changes: view(recorded)?.changes };
@@ -183,7 +201,9 @@ impl Units<'_> {
         let report = self.apply_steps(&mut tx, &plan, &checked.steps, &checked.already).await?;
         let json = serde_json::to_string(&report).map_err(|e| CoreError::Internal(e.to_string()))?;
         reorganisations::mark_applied(&mut tx, id, &json, self.now_ms()).await?;
-        self.jobs().finish(&mut tx, job).await?;
+        if let Some(job) = job {
+            self.jobs().finish(&mut tx, job).await?;
+        }
         let event = AuditEvent::new("unit.reorganised", "reorganisation", Some(id));
         self.audit(&mut tx, event.detail(serde_json::to_value(&report).unwrap_or_default())).await?;
         tx.commit().await?;

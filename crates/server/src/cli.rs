@@ -49,6 +49,22 @@ enum Command {
         /// Build the demo and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// Apply the 2025 reform as the operation it is: district police dissolved on 01/03/2025, communes
+        /// merged on 01/07/2025, their followers, open tips, groups and services moved to the successors.
+        #[arg(long)]
+        reform_2025: bool,
+    },
+    /// Reorganise units from a plan file (TOML, or CSV `effective_on,action,unit,target`): checked whole before
+    /// anything is written; applied at once when its day has come, else by the server at 00:00 of that day.
+    Reorganise {
+        #[command(flatten)]
+        place: Place,
+        /// The plan file.
+        #[arg(long)]
+        plan: PathBuf,
+        /// Print what would move, write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Load administrative areas from the 2025 wards CSV and the legacy→2025 mapping CSV.
     /// Load official commune/ward boundaries from a GeoJSON FeatureCollection; GPS points in tips are then
@@ -253,7 +269,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Migrations applied to {}", config.database_url().redacted());
             Ok(())
         }
-        Command::Demo { place, no_serve } => {
+        Command::Demo { place, no_serve, reform_2025 } => {
             let mut config = load(file, &place)?;
             crate::telemetry::init(&config.log);
             let path = config.data_dir.join("demo.sqlite");
@@ -267,13 +283,43 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let core =
                 startup::core_for(&config, store.clone(), keys.clone())?.with_objects(startup::open_objects(&config)?);
             let started = std::time::Instant::now();
-            let report = binhyen_core::demo::build(&core).await.context("building the demo")?;
+            let reform = if reform_2025 { binhyen_core::demo::Reform::Applied } else { Default::default() };
+            let report = binhyen_core::demo::build_with(&core, reform).await.context("building the demo")?;
             println!("Demo built in {:.1} s: {}", started.elapsed().as_secs_f64(), path.display());
             print_sign_ins(&report);
             if no_serve {
                 return Ok(());
             }
             serve(config, store, keys).await
+        }
+        Command::Reorganise { place, plan, dry_run } => {
+            let config = load(file, &place)?;
+            let store = startup::open_store(config.database_url().expose()).await?;
+            let keys = startup::seal_keys(&config, MissingKeys::Ephemeral)?;
+            let core = startup::core_for(&config, store, keys)?;
+            let bytes = std::fs::read(&plan).with_context(|| format!("reading {}", plan.display()))?;
+            let plans = binhyen_core::reorganise::read_plan_file(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", plan.display()))?;
+            for p in plans {
+                let day = binhyen_domain::time_vn::format_date(p.effective_on);
+                let fail = |e: binhyen_core::CoreError| anyhow::anyhow!("{day}: {e}");
+                // What it moves, as of now; then, unless only asked, the plan recorded (and applied when due).
+                let preview = core.units().reorganise(None, p.clone(), true).await.map_err(fail)?;
+                let applied = match dry_run {
+                    true => false,
+                    false => match core.units().reorganise(None, p, false).await.map_err(fail)?.id {
+                        Some(id) => core.units().apply_if_due(id).await.map_err(fail)?,
+                        None => false,
+                    },
+                };
+                let what = match (dry_run, applied) {
+                    (true, _) => "would move",
+                    (false, true) => "applied",
+                    (false, false) => "scheduled",
+                };
+                println!("{day}: {what}: {}", serde_json::to_string_pretty(&preview.report)?);
+            }
+            Ok(())
         }
         Command::ImportAreas { place, wards, mapping } => {
             let config = load(file, &place)?;

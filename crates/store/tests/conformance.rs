@@ -40,6 +40,8 @@ mod intake;
 mod pages;
 #[path = "conformance/public_alerts.rs"]
 mod public_alerts;
+#[path = "conformance/reorganisations.rs"]
+mod reorganisations;
 #[path = "conformance/responsible.rs"]
 mod responsible;
 #[path = "conformance/schema.rs"]
@@ -99,6 +101,7 @@ conformance! {
         areas::area_search_is_folded_and_literal,
         units::unit_insert_lookup_and_tree,
         units::unit_jurisdiction_contact_and_search,
+        reorganisations::absorbing_a_unit_moves_its_followers_and_open_work_once,
         responsible::responsible_unit_prefers_most_specific_territorial,
         responsible::responsible_unit_validity_is_half_open,
         responsible::responsible_unit_ignores_units_not_yet_in_force,

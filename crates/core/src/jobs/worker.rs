@@ -193,7 +193,7 @@ impl Jobs<'_> {
             };
             // A reorganisation is one transaction of its own, however much it moves: never in a group commit.
             if let JobPayload::Reorganise { reorganisation_id } = payload {
-                if let Err(e) = self.units().apply_reorganisation(reorganisation_id, &job).await {
+                if let Err(e) = self.units().apply_reorganisation(reorganisation_id, Some(&job)).await {
                     self.failed(&job, e.into()).await;
                 }
                 continue;

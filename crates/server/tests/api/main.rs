@@ -29,6 +29,7 @@ mod pages;
 mod permissions;
 mod public_alerts;
 mod questions;
+mod reorganisations;
 mod search;
 mod tip_pages;
 mod tips;

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use binhyen_core::demo::Reform;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -34,28 +35,37 @@ pub const CU_MGAR_DUTY_OFFICER: &str = "0388000009";
 /// Builds the demo database once per test binary, on a thread with its own runtime (each test has its own).
 fn template() -> &'static PathBuf {
     static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
-    TEMPLATE.get_or_init(|| {
-        std::thread::spawn(|| {
-            let dir = std::env::temp_dir().join(format!("binhyen-template-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).expect("template dir");
-            let path = dir.join("demo.sqlite");
-            let _ = std::fs::remove_file(&path);
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            rt.block_on(async {
-                let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
-                // The demo is built at the test world's first instant: what it dates "now" is then.
-                let core =
-                    startup::core_at(store.clone(), instant::manual_clock(), Policy::default(), KeyRing::for_tests());
-                binhyen_core::demo::build(&core).await.expect("demo");
-                // The database file alone must be complete: it is copied without its write-ahead log.
-                store.checkpoint().await.expect("checkpoint");
-                store.close().await;
-            });
-            path
-        })
-        .join()
-        .expect("template thread")
+    TEMPLATE.get_or_init(|| build_template(Reform::Recorded))
+}
+
+/// The demo with the 2025 reform applied as an operation (`binhyen demo --reform-2025`).
+fn reformed_template() -> &'static PathBuf {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| build_template(Reform::Applied))
+}
+
+fn build_template(reform: Reform) -> PathBuf {
+    std::thread::spawn(move || {
+        let name = format!("binhyen-template-{}-{reform:?}", std::process::id());
+        let dir = std::env::temp_dir().join(name);
+        std::fs::create_dir_all(&dir).expect("template dir");
+        let path = dir.join("demo.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        rt.block_on(async {
+            let store = startup::open_store(&format!("sqlite:{}", path.display())).await.expect("store");
+            // The demo is built at the test world's first instant: what it dates "now" is then.
+            let core =
+                startup::core_at(store.clone(), instant::manual_clock(), Policy::default(), KeyRing::for_tests());
+            binhyen_core::demo::build_with(&core, reform).await.expect("demo");
+            // The database file alone must be complete: it is copied without its write-ahead log.
+            store.checkpoint().await.expect("checkpoint");
+            store.close().await;
+        });
+        path
     })
+    .join()
+    .expect("template thread")
 }
 
 /// Alerting for tests: no channels, and a worker that looks for due jobs often (the clock is moved by hand).
@@ -113,11 +123,20 @@ impl TestApp {
         Self::spawn_alerting(policy, test_alerts(), LiveSettings::default()).await
     }
 
+    /// The app over the demo with the 2025 reform applied as an operation.
+    pub async fn spawn_reformed() -> TestApp {
+        Self::spawn_from(reformed_template(), Policy::default(), test_alerts(), LiveSettings::default()).await
+    }
+
     /// The app with these alerting settings (channels pointing at fakes) and live-event settings.
     pub async fn spawn_alerting(policy: Policy, alerts: AlertSettings, live: LiveSettings) -> TestApp {
+        Self::spawn_from(template(), policy, alerts, live).await
+    }
+
+    async fn spawn_from(template: &PathBuf, policy: Policy, alerts: AlertSettings, live: LiveSettings) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("app.sqlite");
-        std::fs::copy(template(), &path).expect("copy template");
+        std::fs::copy(template, &path).expect("copy template");
         let clock = instant::manual_clock();
         let setup = Setup { policy, alerts, live, clock: clock.clone() };
         let (core, store, running) = setup.start(&path, dir.path()).await;
