@@ -37,13 +37,15 @@ string_enum!(
 string_enum!(
     /// What a line of a tip's timeline records. `Message`s are between officers and the tipster (the tipster
     /// sees them); `Note`s stay inside the police; `Escalated` is the SLA telling the unit above;
-    /// `UnitReorganised` is the tip's unit ending in a reorganisation, `unit_id` the unit that took it over.
+    /// `UnitReorganised` is the tip's unit ending in a reorganisation, `unit_id` the unit that took it over;
+    /// `Support…` are a supporting unit's (`unit_id`) own steps beside the responsible unit.
     TipEventKind {
         Submitted => "submitted", StateChanged => "state_changed", Assigned => "assigned",
         PriorityChanged => "priority_changed", Note => "note", Message => "message",
         UnsealRequested => "unseal_requested", UnsealApproved => "unseal_approved",
         IdentityViewed => "identity_viewed", AttachmentAdded => "attachment_added", Escalated => "escalated",
-        UnitReorganised => "unit_reorganised"
+        UnitReorganised => "unit_reorganised", SupportAcknowledged => "support_acknowledged",
+        SupportResolved => "support_resolved"
     }
     field = "kind"
 );

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use crate::{parse_enum, Result, Store, StoreError, Tx};
 
-pub use binhyen_domain::entities::tips::{Attachment, Outcome, Tip, TipEvent, UnsealRequest};
+pub use binhyen_domain::entities::tips::{Attachment, Outcome, Tip, TipEvent, TipSupport, UnsealRequest};
 
 #[derive(Debug, Clone)]
 pub struct NewTip {
@@ -637,5 +637,98 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// A unit starts supporting a tip; `Conflict("already_supporting")` if it already does.
+pub async fn add_support(tx: &mut Tx, tip_id: i64, unit_id: i64, by: i64, now_ms: i64) -> Result<()> {
+    let done = sqlx::query(
+        "INSERT INTO tip_support (tip_id, unit_id, acknowledged_at, acknowledged_by) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(tip_id)
+    .bind(unit_id)
+    .bind(now_ms)
+    .bind(by)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict("already_supporting"));
+    }
+    Ok(())
+}
+
+/// A supporting unit records its own outcome, once; `Conflict("not_supporting")` if it never acknowledged,
+/// `Conflict("support_resolved")` if it already resolved.
+pub async fn resolve_support(tx: &mut Tx, tip_id: i64, unit_id: i64, o: &Outcome, now_ms: i64) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE tip_support SET resolved_at = $1, arrests = $2, vehicles_seized = $3, items_seized = $4, \
+         property_recovered = $5, note = $6 WHERE tip_id = $7 AND unit_id = $8 AND resolved_at IS NULL",
+    )
+    .bind(now_ms)
+    .bind(o.arrests)
+    .bind(o.vehicles_seized)
+    .bind(o.items_seized)
+    .bind(o.property_recovered)
+    .bind(o.note.as_deref())
+    .bind(tip_id)
+    .bind(unit_id)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tip_support WHERE tip_id = $1 AND unit_id = $2")
+            .bind(tip_id)
+            .bind(unit_id)
+            .fetch_optional(tx.conn())
+            .await?;
+        return Err(StoreError::Conflict(if exists.is_some() { "support_resolved" } else { "not_supporting" }));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The units supporting a tip, in the order they came.
+    pub async fn tip_support(&self, tip_id: i64) -> Result<Vec<TipSupport>> {
+        let rows = sqlx::query(
+            "SELECT tip_id, unit_id, acknowledged_at, acknowledged_by, resolved_at, arrests, vehicles_seized, \
+             items_seized, property_recovered, note FROM tip_support WHERE tip_id = $1 ORDER BY acknowledged_at, unit_id",
+        )
+        .bind(tip_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let resolved_at_ms: Option<i64> = r.try_get(4)?;
+                let outcome = match resolved_at_ms {
+                    Some(_) => Some(Outcome {
+                        arrests: r.try_get::<Option<i64>, _>(5)?.unwrap_or(0),
+                        vehicles_seized: r.try_get::<Option<i64>, _>(6)?.unwrap_or(0),
+                        items_seized: r.try_get::<Option<i64>, _>(7)?.unwrap_or(0),
+                        property_recovered: r.try_get::<Option<i64>, _>(8)?.unwrap_or(0),
+                        note: r.try_get(9)?,
+                        ..Default::default()
+                    }),
+                    None => None,
+                };
+                Ok(TipSupport {
+                    tip_id: r.try_get(0)?,
+                    unit_id: r.try_get(1)?,
+                    acknowledged_at_ms: r.try_get(2)?,
+                    acknowledged_by: r.try_get(3)?,
+                    resolved_at_ms,
+                    outcome,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether `unit_id` supports the tip.
+    pub async fn supports_tip(&self, tip_id: i64, unit_id: i64) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tip_support WHERE tip_id = $1 AND unit_id = $2")
+            .bind(tip_id)
+            .bind(unit_id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(found.is_some())
     }
 }

@@ -6,7 +6,9 @@ use binhyen_domain::tip::{Protection, Transition};
 use binhyen_domain::{Action, Actor};
 use binhyen_store::accounts::{Account, Household};
 use binhyen_store::areas::Area;
-use binhyen_store::tips::{Attachment, Tip, TipEvent, UnsealRequest};
+use binhyen_store::tips::{Attachment, Tip, TipEvent, TipSupport, UnsealRequest};
+
+use super::support::TipStanding;
 use binhyen_store::units::Unit;
 
 use super::ReporterView;
@@ -23,6 +25,8 @@ pub struct OfficerTipView {
     pub deliveries: Vec<binhyen_store::deliveries::Delivery>,
     /// The area the tip is filed under.
     pub area: Option<Area>,
+    /// Units working it beside the responsible one, with their own outcomes.
+    pub support: Vec<TipSupport>,
     /// What the viewing officer may do with it.
     pub can: TipAbilities,
 }
@@ -40,6 +44,10 @@ pub struct TipAbilities {
     pub transfer_to: Vec<Unit>,
     /// Officers it may be assigned to: the unit's officers, and the viewer.
     pub assign_to: Vec<Account>,
+    /// The viewer's unit supports the tip (alerted by its watch) and may acknowledge it as such.
+    pub support_acknowledge: bool,
+    /// The viewer's supporting unit acknowledged it and may record its own outcome.
+    pub support_resolve: bool,
 }
 
 impl TipAbilities {
@@ -51,10 +59,13 @@ impl TipAbilities {
 impl Tips<'_> {
     /// A tip's page for an officer, with its whole timeline and what they may do.
     pub async fn officer_tip(&self, actor: &Actor, tip_id: i64) -> Result<OfficerTipView> {
-        let tip = self.tip_for_officer(actor, tip_id).await?;
-        let reporter = match tip.protection {
-            Protection::Anonymous => ReporterView::Anonymous,
-            Protection::Identified => {
+        let (tip, standing) = self.tip_for_viewer(actor, tip_id).await?;
+        let support = self.store.tip_support(tip_id).await?;
+        let reporter = match (tip.protection, standing) {
+            (Protection::Anonymous, _) => ReporterView::Anonymous,
+            // A supporting unit works the facts; who told them stays with the unit responsible.
+            (Protection::Identified | Protection::Confidential, TipStanding::Supporting { .. }) => ReporterView::Sealed,
+            (Protection::Identified, TipStanding::Responsible) => {
                 let sealed = self.open_reporter(&tip)?;
                 let account = match tip.reporter_account_id {
                     Some(id) => Some(self.accounts().account(id).await?),
@@ -67,10 +78,20 @@ impl Tips<'_> {
                     household_id: sealed.household_id,
                 }
             }
-            Protection::Confidential => ReporterView::Sealed,
+            (Protection::Confidential, TipStanding::Responsible) => ReporterView::Sealed,
         };
         let unseal_requests = self.store.unseal_requests(tip_id).await?;
-        let can = self.tip_abilities(actor, &tip, &unseal_requests).await?;
+        let can = match standing {
+            TipStanding::Responsible => self.tip_abilities(actor, &tip, &unseal_requests).await?,
+            TipStanding::Supporting { unit_id } => {
+                let mine = support.iter().find(|s| s.unit_id == unit_id);
+                TipAbilities {
+                    support_acknowledge: mine.is_none(),
+                    support_resolve: mine.is_some_and(|s| s.resolved_at_ms.is_none()),
+                    ..Default::default()
+                }
+            }
+        };
         let area = match tip.area_id {
             Some(a) => self.store.area(a).await.ok(),
             None => None,
@@ -82,6 +103,7 @@ impl Tips<'_> {
             unseal_requests,
             reporter,
             area,
+            support,
             can,
             tip,
         })
@@ -117,7 +139,15 @@ impl Tips<'_> {
                 assign_to.push(me);
             }
         }
-        Ok(TipAbilities { transitions, approve_unseal, view_identity, transfer_to, assign_to })
+        Ok(TipAbilities {
+            transitions,
+            approve_unseal,
+            view_identity,
+            transfer_to,
+            assign_to,
+            support_acknowledge: false,
+            support_resolve: false,
+        })
     }
 
     /// The household a reporter spoke for, when they signed in as a household cluster and named one.

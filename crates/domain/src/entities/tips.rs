@@ -55,6 +55,18 @@ pub struct TipEvent {
     pub visible_to_tipster: bool,
 }
 
+/// A unit working a tip beside the responsible one (alerted by its urgent watch): its acknowledgement and,
+/// once it is done, its own outcome (the mobile police's arrests on a fight another unit answers for).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TipSupport {
+    pub tip_id: i64,
+    pub unit_id: i64,
+    pub acknowledged_at_ms: i64,
+    pub acknowledged_by: i64,
+    pub resolved_at_ms: Option<i64>,
+    pub outcome: Option<Outcome>,
+}
+
 /// A file attached to a tip, kept as the media crate cleaned it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {

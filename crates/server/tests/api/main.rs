@@ -31,5 +31,6 @@ mod public_alerts;
 mod questions;
 mod reorganisations;
 mod search;
+mod supporting_units;
 mod tip_pages;
 mod tips;

@@ -134,6 +134,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tips::priority))
         .routes(routes!(tips::triage))
         .routes(routes!(tips::note))
+        .routes(routes!(tips::support))
         .routes(routes!(tips::message))
         .routes(routes!(tips::request_unseal))
         .routes(routes!(tips::approve_unseal))

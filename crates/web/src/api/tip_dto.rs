@@ -214,8 +214,20 @@ pub struct OfficerTipJson {
     pub attachments: Vec<AttachmentJson>,
     pub unseal_requests: Vec<UnsealRequestJson>,
     pub deliveries: Vec<DeliveryJson>,
+    /// Units working it beside the responsible one.
+    pub support: Vec<TipSupportJson>,
     /// What the caller may do with this tip (the same rules refuse them if they try anyway).
     pub can: TipAbilitiesJson,
+}
+
+/// A supporting unit: when it acknowledged and, once done, its own outcome.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TipSupportJson {
+    pub unit_id: i64,
+    pub acknowledged_at: String,
+    pub acknowledged_by: i64,
+    pub resolved_at: Option<String>,
+    pub outcome: Option<OutcomeJson>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -230,6 +242,10 @@ pub struct TipAbilitiesJson {
     pub transfer_to: Vec<String>,
     /// Ids of the officers it may be assigned to.
     pub assign_to: Vec<i64>,
+    /// The caller's unit supports it (alerted by its urgent watch) and may acknowledge it (`POST …/support`).
+    pub support_acknowledge: bool,
+    /// The caller's supporting unit may record its own outcome.
+    pub support_resolve: bool,
 }
 
 impl From<binhyen_core::tips::TipAbilities> for TipAbilitiesJson {
@@ -240,6 +256,8 @@ impl From<binhyen_core::tips::TipAbilities> for TipAbilitiesJson {
             view_identity: c.view_identity,
             transfer_to: c.transfer_to.into_iter().map(|u| u.code).collect(),
             assign_to: c.assign_to.into_iter().map(|a| a.id).collect(),
+            support_acknowledge: c.support_acknowledge,
+            support_resolve: c.support_resolve,
         }
     }
 }
@@ -306,6 +324,17 @@ impl From<OfficerTipView> for OfficerTipJson {
             deliveries: v.deliveries.into_iter().map(Into::into).collect(),
             attachments: v.attachments.into_iter().map(Into::into).collect(),
             can: v.can.into(),
+            support: v
+                .support
+                .into_iter()
+                .map(|s| TipSupportJson {
+                    unit_id: s.unit_id,
+                    acknowledged_at: rfc3339(s.acknowledged_at_ms),
+                    acknowledged_by: s.acknowledged_by,
+                    resolved_at: s.resolved_at_ms.map(rfc3339),
+                    outcome: s.outcome.map(Into::into),
+                })
+                .collect(),
             unseal_requests: v
                 .unseal_requests
                 .into_iter()

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
-use binhyen_core::tips::{Reporter, TipInput, TipQuery, TransitionInput};
+use binhyen_core::tips::{Reporter, SupportStep, TipInput, TipQuery, TransitionInput};
 use binhyen_core::CoreError;
 use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState, Transition};
 use binhyen_domain::{Actor, Invalid};
@@ -334,6 +334,36 @@ pub async fn note(
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
     let id = state.core.tips().officer_writes(&officer(&p)?, tip_id(&id)?, &body.body, false).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SupportRequest {
+    /// acknowledge, or resolve (with `outcome`: the supporting unit's own arrests and seizures).
+    pub action: String,
+    pub outcome: Option<OutcomeJson>,
+}
+
+/// A supporting unit's step on an urgent tip another unit answers for (its urgent watch alerted it):
+/// acknowledge, then resolve with its own outcome. The responsible unit's workflow is untouched.
+#[utoipa::path(post, path = "/tips/{id}/support", params(("id" = i64, Path)), tag = "tips",
+    request_body = SupportRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn support(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SupportRequest>,
+) -> Result<StatusCode, ApiError> {
+    let id = tip_id(&id)?;
+    let step = match (body.action.as_str(), body.outcome) {
+        ("acknowledge", _) => SupportStep::Acknowledge,
+        ("resolve", Some(outcome)) => SupportStep::Resolve(outcome.into()),
+        ("resolve", None) => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "required").field("outcome")),
+        _ => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_value").field("action")),
+    };
+    state.core.tips().support_tip(&officer(&p)?, id, step).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A message in the tip's conversation: from an officer handling it, or from the signed-in tipster.

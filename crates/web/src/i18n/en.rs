@@ -201,6 +201,8 @@ pub static EN: Text = Text {
     attempts: "Attempts",
     escalated_to: "Not acknowledged in time — escalated to:",
     reorganised_to: "The unit was reorganised — the tip went to",
+    support_acknowledged: "Supporting unit acknowledged:",
+    support_resolved: "Supporting unit's outcome:",
     escalation_level: "level",
     jobs_title: "Job queue",
     jobs_intro: "The system's background work: SLA timers, telling officers, sending messages. A failed job has \

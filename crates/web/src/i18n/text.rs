@@ -210,6 +210,8 @@ pub struct Text {
     pub attempts: &'static str,
     pub escalated_to: &'static str,
     pub reorganised_to: &'static str,
+    pub support_acknowledged: &'static str,
+    pub support_resolved: &'static str,
     pub escalation_level: &'static str,
     // Administrators: the job queue.
     pub jobs_title: &'static str,

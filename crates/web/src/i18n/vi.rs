@@ -202,6 +202,8 @@ pub static VI: Text = Text {
     attempts: "Số lần gửi",
     escalated_to: "Quá hạn tiếp nhận — đã chuyển lên cấp trên:",
     reorganised_to: "Đơn vị được sắp xếp lại — tin báo chuyển cho",
+    support_acknowledged: "Đơn vị hỗ trợ đã tiếp nhận:",
+    support_resolved: "Đơn vị hỗ trợ báo kết quả:",
     escalation_level: "lần",
     jobs_title: "Hàng đợi công việc",
     jobs_intro: "Việc chạy ngầm của hệ thống: hẹn giờ SLA, báo cán bộ, gửi tin nhắn. Việc hỏng đã hết số lần thử; \

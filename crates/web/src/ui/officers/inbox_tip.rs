@@ -195,6 +195,8 @@ async fn line(lang: Lang, e: TipEvent, names: &mut Names<'_>, units: &HashMap<i6
         TipEventKind::AttachmentAdded => (t.attachment_added.to_owned(), None),
         // The SLA ran out: `unit_id` is the unit above that was told, `body` how many times it happened.
         TipEventKind::UnitReorganised => (format!("{} {}", t.reorganised_to, unit(e.unit_id)), None),
+        TipEventKind::SupportAcknowledged => (format!("{} {}", t.support_acknowledged, unit(e.unit_id)), None),
+        TipEventKind::SupportResolved => (format!("{} {}", t.support_resolved, unit(e.unit_id)), e.body),
         TipEventKind::Escalated => {
             let mut text = format!("{} {}", t.escalated_to, unit(e.unit_id));
             if let Some(level) = e.body.as_deref().and_then(|b| b.parse::<i64>().ok()) {

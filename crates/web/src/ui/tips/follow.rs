@@ -48,7 +48,9 @@ fn lines(lang: Lang, events: Vec<TipEvent>) -> Vec<Line> {
                 | TipEventKind::UnsealRequested
                 | TipEventKind::UnsealApproved
                 | TipEventKind::Escalated
-                | TipEventKind::UnitReorganised => return None,
+                | TipEventKind::UnitReorganised
+                | TipEventKind::SupportAcknowledged
+                | TipEventKind::SupportResolved => return None,
             };
             let body = if e.kind == TipEventKind::Message { e.body } else { None };
             let who = if e.from_tipster { t.you } else { t.police };
