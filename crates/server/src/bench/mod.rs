@@ -23,6 +23,9 @@
 //! - `feed` (`feed.rs`): citizens following 5 pages each read the first page of their home feed, on the demo
 //!   plus a generated data set (`feed_data.rs`, also `binhyen bench-data feed`: 200 pages, 1,000,000
 //!   follows, 100,000 posts); the baseline is `/healthz`. The JSON line adds `generate_s`, `follows`, `posts`.
+//! - `reorganise` (`reorganise.rs`): 100 merges over the feed's 200 pages with their 1,000,000 follows, 100,000
+//!   tips (10% open) and 200 groups, in one plan; the JSON line adds `apply_s` and `merges`, and compares page
+//!   reads during the move with the same reads just before it.
 //! - `alert-publish` (`alert_publish.rs`): a public alert to a commune where `--followers` citizens follow the
 //!   page (`alert_data.rs`, also `binhyen bench-data alert-followers`); how soon it is in a follower's feed,
 //!   every notification job queued, every notification written; the feed's rate during the fan-out against
@@ -43,6 +46,7 @@ mod intake;
 mod load;
 mod node;
 mod probe;
+mod reorganise;
 mod search;
 pub mod search_data;
 mod sse;
@@ -162,6 +166,11 @@ pub struct BenchResult {
     /// `feed`: seconds to generate the data set, and the follows and posts in it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_s: Option<f64>,
+    /// `reorganise`: seconds from the plan's job starting to its commit, and the units merged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merges: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub follows: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -226,7 +235,7 @@ fn scenario(name: &str) -> anyhow::Result<Scenario> {
         // The same tree for a given day: read from the store on every request (no in-memory copy).
         "directory-on-date" => Ok(Scenario { path: "/api/v1/units?on=2020-06-17" }),
         other => anyhow::bail!(
-            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path, feed, alert-publish, search, group-chat"
+            "unknown scenario {other:?}; known: directory, directory-on-date, tip-intake, fanout, alert-path, feed, alert-publish, search, group-chat, reorganise"
         ),
     }
 }
@@ -241,6 +250,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "alert-publish" => alert_publish::run(&args).await?,
         "search" => search::run(&args).await?,
         "group-chat" => group_chat::run(&args).await?,
+        "reorganise" => reorganise::run(&args).await?,
         _ => read_scenario(&args).await?,
     };
     println!("{}", serde_json::to_string(&result)?);
