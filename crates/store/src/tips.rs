@@ -28,6 +28,31 @@ pub struct NewTip {
     pub priority: Priority,
 }
 
+impl NewTip {
+    /// A confidential tip at `unit_id` with nothing else known (no place, no reporter, not happening now):
+    /// where generated data and tests start, changing what they need with `NewTip { …, ..NewTip::at(…) }`.
+    pub fn at(unit_id: i64, category: TipCategory, description: &str) -> Self {
+        Self {
+            category,
+            description: description.to_owned(),
+            occurred_at_ms: None,
+            happening_now: false,
+            area_id: None,
+            lat: None,
+            lon: None,
+            address: None,
+            protection: Protection::Confidential,
+            reporter_account_id: None,
+            reporter_tag: None,
+            reporter_sealed: None,
+            receipt_hash: None,
+            filed_by_account_id: None,
+            unit_id,
+            priority: Priority::Normal,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewTipEvent {
     pub tip_id: i64,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use binhyen_domain::group::GroupKind;
 use binhyen_domain::reorganisation::{Change, Plan};
-use binhyen_domain::tip::{Priority, Protection, TipCategory, TipState};
+use binhyen_domain::tip::{TipCategory, TipState};
 use binhyen_store::tips::{self, NewTip};
 
 use super::feed_data::{self, FeedData};
@@ -21,24 +21,7 @@ const TIPS: usize = 100_000;
 const OPEN_EVERY: usize = 10;
 
 fn tip(unit_id: i64, n: usize) -> NewTip {
-    NewTip {
-        category: TipCategory::Theft,
-        description: format!("Tin báo thử tải số {n}: mất trộm xe máy trước cổng chợ."),
-        occurred_at_ms: None,
-        happening_now: false,
-        area_id: None,
-        lat: None,
-        lon: None,
-        address: None,
-        protection: Protection::Confidential,
-        reporter_account_id: None,
-        reporter_tag: None,
-        reporter_sealed: None,
-        receipt_hash: None,
-        filed_by_account_id: None,
-        unit_id,
-        priority: Priority::Normal,
-    }
+    NewTip::at(unit_id, TipCategory::Theft, &format!("Tin báo thử tải số {n}: mất trộm xe máy trước cổng chợ."))
 }
 
 pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<BenchResult> {

@@ -1,6 +1,6 @@
 //! A unit absorbed by another: the set-based moves, the same on both engines.
 
-use binhyen_domain::tip::{Protection, TipCategory, TipEventKind, TipState};
+use binhyen_domain::tip::{TipCategory, TipEventKind, TipState};
 use binhyen_domain::UnitKind;
 use binhyen_store::reorganisations;
 use binhyen_store::tips::{self, NewTip};
@@ -10,24 +10,7 @@ use time::macros::date;
 use crate::support::{citizen, put_account, put_unit, unit, NOW};
 
 fn tip_at(unit_id: i64) -> NewTip {
-    NewTip {
-        category: TipCategory::Theft,
-        description: "Trộm chó ở buôn Bling".to_owned(),
-        occurred_at_ms: None,
-        happening_now: false,
-        area_id: None,
-        lat: None,
-        lon: None,
-        address: None,
-        protection: Protection::Confidential,
-        reporter_account_id: None,
-        reporter_tag: None,
-        reporter_sealed: None,
-        receipt_hash: None,
-        filed_by_account_id: None,
-        unit_id,
-        priority: binhyen_domain::tip::Priority::Normal,
-    }
+    NewTip::at(unit_id, TipCategory::Theft, "Trộm chó ở buôn Bling")
 }
 
 pub async fn absorbing_a_unit_moves_its_followers_and_open_work_once(store: Store) {
