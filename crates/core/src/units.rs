@@ -23,6 +23,9 @@ pub struct UnitDetail {
     pub children: Vec<Unit>,
     pub jurisdiction: Vec<Area>,
     pub successor: Option<Unit>,
+    /// The day it ended, once that day has come: its page is an archive that takes no new follows,
+    /// questions or articles (`in_force`).
+    pub ended_on: Option<Date>,
 }
 
 /// What an administrator gives to create a unit below one of theirs.
@@ -115,7 +118,8 @@ impl Units<'_> {
         };
         let children = self.store.all_units().await?.into_iter().filter(|u| u.parent_id == Some(id)).collect();
         let jurisdiction = self.store.unit_jurisdiction(id).await?;
-        Ok(UnitDetail { unit, parent, children, jurisdiction, successor })
+        let ended_on = unit.valid_to.filter(|end| *end <= self.today());
+        Ok(UnitDetail { unit, parent, children, jurisdiction, successor, ended_on })
     }
 
     /// The unit answering for `area_id` on `day`. An area no longer in force that day (a commune merged in

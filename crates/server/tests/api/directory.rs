@@ -102,7 +102,13 @@ async fn unit_and_area_pages() {
     assert_eq!(status, 200);
     assert!(html.contains("id=\"unit-name\">Công an xã Ea KPam"));
     assert!(html.contains("đến trước ngày 01/07/2025"), "dates as dd/mm/yyyy");
-    assert!(html.contains("Đơn vị kế nhiệm"));
+    // Ended: the page says since when and what it became, and is kept as an archive.
+    assert!(html.contains("Đơn vị đã kết thúc hoạt động từ ngày 01/07/2025"), "{html}");
+    assert!(
+        html.contains("id=\"unit-successor\">Công an xã Cư M&#39;gar")
+            || html.contains("id=\"unit-successor\">Công an xã Cư M'gar"),
+        "{html}"
+    );
     let (status, _) = app.page("/units/nope").await;
     assert_eq!(status, 404);
     let legacy =

@@ -54,7 +54,13 @@ async fn the_2025_reform_moves_what_ea_kpam_had_and_cu_mgar_reads_its_history() 
     let (status, _) = app.get_json(&format!("/api/v1/tips/{}", dogs.id), Some(&outsider)).await;
     assert_eq!(status, 403);
 
-    // The dissolved page is an archive: no new follows.
+    // The dissolved page is an archive that says what it became, with no follow button.
+    let (status, html) = app.page(&format!("/units/{EA_KPAM}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Đơn vị đã kết thúc hoạt động từ ngày 01/07/2025"), "{html}");
+    assert!(html.contains(&format!("href=\"/units/{CU_MGAR}\" id=\"unit-successor\"")), "{html}");
+    assert!(!html.contains("sign-in-to-follow") && !html.contains("id=\"follow\""));
+    // Nor over the API.
     let citizen = app.token(CITIZEN_HDAO).await;
     let (status, err) =
         app.send_json(Method::PUT, &format!("/api/v1/pages/{EA_KPAM}/follow"), &json!({}), Some(&citizen)).await;

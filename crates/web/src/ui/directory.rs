@@ -97,6 +97,8 @@ struct UnitPage {
     valid: Option<String>,
     parent: Option<Link>,
     successor: Option<Link>,
+    /// "Ended on dd/mm/yyyy": the page is an archive (no follow button).
+    ended_on: Option<String>,
     address: Option<String>,
     phone: Option<String>,
     email: Option<String>,
@@ -164,6 +166,7 @@ pub(crate) async fn unit(
         name: d.unit.name,
         parent: d.parent.map(link),
         successor: d.successor.map(link),
+        ended_on: d.ended_on.map(binhyen_domain::time_vn::format_date),
         address: c.address,
         phone: c.phone,
         email: c.email,
