@@ -200,7 +200,16 @@ impl Units<'_> {
         let checked = reorganisation::check(&plan, &units, &others, self.today()).map_err(plan_error)?;
         let report = self.apply_steps(&mut tx, &plan, &checked.steps, &checked.already).await?;
         let json = serde_json::to_string(&report).map_err(|e| CoreError::Internal(e.to_string()))?;
-        reorganisations::mark_applied(&mut tx, id, &json, self.now_ms()).await?;
+        if !reorganisations::mark_applied(&mut tx, id, &json, self.now_ms()).await? {
+            // Applied meanwhile by another (the command line, or another node's worker): this transaction's
+            // moves are rolled back, and only the job is finished.
+            drop(tx);
+            let mut tx = self.store.begin().await?;
+            if let Some(job) = job {
+                self.jobs().finish(&mut tx, job).await?;
+            }
+            return Ok(tx.commit().await?);
+        }
         if let Some(job) = job {
             self.jobs().finish(&mut tx, job).await?;
         }

@@ -746,14 +746,4 @@ impl Store {
             })
             .collect()
     }
-
-    /// Whether `unit_id` supports the tip.
-    pub async fn supports_tip(&self, tip_id: i64, unit_id: i64) -> Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tip_support WHERE tip_id = $1 AND unit_id = $2")
-            .bind(tip_id)
-            .bind(unit_id)
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(found.is_some())
-    }
 }
